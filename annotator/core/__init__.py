@@ -1,0 +1,1 @@
+"""Pure-Python domain model: no Qt, spaCy or TinyDB imports allowed here."""

@@ -1,0 +1,98 @@
+"""One annotator's work on one article: accepted spans, pending suggestions, rejections."""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core.model import ArticleStatus, Span, SpanKey
+
+
+@dataclass
+class AnnotationSet:
+    """Spans for (article, annotator); mutated only through commands."""
+
+    article_id: str
+    annotator: str
+    spans: list[Span] = field(default_factory=list)
+    suggestions: list[Span] = field(default_factory=list)
+    rejected: set[SpanKey] = field(default_factory=set)
+    status: ArticleStatus = ArticleStatus.NEW
+    updated: float = 0.0
+    suggested: bool = False  # suggestions were merged in at least once
+
+    # -- queries ----------------------------------------------------------
+    def all_spans(self) -> list[Span]:
+        """Accepted spans and pending suggestions, sorted by position."""
+        return sorted([*self.spans, *self.suggestions])
+
+    def is_suggestion(self, span: Span) -> bool:
+        return span in self.suggestions
+
+    def overlapping(self, start: int, end: int, *, suggestions: bool = False) -> list[Span]:
+        pool = self.suggestions if suggestions else self.spans
+        return [s for s in pool if s.overlaps(start, end)]
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.spans or self.rejected or self.status != ArticleStatus.NEW)
+
+    # -- primitive mutations (used by core commands) ----------------------
+    def insert_span(self, span: Span) -> None:
+        bisect.insort(self.spans, span)
+
+    def delete_span(self, span: Span) -> None:
+        self.spans.remove(span)
+
+    def insert_suggestion(self, span: Span) -> None:
+        bisect.insort(self.suggestions, span)
+
+    def delete_suggestion(self, span: Span) -> None:
+        self.suggestions.remove(span)
+
+    def merge_suggestions(self, candidates: Iterable[Span]) -> list[Span]:
+        """Add candidates that are not rejected and overlap nothing; return those added."""
+        added: list[Span] = []
+        for span in sorted(candidates):
+            if span.key in self.rejected:
+                continue
+            if self.overlapping(span.start, span.end):
+                continue
+            if self.overlapping(span.start, span.end, suggestions=True):
+                continue
+            self.insert_suggestion(span)
+            added.append(span)
+        self.suggested = True
+        return added
+
+    def touch(self) -> None:
+        self.updated = time.time()
+
+    # -- serialisation ----------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "annotator": self.annotator,
+            "status": str(self.status),
+            "updated": self.updated,
+            "suggested": self.suggested,
+            "spans": [s.to_dict() for s in self.spans],
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "rejected": [list(key) for key in sorted(self.rejected)],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnnotationSet:
+        return cls(
+            article_id=str(data["article_id"]),
+            annotator=str(data["annotator"]),
+            spans=sorted(Span.from_dict(s) for s in data.get("spans", [])),
+            suggestions=sorted(Span.from_dict(s) for s in data.get("suggestions", [])),
+            rejected={(int(a), int(b), str(c)) for a, b, c in data.get("rejected", [])},
+            status=ArticleStatus(data.get("status", ArticleStatus.NEW)),
+            updated=float(data.get("updated", 0.0)),
+            suggested=bool(data.get("suggested", False)),
+        )

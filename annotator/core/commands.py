@@ -1,0 +1,219 @@
+"""Every edit is a command that records its own changes, so it can be undone and redone."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from annotator.core.annotations import AnnotationSet
+from annotator.core.model import ArticleStatus, Origin, Span, SpanKey
+
+if TYPE_CHECKING:
+    from annotator.core.project import Project
+
+Kind = Literal["span", "sugg", "rej", "status"]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One primitive change to an annotation set; `add` False means removal."""
+
+    kind: Kind
+    add: bool
+    span: Span | None = None
+    key: SpanKey | None = None
+    old_status: ArticleStatus | None = None
+    new_status: ArticleStatus | None = None
+
+    def inverse(self) -> Change:
+        if self.kind == "status":
+            return Change("status", True, old_status=self.new_status, new_status=self.old_status)
+        return Change(self.kind, not self.add, self.span, self.key)
+
+    def apply(self, aset: AnnotationSet) -> None:
+        if self.kind == "status":
+            assert self.new_status is not None
+            aset.status = self.new_status
+        elif self.kind == "rej":
+            assert self.key is not None
+            (aset.rejected.add if self.add else aset.rejected.discard)(self.key)
+        else:
+            assert self.span is not None
+            if self.kind == "span":
+                (aset.insert_span if self.add else aset.delete_span)(self.span)
+            else:
+                (aset.insert_suggestion if self.add else aset.delete_suggestion)(self.span)
+
+
+class Command(ABC):
+    """Base for edits of one article's annotation set; plans its changes on first `do`."""
+
+    text = "Edit"
+
+    def __init__(self, article_id: str) -> None:
+        self.article_id = article_id
+        self._changes: list[Change] | None = None
+
+    @abstractmethod
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        """Return the primitive changes this edit makes to the current state."""
+
+    @property
+    def changes(self) -> list[Change]:
+        return list(self._changes or [])
+
+    def do(self, project: Project) -> None:
+        aset = project.annotation_set(self.article_id)
+        if self._changes is None:
+            self._changes = self.plan(aset) + _start_progress(aset)
+        for change in self._changes:
+            change.apply(aset)
+        aset.touch()
+        project.notify(self.article_id)
+
+    def undo(self, project: Project) -> None:
+        aset = project.annotation_set(self.article_id)
+        for change in reversed(self._changes or []):
+            change.inverse().apply(aset)
+        aset.touch()
+        project.notify(self.article_id)
+
+
+def _start_progress(aset: AnnotationSet) -> list[Change]:
+    if aset.status != ArticleStatus.NEW:
+        return []
+    return [Change("status", True, old_status=aset.status, new_status=ArticleStatus.IN_PROGRESS)]
+
+
+def _clear_overlaps(aset: AnnotationSet, start: int, end: int, keep: Span | None) -> list[Change]:
+    """Remove accepted spans and suggestions overlapping a range (NER spans never overlap)."""
+    changes = [Change("span", False, s) for s in aset.overlapping(start, end) if s is not keep]
+    changes += [
+        Change("sugg", False, s)
+        for s in aset.overlapping(start, end, suggestions=True)
+        if s is not keep
+    ]
+    return changes
+
+
+class AddSpan(Command):
+    """Create an accepted span, replacing whatever overlapped it."""
+
+    text = "Add span"
+
+    def __init__(self, article_id: str, span: Span) -> None:
+        super().__init__(article_id)
+        self.span = span
+
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        changes = _clear_overlaps(aset, self.span.start, self.span.end, keep=None)
+        if self.span.key in aset.rejected:
+            changes.append(Change("rej", False, key=self.span.key))
+        return changes + [Change("span", True, self.span)]
+
+
+class AcceptSuggestion(Command):
+    """Turn one pending suggestion into an accepted span."""
+
+    text = "Accept suggestion"
+
+    def __init__(self, article_id: str, span: Span) -> None:
+        super().__init__(article_id)
+        self.span = span
+
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        current = _find(aset.suggestions, self.span)
+        return [Change("sugg", False, current), Change("span", True, current)]
+
+
+class RejectSuggestion(Command):
+    """Drop a pending suggestion and remember it is wrong."""
+
+    text = "Reject suggestion"
+
+    def __init__(self, article_id: str, span: Span) -> None:
+        super().__init__(article_id)
+        self.span = span
+
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        current = _find(aset.suggestions, self.span)
+        return [Change("sugg", False, current), Change("rej", True, key=current.key)]
+
+
+class RemoveSpan(Command):
+    """Delete an accepted span; a machine-made one is also remembered as rejected."""
+
+    text = "Delete span"
+
+    def __init__(self, article_id: str, span: Span) -> None:
+        super().__init__(article_id)
+        self.span = span
+
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        current = _find(aset.spans, self.span)
+        changes = [Change("span", False, current)]
+        if current.origin != Origin.MANUAL and current.key not in aset.rejected:
+            changes.append(Change("rej", True, key=current.key))
+        return changes
+
+
+class ReplaceSpan(Command):
+    """Relabel or resize a span or suggestion; the result is an accepted span."""
+
+    text = "Change span"
+
+    def __init__(self, article_id: str, old: Span, new: Span) -> None:
+        super().__init__(article_id)
+        self.old, self.new = old, new
+
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        was_suggestion = self.old in aset.suggestions
+        pool = aset.suggestions if was_suggestion else aset.spans
+        old = _find(pool, self.old)
+        changes = [Change("sugg" if was_suggestion else "span", False, old)]
+        if was_suggestion and old.key != self.new.key and old.key not in aset.rejected:
+            changes.append(Change("rej", True, key=old.key))
+        changes += _clear_overlaps(aset, self.new.start, self.new.end, keep=old)
+        if self.new.key in aset.rejected:
+            changes.append(Change("rej", False, key=self.new.key))
+        return changes + [Change("span", True, self.new)]
+
+
+class AcceptAll(Command):
+    """Accept every pending suggestion of the article."""
+
+    text = "Accept all suggestions"
+
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        pending = list(aset.suggestions)
+        return [Change("sugg", False, s) for s in pending] + [
+            Change("span", True, s) for s in pending
+        ]
+
+
+class SetStatus(Command):
+    """Mark the article new, in progress, done or reviewed."""
+
+    text = "Set status"
+
+    def __init__(self, article_id: str, status: ArticleStatus) -> None:
+        super().__init__(article_id)
+        self.status = status
+        self.text = f"Mark {status}"
+
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        return [Change("status", True, old_status=aset.status, new_status=self.status)]
+
+    def do(self, project: Project) -> None:
+        aset = project.annotation_set(self.article_id)
+        if self._changes is None:
+            self._changes = self.plan(aset)
+        super().do(project)
+
+
+def _find(pool: list[Span], span: Span) -> Span:
+    for candidate in pool:
+        if candidate == span:
+            return candidate
+    raise KeyError(f"span {span.key} is not in this annotation set")

@@ -1,0 +1,77 @@
+"""The label scheme: names, colours, keys and descriptions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# Okabe-Ito colour-blind-safe palette, paired with distinct underline styles.
+_DEFAULTS: list[tuple[str, str, str, str]] = [
+    ("PER", "#E69F00", "solid", "Orang: people, by name or title plus name"),
+    ("ORG", "#56B4E9", "dash", "Organisasi: agencies, companies, ministries, media"),
+    ("GPE", "#009E73", "dot", "Negara, kota: countries, cities, states"),
+    ("LOC", "#F0E442", "dashdot", "Wilayah, geografi: regions, rivers, seas, mountains"),
+    ("FAC", "#0072B2", "wave", "Kosmodrom, pabrik, pangkalan: facilities and buildings"),
+    ("WEAPON", "#D55E00", "solid", "Senjata, pesawat, rudal: MiG-31I, Kinzhal, Su-57"),
+    ("EVENT", "#CC79A7", "dash", "Peristiwa: wars, summits, named events"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One entity label with how it looks and which key applies it."""
+
+    name: str
+    color: str
+    underline: str = "solid"
+    key: str = ""
+    description: str = ""
+
+
+class LabelScheme:
+    """An ordered set of labels; labels can be added when imports bring new ones."""
+
+    def __init__(self, labels: list[Label]) -> None:
+        self._labels: dict[str, Label] = {label.name: label for label in labels}
+
+    @classmethod
+    def default(cls) -> LabelScheme:
+        return cls(
+            [
+                Label(name, color, underline, str(i + 1), desc)
+                for i, (name, color, underline, desc) in enumerate(_DEFAULTS)
+            ]
+        )
+
+    @property
+    def labels(self) -> list[Label]:
+        return list(self._labels.values())
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._labels)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._labels
+
+    def get(self, name: str) -> Label | None:
+        return self._labels.get(name)
+
+    def by_key(self, key: str) -> Label | None:
+        return next((label for label in self._labels.values() if label.key == key), None)
+
+    def ensure(self, name: str) -> bool:
+        """Add `name` with a fallback look if missing; True when it was added."""
+        if name in self._labels:
+            return False
+        used = {label.key for label in self._labels.values()}
+        key = next((str(k) for k in range(1, 10) if str(k) not in used), "")
+        self._labels[name] = Label(name, "#999999", "dot", key, "Added by import")
+        return True
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [asdict(label) for label in self._labels.values()]
+
+    @classmethod
+    def from_list(cls, items: list[dict[str, Any]]) -> LabelScheme:
+        return cls([Label(**item) for item in items])

@@ -1,0 +1,142 @@
+"""The in-memory project: article index, annotation sets, settings and change listeners."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core.annotations import AnnotationSet
+from annotator.core.labels import LabelScheme
+from annotator.core.model import Article, ArticleInfo, ArticleStatus, Span
+
+TextLoader = Callable[[str], str]
+Listener = Callable[[str], None]
+
+
+@dataclass
+class ProjectSettings:
+    """Per-project options stored with the project."""
+
+    token_snapping: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"token_snapping": self.token_snapping}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProjectSettings:
+        return cls(token_snapping=bool(data.get("token_snapping", True)))
+
+
+@dataclass
+class Project:
+    """Everything one annotator works on; storage and views subscribe to changes."""
+
+    annotator: str
+    scheme: LabelScheme
+    text_loader: TextLoader
+    infos: list[ArticleInfo] = field(default_factory=list)
+    settings: ProjectSettings = field(default_factory=ProjectSettings)
+    read_only: bool = False
+    _sets: dict[tuple[str, str], AnnotationSet] = field(default_factory=dict)
+    _listeners: list[Listener] = field(default_factory=list)
+    _texts: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    _index: dict[str, int] = field(default_factory=dict)
+    _text_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._index = {info.id: i for i, info in enumerate(self.infos)}
+
+    # -- articles ---------------------------------------------------------
+    @property
+    def article_ids(self) -> list[str]:
+        return [info.id for info in self.infos]
+
+    def __len__(self) -> int:
+        return len(self.infos)
+
+    def info(self, article_id: str) -> ArticleInfo:
+        return self.infos[self._index[article_id]]
+
+    def position(self, article_id: str) -> int:
+        return self._index[article_id]
+
+    def has_article(self, article_id: str) -> bool:
+        return article_id in self._index
+
+    def add_infos(self, infos: Iterable[ArticleInfo]) -> None:
+        for info in infos:
+            if info.id not in self._index:
+                self._index[info.id] = len(self.infos)
+                self.infos.append(info)
+
+    def text(self, article_id: str) -> str:
+        """Article text, loaded lazily into a small LRU cache; safe from worker threads."""
+        with self._text_lock:
+            text = self._texts.get(article_id)
+            if text is None:
+                text = self.text_loader(article_id)
+                self._texts[article_id] = text
+                while len(self._texts) > 256:
+                    self._texts.popitem(last=False)
+            else:
+                self._texts.move_to_end(article_id)
+            return text
+
+    def article(self, article_id: str) -> Article:
+        info = self.info(article_id)
+        return Article(info.id, info.title, self.text(article_id), info.meta)
+
+    # -- annotation sets --------------------------------------------------
+    def annotation_set(self, article_id: str, annotator: str | None = None) -> AnnotationSet:
+        """The set for (article, annotator), created empty when missing."""
+        key = (article_id, annotator or self.annotator)
+        aset = self._sets.get(key)
+        if aset is None:
+            aset = AnnotationSet(article_id, key[1])
+            self._sets[key] = aset
+        return aset
+
+    def existing_set(self, article_id: str, annotator: str | None = None) -> AnnotationSet | None:
+        return self._sets.get((article_id, annotator or self.annotator))
+
+    def load_sets(self, sets: Iterable[AnnotationSet]) -> None:
+        for aset in sets:
+            self._sets[(aset.article_id, aset.annotator)] = aset
+
+    def sets_of(self, annotator: str | None = None) -> list[AnnotationSet]:
+        who = annotator or self.annotator
+        return [s for (_, a), s in self._sets.items() if a == who]
+
+    def annotators(self) -> list[str]:
+        return sorted({a for (_, a) in self._sets})
+
+    def status(self, article_id: str) -> ArticleStatus:
+        aset = self.existing_set(article_id)
+        return aset.status if aset else ArticleStatus.NEW
+
+    def merge_suggestions(self, article_id: str, spans: list[Span]) -> list[Span]:
+        """Add machine suggestions (not edits: no undo) and tell listeners."""
+        added = self.annotation_set(article_id).merge_suggestions(spans)
+        self.notify(article_id)
+        return added
+
+    def progress(self) -> Counter[ArticleStatus]:
+        counts: Counter[ArticleStatus] = Counter()
+        for info in self.infos:
+            counts[self.status(info.id)] += 1
+        return counts
+
+    # -- change notification ---------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def notify(self, article_id: str) -> None:
+        for listener in list(self._listeners):
+            listener(article_id)
