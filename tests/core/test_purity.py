@@ -25,7 +25,8 @@ def test_core_sources_import_nothing_forbidden() -> None:
 def test_importing_core_loads_no_forbidden_module() -> None:
     code = (
         "import sys, pkgutil, importlib, annotator.core as c\n"
-        "for m in pkgutil.iter_modules(c.__path__): importlib.import_module('annotator.core.'+m.name)\n"
+        "for m in pkgutil.iter_modules(c.__path__):\n"
+        "    importlib.import_module('annotator.core.' + m.name)\n"
         f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {sorted(FORBIDDEN)!r})\n"
         "print(','.join(bad))\n"
     )

@@ -1,0 +1,259 @@
+"""The `annotator` command: the GUI by default, plus `import` and `export` subcommands.
+
+Exit codes: 0 success, 1 finished but some input had issues, 2 usage or project errors.
+Every error is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from annotator.config import default_project_dir, remembered_annotator
+
+if TYPE_CHECKING:
+    from annotator.core.project import Project
+    from annotator.store.project_store import ProjectStore
+
+PROG = "annotator"
+STATUSES = {"new": "new", "in-progress": "in progress", "done": "done", "reviewed": "reviewed"}
+FORMATS = ("jsonl",)
+MAX_LISTED = 20  # duplicate titles listed by `import`; the rest are counted
+
+
+class UsageError(Exception):
+    """A problem with the command line or the project; reported on one line, exit code 2."""
+
+
+class ProgressBar:
+    """A one-line text progress bar, drawn only on a terminal and at most ten times a second."""
+
+    def __init__(self, label: str, stream: TextIO | None = None, width: int = 30) -> None:
+        self.label = label
+        self.stream = stream if stream is not None else sys.stderr
+        self.width = width
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:
+            return
+        self._last = now
+        filled = self.width * done // total
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}")
+        self.stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self._drawn:
+            self.stream.write("\r" + " " * (len(self.label) + self.width + 30) + "\r")
+            self.stream.flush()
+            self._drawn = False
+
+
+def _common(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--project", type=Path, metavar="DIR", default=default,
+                        help="project folder (default: the default project)")
+    parser.add_argument("--annotator", metavar="NAME", default=default,
+                        help="annotator name (default: the remembered name, else the OS user)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; --project/--annotator work before or after the subcommand."""
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Annotate named entities in news articles. "
+        "Without a command, opens the window.")
+    _common(parser, None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    imp = sub.add_parser("import", help="import .txt files, folders or JSONL into a project")
+    _common(imp, argparse.SUPPRESS)
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                     help=".txt, .jsonl or .json file, or a folder of .txt and .jsonl files")
+
+    exp = sub.add_parser("export", help="export annotations as JSONL")
+    _common(exp, argparse.SUPPRESS)
+    exp.add_argument("--out", type=Path, metavar="FILE",
+                     help="output file (default: exports/<project-name>.jsonl)")
+    exp.add_argument("--format", default="jsonl", metavar="FORMAT",
+                     help="output format (only jsonl for now)")
+    exp.add_argument("--status", choices=sorted(STATUSES),
+                     help="only articles with this status")
+    exp.add_argument("--include-rejected", action="store_true",
+                     help='add answer "reject" records for rejected suggestions')
+    return parser
+
+
+def resolve_annotator(name: str | None) -> str:
+    """--annotator, else the remembered name, else the OS user name."""
+    if name and name.strip():
+        return name.strip()
+    remembered = remembered_annotator()
+    if remembered:
+        return remembered
+    try:
+        return getpass.getuser() or "annotator"
+    except (KeyError, OSError, ImportError):
+        return "annotator"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed the usage message
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        if args.command == "import":
+            return cmd_import(args)
+        if args.command == "export":
+            return cmd_export(args)
+        return cmd_gui(args)
+    except UsageError as exc:
+        _error(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except OSError as exc:
+        _error(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
+        return 2
+    except Exception as exc:
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc} (set ANNOTATOR_DEBUG=1 for details)")
+        return 2
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    """Open the main window."""
+    try:
+        from annotator.ui.app import run_gui
+    except ImportError as exc:
+        raise UsageError(f"the window cannot start ({exc})") from exc
+    return int(run_gui(args.project, args.annotator) or 0)
+
+
+def _open(root: Path, annotator: str, create: bool) -> tuple[Project, ProjectStore]:
+    """Open the project through the store session; errors become UsageError."""
+    from annotator.store.project_store import StoreError
+    from annotator.store.session import open_project
+
+    if not create and not root.is_dir():
+        raise UsageError(f"no project at {root}")
+    try:
+        return open_project(root, annotator, create=create)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot open project {root}: {exc.strerror or exc}") from exc
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import sources into the project and print what happened."""
+    from annotator.io.importer import import_paths
+    from annotator.store.project_store import StoreError
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {missing[0]}")
+    root = Path(args.project) if args.project else default_project_dir()
+    who = resolve_annotator(args.annotator)
+    project, store = _open(root, who, create=True)
+    bar = ProgressBar("Reading")
+    saved = False
+    try:
+        if store.read_only:
+            raise UsageError(store.lock_message or f"{root} is open read-only")
+        report = import_paths(project, store, list(args.paths), annotator=who, progress=bar)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        bar.close()
+        saved = _close(store)
+    print(f"Imported {report.added} article(s) with {report.spans} span(s) into {root}")
+    if report.duplicates:
+        print(f"Already in the project, not added again: {len(report.duplicates)}")
+        for title in report.duplicates[:MAX_LISTED]:
+            print(f"  - {title}")
+        if len(report.duplicates) > MAX_LISTED:
+            print(f"  ... and {len(report.duplicates) - MAX_LISTED} more")
+    if report.new_labels:
+        print(f"New labels added to the scheme: {', '.join(report.new_labels)}")
+    if report.issues:
+        print(f"{len(report.issues)} issue(s):", file=sys.stderr)
+        for issue in report.issues:
+            print(f"  {issue}", file=sys.stderr)
+    if not saved:
+        return 2
+    return 1 if report.issues else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the project as JSONL and print a summary."""
+    from annotator.core.model import ArticleStatus
+    from annotator.io.jsonl_export import DEFAULT_DIR, export_jsonl, load_all_sets
+    from annotator.store.project_store import StoreError
+
+    if args.format.lower() not in FORMATS:
+        raise UsageError(f"export format '{args.format}' is not supported (only: jsonl)")
+    root = Path(args.project) if args.project else default_project_dir()
+    out = Path(args.out) if args.out else DEFAULT_DIR / f"{root.resolve().name}.jsonl"
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; give a file name")
+    status = ArticleStatus(STATUSES[args.status]) if args.status else None
+    project, store = _open(root, resolve_annotator(args.annotator), create=False)
+    bar = ProgressBar("Exporting")
+    try:
+        load_all_sets(project, store)
+        report = export_jsonl(project, out, annotator=args.annotator, status=status,
+                              include_rejected=args.include_rejected, progress=bar)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    finally:
+        bar.close()
+        _close(store)  # nothing of the project was written; a failure is only reported
+    labels = ", ".join(f"{k} {v}" for k, v in report.spans_per_label.items()) or "none"
+    print(f"Wrote {report.records} record(s) to {out}")
+    print(f"Spans per label: {labels}")
+    if report.skipped:
+        counts = Counter(reason for _, reason in report.skipped)
+        for reason, n in sorted(counts.items()):
+            print(f"Skipped {n}: {reason}")
+    if not report.records:
+        print(f"{PROG}: note: nothing matched; {out} is empty", file=sys.stderr)
+    return 0
+
+
+def _close(store: ProjectStore) -> bool:
+    """Flush and unlock; False (after saying why) when some data could not be written."""
+    try:
+        ok = store.close()
+    except Exception as exc:  # reported on one line, never a traceback
+        _error(f"closing the project failed: {exc}")
+        return False
+    if not ok:
+        _error(store.last_error or "some annotations could not be saved")
+    return ok
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,298 @@
+"""Import articles and their annotations into a project.
+
+Rules: an article whose text is already in the project (or earlier in the same import) is a
+duplicate and is not added again; its annotations, if the record carries any, are still merged.
+Imported spans become *accepted* spans of the record's `_annotator_id` (else the `annotator`
+argument, else the project's annotator). A record with `answer: "accept"` marks the article
+"done" for that annotator; other annotated records mark it "in progress" (a status is never
+lowered). `answer: "reject"` records add their spans to the rejected suggestions. Spans already
+present are skipped silently, so importing the same file twice changes nothing. A colleague's
+records are written to their own folder under their lock (reported when their window holds it).
+Nothing is written until all sources are read, so cancelling while reading writes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.annotations import AnnotationSet
+from annotator.core.model import Article, ArticleInfo, ArticleStatus
+from annotator.core.project import Project
+from annotator.io.readers import ImportIssue, ImportRecord, expand, read_source
+from annotator.store.project_store import ProjectStore, StoreError
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+_RANK = {
+    ArticleStatus.NEW: 0,
+    ArticleStatus.IN_PROGRESS: 1,
+    ArticleStatus.DONE: 2,
+    ArticleStatus.REVIEWED: 3,
+}
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts, duplicate titles, issues and labels added to the scheme."""
+
+    added: int = 0
+    duplicates: list[str] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    new_labels: list[str] = field(default_factory=list)
+    spans: int = 0
+    cancelled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues and not self.cancelled
+
+
+@dataclass
+class PreparedImport:
+    """Records read from the sources (nothing written yet); made off the UI thread."""
+
+    records: list[ImportRecord] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    annotator: str | None = None
+    cancelled: bool = False
+
+
+def import_paths(
+    project: Project,
+    store: ProjectStore,
+    paths: list[Path],
+    *,
+    annotator: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportReport:
+    """Read every path, then add new articles, labels and annotations in one go.
+
+    `progress(done, total)` counts files (a folder counts each file inside). Raises
+    FileNotFoundError for a missing path and StoreError for a read-only store, before writing.
+    """
+    prepared = prepare_import(
+        store, paths, annotator=annotator, progress=progress, cancelled=cancelled
+    )
+    if cancelled and cancelled():
+        prepared.cancelled = True
+    return finish_import(project, store, prepared)
+
+
+def prepare_import(
+    store: ProjectStore,
+    paths: list[Path],
+    *,
+    annotator: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> PreparedImport:
+    """Read and check every source without writing anything (safe in a worker thread)."""
+    if store.read_only:
+        raise StoreError(store.lock_message or "the project is open read-only")
+    prepared = PreparedImport(annotator=annotator)
+    jobs = _files(paths, prepared.issues)
+    total = len(jobs)
+    if progress:
+        progress(0, total)
+    for done, (path, source_name) in enumerate(jobs, start=1):
+        if cancelled and cancelled():
+            prepared.cancelled = True
+            return prepared
+        result = read_source(path, source_name)
+        prepared.records.extend(result.records)
+        prepared.issues.extend(result.issues)
+        if progress:
+            progress(done, total)
+    return prepared
+
+
+def finish_import(
+    project: Project, store: ProjectStore, prepared: PreparedImport
+) -> ImportReport:
+    """Write what `prepare_import` read, on the thread that owns `project`; not if cancelled."""
+    report = ImportReport(issues=list(prepared.issues), cancelled=prepared.cancelled)
+    if prepared.cancelled:
+        return report
+    if store.read_only:
+        raise StoreError(store.lock_message or "the project is open read-only")
+    default = prepared.annotator or project.annotator
+    apply_records(project, store, prepared.records, report, default)
+    return report
+
+
+def _files(paths: list[Path], issues: list[ImportIssue]) -> list[tuple[Path, str | None]]:
+    """(file, source name) for every path, folders expanded; FileNotFoundError if one is missing."""
+    paths = [Path(p) for p in paths]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"no such file or folder: {missing[0]}")
+    return [job for path in paths for job in expand(path, issues)]
+
+
+def apply_records(
+    project: Project,
+    store: ProjectStore,
+    records: list[ImportRecord],
+    report: ImportReport,
+    default_annotator: str,
+) -> None:
+    """Write the articles, new labels and annotation sets that `records` bring."""
+    new_articles: dict[str, Article] = {}
+    known: set[str] = set()
+    for record in records:
+        article = Article.from_text(record.text, record.title, record.meta)
+        if project.has_article(article.id):
+            if article.id not in known:
+                known.add(article.id)
+                report.duplicates.append(project.info(article.id).title)
+        elif article.id in new_articles:
+            if not record.has_annotations:
+                report.duplicates.append(article.title)
+        else:
+            new_articles[article.id] = article
+
+    if new_articles:
+        added, dupes = store.add_articles(list(new_articles.values()))
+        project.add_infos(ArticleInfo(a.id, a.title, a.meta) for a in added)
+        report.added = len(added)
+        report.duplicates.extend(a.title for a in dupes)
+
+    annotated = [r for r in records if r.has_annotations]
+    stores = _writable_stores(store, annotated, default_annotator, report)
+    try:
+        annotated = [r for r in annotated if (r.annotator or default_annotator) in stores]
+        for record in annotated:
+            for span in record.spans:
+                if project.scheme.ensure(span.label):
+                    report.new_labels.append(span.label)
+        if report.new_labels:
+            store.save_meta(project.scheme.to_list(), project.settings.to_dict())
+        changed = _merge_all(project, store, annotated, default_annotator, report)
+        for aset, record in changed:
+            try:
+                stores[aset.annotator].save_set(aset)
+            except StoreError as exc:
+                report.issues.append(ImportIssue(record.path, record.line, f"not saved: {exc}"))
+    finally:
+        for who, other in stores.items():
+            if other is not store and not other.close():
+                report.issues.append(
+                    ImportIssue(store.root, None, f"{who}'s annotations: {other.last_error}")
+                )
+
+
+def _writable_stores(
+    store: ProjectStore, records: list[ImportRecord], default: str, report: ImportReport
+) -> dict[str, ProjectStore]:
+    """A writable store per annotator named in `records`: ours, or one opened for a colleague.
+
+    Each annotator writes only their own folder, under their own lock; when a colleague's lock
+    is held (their window is open), their records are reported and left out.
+    """
+    stores: dict[str, ProjectStore] = {store.annotator: store}
+    problems: dict[str, str] = {}
+    reported: set[tuple[str, Path]] = set()
+    for record in records:
+        who = record.annotator or default
+        if who in stores:
+            continue
+        if who not in problems:
+            try:
+                other = ProjectStore(store.root, who, create=False)
+            except StoreError as exc:
+                problems[who] = str(exc)
+            else:
+                if not other.read_only:
+                    stores[who] = other
+                    continue
+                problems[who] = other.lock_message
+                other.close()
+        if (who, record.path) not in reported:
+            reported.add((who, record.path))
+            message = f"annotations of {who} not imported: {problems[who]}"
+            report.issues.append(ImportIssue(record.path, None, message))
+    return stores
+
+
+def _merge_all(
+    project: Project,
+    store: ProjectStore,
+    records: list[ImportRecord],
+    default: str,
+    report: ImportReport,
+) -> list[tuple[AnnotationSet, ImportRecord]]:
+    """Merge every record into its (article, annotator) set; the sets that changed."""
+    changed: dict[tuple[str, str], tuple[AnnotationSet, ImportRecord]] = {}
+    fresh: dict[tuple[str, str], bool] = {}
+    loaded: set[str] = {project.annotator}
+    for record in records:
+        who = record.annotator or default
+        if who not in loaded:  # a colleague's sets are not loaded by the session
+            loaded.add(who)
+            have = store.load_sets(who)
+            project.load_sets(s for s in have if project.existing_set(s.article_id, who) is None)
+        key = (Article.from_text(record.text).id, who)
+        if key not in fresh:
+            existing = project.existing_set(*key)
+            fresh[key] = existing is None or not (existing.touched or existing.updated)
+        aset = _merge(project, record, key, fresh[key], report)
+        if aset is not None:
+            changed[key] = (aset, record)
+    return list(changed.values())
+
+
+def _merge(
+    project: Project,
+    record: ImportRecord,
+    key: tuple[str, str],
+    fresh: bool,
+    report: ImportReport,
+) -> AnnotationSet | None:
+    """Merge one record into the set `key` (article, annotator); the set when it changed."""
+    who = key[1]
+    aset = project.annotation_set(*key)
+    changed = False
+    for span in record.spans:
+        if any(s.key == span.key for s in aset.spans):
+            continue
+        clash = aset.overlapping(span.start, span.end)
+        if clash:
+            other = clash[0]
+            report.issues.append(
+                ImportIssue(
+                    record.path,
+                    record.line,
+                    f"{span.start}..{span.end} {span.label} overlaps {who}'s existing span "
+                    f"{other.start}..{other.end} {other.label}; span skipped",
+                )
+            )
+            continue
+        for sugg in aset.overlapping(span.start, span.end, suggestions=True):
+            aset.delete_suggestion(sugg)
+        aset.rejected.discard(span.key)
+        aset.insert_span(span)
+        report.spans += 1
+        changed = True
+    accepted = {s.key for s in aset.spans}
+    for rejected in record.rejected:
+        if rejected not in aset.rejected and rejected not in accepted:
+            aset.rejected.add(rejected)
+            for sugg in [s for s in aset.suggestions if s.key == rejected]:
+                aset.delete_suggestion(sugg)
+            changed = True
+    target = ArticleStatus.DONE if record.answer == "accept" else ArticleStatus.IN_PROGRESS
+    if _RANK[target] > _RANK[aset.status]:
+        aset.status = target
+        changed = True
+    if not changed:
+        return None
+    if fresh and record.timestamp is not None:  # keeps export -> import -> export identical
+        aset.updated = max(float(record.timestamp), aset.updated)
+    else:
+        aset.updated = max(time.time(), aset.updated)
+    return aset

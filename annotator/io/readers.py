@@ -1,0 +1,390 @@
+"""Read .txt files, folders and JSONL into import records plus per-line issues.
+
+Text rules: a `.txt` file is decoded as strict UTF-8, a leading BOM is dropped and CRLF / lone CR
+become "\\n"; after that the text is never changed. JSONL text is taken verbatim (its span
+offsets refer to it), only a BOM at the start of the file is dropped. Offsets are code points.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from annotator.core.model import Origin, Span, SpanKey
+
+SUFFIXES = (".txt", ".jsonl")
+ANSWERS = ("accept", "reject", "ignore")
+TITLE_MAX = 200
+BOM = "\ufeff"
+BOM_BYTES = BOM.encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportIssue:
+    """A problem with the input, named by file and (1-based) line when known."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+        return f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class ImportRecord:
+    """One article read from a source, with the annotations the source carried."""
+
+    text: str
+    title: str
+    meta: dict[str, Any]
+    path: Path
+    line: int | None = None
+    spans: list[Span] = field(default_factory=list)
+    rejected: list[SpanKey] = field(default_factory=list)
+    annotator: str | None = None
+    answer: str | None = None  # "accept", "reject", "ignore" or None (no answer given)
+    timestamp: int | None = None
+
+    @property
+    def has_annotations(self) -> bool:
+        return bool(self.spans or self.rejected or self.answer in ("accept", "reject"))
+
+
+@dataclass
+class ReadResult:
+    """Records read from one path and the issues found on the way."""
+
+    records: list[ImportRecord] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+
+    def extend(self, other: ReadResult) -> None:
+        self.records.extend(other.records)
+        self.issues.extend(other.issues)
+
+
+def title_from_text(text: str) -> str:
+    """The first non-empty line, stripped and cut to TITLE_MAX characters."""
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            return line if len(line) <= TITLE_MAX else line[: TITLE_MAX - 1].rstrip() + "…"
+    return ""
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def expand(path: Path, issues: list[ImportIssue]) -> list[tuple[Path, str | None]]:
+    """(file, source name) to read for `path`: itself, or every .txt and .jsonl below a folder.
+
+    Folders are walked recursively in sorted order, hidden files and folders skipped; the
+    source name is the path relative to the folder.
+    """
+    if not path.is_dir():
+        return [(path, None)]
+    found = []
+    for file in path.rglob("*"):
+        rel = file.relative_to(path)
+        hidden = any(part.startswith(".") for part in rel.parts)
+        if not hidden and file.suffix.lower() in SUFFIXES and file.is_file():
+            found.append((file, rel.as_posix()))
+    if not found:
+        issues.append(ImportIssue(path, None, "folder has no .txt or .jsonl files"))
+    return sorted(found, key=lambda job: job[1])
+
+
+def read_source(path: Path, source_name: str | None = None) -> ReadResult:
+    """Read a .txt, .jsonl or .json file or a folder; raise FileNotFoundError only if missing."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file or folder: {path}")
+    if path.is_dir():
+        result = ReadResult()
+        for file, name in expand(path, result.issues):
+            result.extend(read_source(file, name))
+        return result
+    name = source_name or path.name
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return read_txt(path, name)
+    if suffix == ".jsonl":
+        return read_jsonl(path, name)
+    if suffix == ".json":
+        return read_json(path, name)
+    kind = path.suffix or path.name
+    message = f"unsupported file type '{kind}' (expected .txt, .jsonl, .json or a folder)"
+    return ReadResult(issues=[ImportIssue(path, None, message)])
+
+
+def _read_bytes(path: Path, result: ReadResult) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        result.issues.append(ImportIssue(path, None, f"cannot read file ({exc.strerror or exc})"))
+        return None
+
+
+def _utf8_error(path: Path, data: bytes, exc: UnicodeDecodeError, line: int | None) -> ImportIssue:
+    if line is None:
+        line = data.count(b"\n", 0, exc.start) + 1
+    bad = data[exc.start : exc.start + 1].hex()
+    return ImportIssue(
+        path, line, f"not valid UTF-8 (byte 0x{bad} at byte offset {exc.start}); skipped"
+    )
+
+
+def read_txt(path: Path, source_name: str | None = None) -> ReadResult:
+    """One article per file: title from the first non-empty line, meta.source the file name."""
+    result = ReadResult()
+    data = _read_bytes(path, result)
+    if data is None:
+        return result
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        result.issues.append(_utf8_error(path, data, exc, None))
+        return result
+    text = normalise_newlines(text.removeprefix(BOM))
+    if not text.strip():
+        result.issues.append(ImportIssue(path, None, "empty file; skipped"))
+        return result
+    meta = {"source": source_name or path.name}
+    result.records.append(ImportRecord(text, title_from_text(text), meta, path, None))
+    return result
+
+
+def _lines(data: bytes) -> Iterator[tuple[int, bytes, int]]:
+    """(line number, raw line, byte offset of the line) for each line of `data`."""
+    offset = 0
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        yield number, raw, offset
+        offset += len(raw) + 1
+
+
+def _json_problem(raw: bytes, exc: json.JSONDecodeError) -> tuple[int, str]:
+    """(line, message) for text that is not JSON, in the standard library's words when it has
+    them (they name what was expected: "Expecting ',' delimiter")."""
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as std:
+        exc = std
+    except (ValueError, RecursionError):
+        pass
+    return exc.lineno, f"not valid JSON ({exc.msg} at column {exc.colno})"
+
+
+def read_jsonl(path: Path, source_name: str | None = None) -> ReadResult:
+    """One JSON object per line: plain `{"text", "meta"}` or Prodigy / our export records."""
+    result = ReadResult()
+    data = _read_bytes(path, result)
+    if data is None:
+        return result
+    seen_any = False
+    for number, raw, offset in _lines(data):
+        if number == 1 and raw.startswith(BOM_BYTES):  # offsets still count the BOM
+            raw, offset = raw[len(BOM_BYTES) :], offset + len(BOM_BYTES)
+        raw = raw.rstrip(b"\r")
+        if not raw.strip():
+            continue
+        seen_any = True
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            shifted = UnicodeDecodeError(exc.encoding, exc.object, offset + exc.start,
+                                         offset + exc.end, exc.reason)
+            result.issues.append(_utf8_error(path, data, shifted, number))
+            continue
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            message = _json_problem(raw, exc)[1]
+            result.issues.append(ImportIssue(path, number, f"{message}; line skipped"))
+            continue
+        record = parse_record(obj, path, number, source_name or path.name, result.issues)
+        if record is not None:
+            result.records.append(record)
+    if not seen_any:
+        result.issues.append(ImportIssue(path, None, "empty file; skipped"))
+    return result
+
+
+def read_json(path: Path, source_name: str | None = None) -> ReadResult:
+    """A .json file holding one record object or an array of them (same fields as JSONL)."""
+    result = ReadResult()
+    data = _read_bytes(path, result)
+    if data is None:
+        return result
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        result.issues.append(_utf8_error(path, data, exc, None))
+        return result
+    data = data.removeprefix(BOM_BYTES)
+    if not data.strip():
+        result.issues.append(ImportIssue(path, None, "empty file; skipped"))
+        return result
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        line, message = _json_problem(data, exc)
+        result.issues.append(ImportIssue(path, line, f"{message}; skipped"))
+        return result
+    name = source_name or path.name
+    items = obj if isinstance(obj, list) else [obj]
+    for number, item in enumerate(items, start=1):
+        index = number if isinstance(obj, list) else None
+        record = parse_record(item, path, None, name, result.issues, item=index)
+        if record is not None:
+            result.records.append(record)
+    return result
+
+
+def parse_record(
+    obj: Any,
+    path: Path,
+    line: int | None,
+    source_name: str,
+    issues: list[ImportIssue],
+    item: int | None = None,
+) -> ImportRecord | None:
+    """Turn one parsed JSON object into a record; append issues; None when it is skipped.
+
+    `item` numbers the objects of a .json array (their messages start "item N: ").
+    """
+    prefix = f"item {item}: " if item is not None else ""
+
+    def issue(message: str) -> None:
+        if item is not None:
+            message = message.replace("; line skipped", "; item skipped")
+        issues.append(ImportIssue(path, line, prefix + message))
+
+    if not isinstance(obj, dict):
+        issue(f"expected a JSON object, got {_kind(obj)}; line skipped")
+        return None
+    text = obj.get("text")
+    if text is None:
+        issue('missing "text"; line skipped')
+        return None
+    if not isinstance(text, str):
+        issue(f'"text" must be a string, got {_kind(text)}; line skipped')
+        return None
+    if not text.strip():
+        issue('empty "text"; line skipped')
+        return None
+    answer = obj.get("answer")
+    if answer is not None and answer not in ANSWERS:
+        issue(f'unknown "answer" {answer!r} (expected accept, reject or ignore); line skipped')
+        return None
+    raw_spans = obj.get("spans", [])
+    if raw_spans is None:
+        raw_spans = []
+    if not isinstance(raw_spans, list):
+        issue(f'"spans" must be a list, got {_kind(raw_spans)}; line skipped')
+        return None
+
+    meta = obj.get("meta", {})
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        issue(f'"meta" must be an object, got {_kind(meta)}; meta ignored')
+        meta = {}
+    meta = dict(meta)
+    title = meta.pop("title", None)
+    meta.pop("article_id", None)  # recomputed from the text
+    if not isinstance(title, str) or not title.strip():
+        title = title_from_text(text)
+    else:
+        title = title.strip()
+    if not isinstance(meta.get("source"), str) or not meta.get("source"):
+        meta["source"] = source_name
+
+    annotator = obj.get("_annotator_id")
+    if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
+        issue(f'"_annotator_id" must be a non-empty string, got {annotator!r}; ignored')
+        annotator = None
+    timestamp = obj.get("_timestamp")
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int):
+        timestamp = None
+
+    spans = parse_spans(raw_spans, text, issue, check_overlap=answer != "reject")
+    record = ImportRecord(text, title, meta, path, line, annotator=annotator, answer=answer,
+                          timestamp=timestamp)
+    if answer == "reject":
+        record.rejected = [span.key for span in spans]
+    elif answer != "ignore":
+        record.spans = spans
+    return record
+
+
+def parse_spans(raw_spans: list[Any], text: str, issue: Any, check_overlap: bool) -> list[Span]:
+    """Valid spans of one record, sorted; each bad span is reported and left out."""
+    valid: list[tuple[int, Span]] = []
+    for index, raw in enumerate(raw_spans, start=1):
+        span = _parse_span(raw, len(text), lambda m, i=index: issue(f"span {i}: {m}"))
+        if span is not None:
+            valid.append((index, span))
+    valid.sort(key=lambda pair: (pair[1].start, pair[1].end, pair[1].label, pair[0]))
+    kept: list[Span] = []
+    for index, span in valid:
+        if check_overlap and kept and kept[-1].end > span.start:
+            prev = kept[-1]
+            what = "repeats" if prev.key == span.key else "overlaps"
+            issue(
+                f"span {index}: {span.start}..{span.end} {span.label} {what} "
+                f"{prev.start}..{prev.end} {prev.label}; span skipped"
+            )
+            continue
+        if not check_overlap and kept and kept[-1].key == span.key:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _parse_span(raw: Any, length: int, issue: Any) -> Span | None:
+    if not isinstance(raw, dict):
+        issue(f"expected an object, got {_kind(raw)}; span skipped")
+        return None
+    start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            issue(f'"{name}" must be an integer, got {_kind(value)}; span skipped')
+            return None
+    assert isinstance(start, int) and isinstance(end, int)
+    if not isinstance(label, str) or not label.strip():
+        issue(f'"label" must be a non-empty string, got {label!r}; span skipped')
+        return None
+    if end <= start:
+        issue(f"end {end} is not after start {start}; span skipped")
+        return None
+    if start < 0 or end > length:
+        issue(f"{start}..{end} is outside the text (0..{length}); span skipped")
+        return None
+    kb_id = raw.get("kb_id")
+    if kb_id is not None and not isinstance(kb_id, str):
+        issue(f'"kb_id" must be a string, got {_kind(kb_id)}; link dropped')
+        kb_id = None
+    origin = Origin.MANUAL
+    raw_origin = raw.get("origin")
+    if raw_origin is not None:
+        try:
+            origin = Origin(raw_origin)
+        except ValueError:
+            issue(f'unknown "origin" {raw_origin!r}; taken as manual')
+    return Span(start, end, label.strip(), origin, kb_id or None)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+             list: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)

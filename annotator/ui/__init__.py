@@ -1,0 +1,1 @@
+"""Qt Widgets user interface; the only package that imports PySide6."""

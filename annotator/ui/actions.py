@@ -1,0 +1,82 @@
+"""Every command of the window as a QAction with its shortcuts; Help lists the same table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One window command: id, menu, text, shortcuts, help line."""
+
+    id: str
+    menu: str
+    text: str
+    keys: tuple[str, ...] = ()
+    help: str = ""
+
+
+SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("import_files", "&File", "&Import files…", ("Ctrl+I",), "Import .txt or .jsonl"),
+    ActionSpec("import_folder", "&File", "Import &folder…", (), "Import every file in a folder"),
+    ActionSpec("export", "&File", "&Export JSONL…", ("Ctrl+E",), "Export annotations"),
+    ActionSpec("quit", "&File", "&Quit", ("Ctrl+Q",), "Close the window"),
+    ActionSpec("undo", "&Edit", "&Undo", ("Ctrl+Z",), "Undo the last edit"),
+    ActionSpec("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo"),
+    ActionSpec("accept", "&Edit", "&Accept suggestion", ("A", "Return", "Enter"), "Accept"),
+    ActionSpec("reject", "&Edit", "Reject / &delete span", ("X", "Delete", "Backspace"), "Reject"),
+    ActionSpec("accept_all", "&Edit", "Accept a&ll in article", ("Ctrl+Shift+A",), "Accept all"),
+    ActionSpec("clear", "&Edit", "Clear selection", ("Escape",), "Clear selection and span"),
+    ActionSpec("next_span", "&Navigate", "&Next span", ("Tab",), "Next span"),
+    ActionSpec("prev_span", "&Navigate", "&Previous span", ("Shift+Tab", "Backtab"), "Prev span"),
+    ActionSpec("next_article", "&Navigate", "Next &article", ("N",), "Next article"),
+    ActionSpec("prev_article", "&Navigate", "Previous a&rticle", ("P",), "Previous article"),
+    ActionSpec("mark_done", "A&rticle", "Mark &done", ("Ctrl+D",), "Mark the article done"),
+    ActionSpec("mark_open", "A&rticle", "Mark in &progress", (), "Reopen a done article"),
+    ActionSpec("zoom_in", "&View", "Zoom &in", ("Ctrl+=", "Ctrl++"), "Larger text"),
+    ActionSpec("zoom_out", "&View", "Zoom &out", ("Ctrl+-",), "Smaller text"),
+    ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",), "This list"),
+)
+
+EXTRA_HELP: tuple[tuple[str, str], ...] = (
+    ("1 – 9", "Label the selected text, or relabel the current span"),
+    ("Shift+← / Shift+→", "Move the end of the current span by one token"),
+    ("Alt+Shift+← / Alt+Shift+→", "Move the start of the current span by one token"),
+    ("Drag a span edge", "Resize the current span with the mouse"),
+    ("Click a span", "Make it the current span"),
+)
+
+
+def build_actions(
+    window: QMainWindow, slots: dict[str, Callable[[], object]]
+) -> dict[str, QAction]:
+    """Create the actions, put them in menus, and connect each to its slot."""
+    actions: dict[str, QAction] = {}
+    menus: dict[str, QMenu] = {}
+    for spec in SPECS:
+        action = QAction(spec.text, window)
+        action.setObjectName(f"action_{spec.id}")
+        action.setShortcuts([QKeySequence(k) for k in spec.keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(spec.help)
+        if spec.id in slots:
+            action.triggered.connect(slots[spec.id])
+        menu = menus.get(spec.menu)
+        if menu is None:
+            menu = window.menuBar().addMenu(spec.menu)
+            menus[spec.menu] = menu
+        menu.addAction(action)
+        window.addAction(action)
+        actions[spec.id] = action
+    return actions
+
+
+def shortcut_rows() -> list[tuple[str, str]]:
+    """(keys, what it does) for the Help menu."""
+    rows = [(" / ".join(s.keys), s.text.replace("&", "").rstrip("…")) for s in SPECS if s.keys]
+    return list(EXTRA_HELP) + rows

@@ -1,0 +1,77 @@
+"""Small dialogs and menus: keyboard help, span context menu, annotator name."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QInputDialog,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.ui.actions import shortcut_rows
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+
+class ShortcutsDialog(QDialog):
+    """Help > Keyboard shortcuts: the same table the actions are built from."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = shortcut_rows()
+        table = QTableWidget(len(rows), 2)
+        table.setObjectName("shortcutsTable")
+        table.setHorizontalHeaderLabels(["Keys", "Action"])
+        for i, (keys, what) in enumerate(rows):
+            table.setItem(i, 0, QTableWidgetItem(keys))
+            table.setItem(i, 1, QTableWidgetItem(what))
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setVisible(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        self.resize(560, 520)
+
+
+def span_context_menu(window: MainWindow, pos: QPoint) -> QMenu:
+    """Right-click menu: label the selection, or act on the span under the mouse."""
+    view = window.view
+    menu = QMenu(view)
+    menu.setObjectName("spanMenu")
+    if view.selection_range() is None:
+        span = view.span_at(view.codepoint_at(pos))
+        if span is not None:
+            view.set_current_span(span, reveal=False)
+    current = view.current_span
+    for action in window.label_actions:
+        menu.addAction(action)
+    menu.addSeparator()
+    if current is not None:
+        if view.is_pending(current):
+            menu.addAction(window.actions_by_id["accept"])
+        menu.addAction(window.actions_by_id["reject"])
+    menu.addAction(window.actions_by_id["accept_all"])
+    return menu
+
+
+def ask_annotator_name(parent: QWidget | None = None, default: str = "") -> str | None:
+    """Asked once at first start; the answer is remembered."""
+    name, ok = QInputDialog.getText(
+        parent, "Who is annotating?", "Your name (recorded with every annotation):", text=default
+    )
+    name = name.strip()
+    return name if ok and name else None

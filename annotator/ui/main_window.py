@@ -1,0 +1,300 @@
+"""The main window: wires the article list, article view, span panel and workers together."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
+
+from annotator.core.model import ArticleStatus
+from annotator.core.project import Project
+from annotator.store.project_store import ProjectStore
+from annotator.ui.actions import build_actions
+from annotator.ui.article_view import ArticleView
+from annotator.ui.dialogs import ShortcutsDialog
+from annotator.ui.editor import EditController, TokenCache
+from annotator.ui.models import ArticleListModel, SpanTableModel
+from annotator.ui.panels import ArticleListPanel, SpanPanel
+from annotator.ui.statusbar import ProjectStatusBar
+from annotator.ui.style import SpanStyles
+from annotator.ui.suggestions import SuggestionRunner
+from annotator.ui.transfer import TransferController
+
+
+class SaveBridge(QObject):
+    """Carries the store's writer-thread callbacks onto the UI thread."""
+
+    saved = Signal()
+    failed = Signal(str)
+
+
+class MainWindow(QMainWindow):
+    """Hand-annotation window for one project and one annotator."""
+
+    def __init__(
+        self,
+        project: Project,
+        store: ProjectStore,
+        settings: QSettings | None = None,
+        *,
+        suggest: bool = True,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.project, self.store = project, store
+        self.settings = settings or QSettings()
+        self.setWindowTitle(f"Annotator — {store.root.name} — {project.annotator}")
+        self.undo_stack = QUndoStack(self)
+        self.styles = SpanStyles(project.scheme)
+        self.tokens = TokenCache(project)
+
+        self.article_model = ArticleListModel(project)
+        self.article_panel = ArticleListPanel(self.article_model)
+        self.view = ArticleView(self.styles)
+        self.span_model = SpanTableModel()
+        self.span_panel = SpanPanel(self.span_model)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("articleTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label.setWordWrap(True)
+        self.banner = QLabel()
+        self.banner.setObjectName("readOnlyBanner")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setStyleSheet("background:#FFF3CD;color:#5C4400;padding:6px;")
+        self.banner.setVisible(project.read_only)
+        self.banner.setText(getattr(store, "lock_message", "") or "Read-only project")
+        self.status = ProjectStatusBar()
+        self.setStatusBar(self.status)
+        self.editor = EditController(project, self.undo_stack, self.view, self.tokens, self._say)
+        self.editor.on_applied = self._edit_applied
+        self.suggestions = SuggestionRunner(project)
+        self.transfer = TransferController(self, project, store, self.status)
+
+        self._build_layout()
+        self.actions_by_id = build_actions(self, self._slots())
+        self.label_actions = self._build_label_actions()
+        self._connect()
+        self._restore_settings()
+        self.status.show_progress(project)
+        if len(project):
+            self.article_panel.select_row(0)
+        if suggest:
+            self.start_suggestions()
+
+    # -- construction -----------------------------------------------------
+    def _build_layout(self) -> None:
+        self.label_bar = QToolBar("Labels")
+        self.label_bar.setObjectName("labelBar")
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.label_bar)
+        layout.addWidget(self.view, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.article_panel)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.span_panel)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 700, 340])
+        self.setCentralWidget(self.splitter)
+
+    def _slots(self) -> dict:
+        edit = self.editor
+        return {
+            "import_files": self.transfer.import_files,
+            "import_folder": self.transfer.import_folder,
+            "export": self.transfer.export,
+            "quit": self.close,
+            "undo": self.undo_stack.undo,
+            "redo": self.undo_stack.redo,
+            "accept": edit.accept_current,
+            "reject": edit.reject_current,
+            "accept_all": edit.accept_all,
+            "clear": self._clear,
+            "next_span": lambda: edit.next_span(1),
+            "prev_span": lambda: edit.next_span(-1),
+            "next_article": lambda: self.step_article(1),
+            "prev_article": lambda: self.step_article(-1),
+            "mark_done": self.mark_done,
+            "mark_open": lambda: edit.set_status(ArticleStatus.IN_PROGRESS),
+            "zoom_in": lambda: self.zoom(1),
+            "zoom_out": lambda: self.zoom(-1),
+            "shortcuts": lambda: ShortcutsDialog(self).open(),
+        }
+
+    def _build_label_actions(self) -> list[QAction]:
+        menu = self.menuBar().addMenu("&Labels")
+        actions = []
+        for label in self.project.scheme.labels:
+            action = QAction(f"{label.key}  {label.name}" if label.key else label.name, self)
+            action.setObjectName(f"label_{label.name}")
+            action.setToolTip(label.description)
+            if label.key:
+                action.setShortcut(QKeySequence(label.key))
+            action.triggered.connect(lambda _=False, n=label.name: self.editor.apply_label(n))
+            menu.addAction(action)
+            self.addAction(action)
+            self.label_bar.addAction(action)
+            button = self.label_bar.widgetForAction(action)
+            color = QColor(label.color)
+            button.setStyleSheet(
+                f"QToolButton {{ border-bottom: 3px solid {color.name()}; padding: 2px 6px; }}"
+            )
+            actions.append(action)
+        return actions
+
+    def _connect(self) -> None:
+        self.project.subscribe(self._article_changed)
+        self.article_panel.articleActivated.connect(self.show_article)
+        self.view.currentSpanChanged.connect(self.span_panel.show_current)
+        self.view.contextMenuAt.connect(self._context_menu)
+        self.span_panel.spanActivated.connect(self._span_clicked)
+        self.span_panel.accept_button.clicked.connect(self.editor.accept_current)
+        self.span_panel.reject_button.clicked.connect(self.editor.reject_current)
+        self.span_panel.accept_all_button.clicked.connect(self.editor.accept_all)
+        self.span_panel.done_button.clicked.connect(self.mark_done)
+        self.suggestions.itemReady.connect(self._suggestions_ready)
+        self.suggestions.progressed.connect(self.status.task_progress)
+        self.suggestions.finished.connect(self.status.task_finished)
+        self.bridge = SaveBridge()
+        self.bridge.saved.connect(self._refresh_save_state)
+        self.bridge.failed.connect(lambda msg: self.status.show_save_state(msg, error=True))
+        self.store.on_saved = lambda *_: self.bridge.saved.emit()
+        self.store.on_error = self.bridge.failed.emit
+        self.store.on_recovered = lambda *_: self.bridge.saved.emit()
+        if self.project.read_only:
+            for action in self.label_actions:
+                action.setEnabled(False)
+            for name in _EDIT_ACTIONS:
+                self.actions_by_id[name].setEnabled(False)
+
+    # -- navigation -------------------------------------------------------
+    @property
+    def article_id(self) -> str | None:
+        return self.editor.article_id
+
+    def show_article(self, article_id: str) -> None:
+        if article_id == self.editor.article_id:
+            return
+        self.editor.article_id = article_id
+        info = self.project.info(article_id)
+        position = self.project.position(article_id) + 1
+        self.title_label.setText(f"{info.title}    ({position} / {len(self.project)})")
+        self.view.set_article(self.project.text(article_id))
+        self._refresh_spans()
+        if self.project.position(article_id) != self.article_panel.table.currentIndex().row():
+            self.article_panel.select_row(self.project.position(article_id))
+        self.view.setFocus()
+
+    def step_article(self, step: int) -> None:
+        if not len(self.project):
+            return
+        row = self.project.position(self.article_id) + step if self.article_id else 0
+        self.article_panel.select_row(max(0, min(row, len(self.project) - 1)))
+
+    def mark_done(self) -> None:
+        self.editor.set_status(ArticleStatus.DONE)
+
+    def zoom(self, step: int) -> None:
+        self.view.zoomIn(step)
+        level = int(self.settings.value("view/zoom", 0) or 0) + step
+        self.settings.setValue("view/zoom", level)
+
+    def start_suggestions(self) -> None:
+        task = self.suggestions.start(first=self.article_id)
+        self.status.task_started("Suggesting…", task.cancel)
+
+    # -- reactions --------------------------------------------------------
+    def _say(self, message: str) -> None:
+        self.status.showMessage(message, 6000)
+
+    def _clear(self) -> None:
+        self.view.clear_selection()
+        self.view.set_current_span(None)
+
+    def _edit_applied(self, article_id: str) -> None:
+        if article_id != self.article_id:
+            self.article_panel.select_row(self.project.position(article_id))
+
+    def _article_changed(self, article_id: str) -> None:
+        self.article_model.article_changed(article_id)
+        if article_id == self.article_id:
+            self._refresh_spans()
+        self.status.show_progress(self.project)
+        if not self.project.read_only:
+            self._refresh_save_state()
+
+    def _refresh_spans(self) -> None:
+        if self.article_id is None:
+            return
+        aset = self.project.annotation_set(self.article_id)
+        current = self.view.current_span
+        pending = {s.key for s in aset.suggestions}
+        spans = aset.all_spans()
+        self.view.set_spans(spans, pending)
+        colors = {label.name: label.color for label in self.project.scheme.labels}
+        self.span_model.set_spans(self.view.text, spans, pending, colors)
+        self.span_panel.show_current(self.view.current_span or current)
+        accepted, waiting = len(aset.spans), len(aset.suggestions)
+        self.span_panel.summary.setText(
+            f"{accepted} accepted · {waiting} suggested · status {aset.status}"
+        )
+
+    def _refresh_save_state(self) -> None:
+        writer = self.store.writer
+        pending = writer.pending if writer else 0
+        if pending and self.store.last_error:
+            self.status.show_save_state(f"Not saved yet: {self.store.last_error}", error=True)
+        elif pending:
+            self.status.show_save_state("Saving…")
+        else:
+            self.status.show_save_state("All changes saved")
+
+    def _suggestions_ready(self, item: object) -> None:
+        article_id, spans, tokens = item  # type: ignore[misc]
+        self.tokens.put(article_id, tokens)
+        if self.project.has_article(article_id):
+            self.project.merge_suggestions(article_id, spans)
+
+    def _span_clicked(self, span: object) -> None:
+        self.view.set_current_span(span)  # type: ignore[arg-type]
+        self.view.setFocus()
+
+    def _context_menu(self, pos) -> None:  # noqa: ANN001
+        from annotator.ui.dialogs import span_context_menu
+
+        span_context_menu(self, pos).exec(self.view.viewport().mapToGlobal(pos))
+
+    # -- persistence of the window ----------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 820)
+        sizes = self.settings.value("window/splitter")
+        if sizes is not None:
+            self.splitter.restoreState(sizes)
+        zoom = int(self.settings.value("view/zoom", 0) or 0)
+        if zoom:
+            self.view.zoomIn(zoom)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
+        self.suggestions.stop()
+        self.transfer.stop()
+        self.project.unsubscribe(self._article_changed)
+        self.store.on_saved = self.store.on_error = self.store.on_recovered = None
+        self.store.flush()
+        super().closeEvent(event)
+
+
+_EDIT_ACTIONS = (
+    "import_files", "import_folder", "undo", "redo", "accept", "reject", "accept_all",
+    "mark_done", "mark_open",
+)

@@ -1,0 +1,137 @@
+"""Thin Qt item models over the core project: article list and span table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from annotator.core.model import ArticleStatus, Span
+from annotator.core.project import Project
+
+Index = QModelIndex | QPersistentModelIndex
+_STATUS_COLORS = {
+    ArticleStatus.NEW: "#777777",
+    ArticleStatus.IN_PROGRESS: "#B8860B",
+    ArticleStatus.DONE: "#2E7D32",
+    ArticleStatus.REVIEWED: "#1565C0",
+}
+
+
+class ArticleListModel(QAbstractTableModel):
+    """One row per article: title, status, number of accepted entities."""
+
+    COLUMNS = ("Title", "Status", "Entities")
+    SortRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.project)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def article_id(self, row: int) -> str:
+        return self.project.infos[row].id
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        info = self.project.infos[index.row()]
+        aset = self.project.existing_set(info.id)
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, self.SortRole):
+            if col == 0:
+                return info.title or "(untitled)"
+            if col == 1:
+                return str(aset.status if aset else ArticleStatus.NEW)
+            return len(aset.spans) if aset else 0
+        if role == Qt.ItemDataRole.ToolTipRole:
+            pending = len(aset.suggestions) if aset else 0
+            return f"{info.title}\n{pending} suggestion(s) waiting"
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
+            status = aset.status if aset else ArticleStatus.NEW
+            return QBrush(QColor(_STATUS_COLORS[status]))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def article_changed(self, article_id: str) -> None:
+        if not self.project.has_article(article_id):
+            return
+        row = self.project.position(article_id)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+    def reset(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+
+class SpanTableModel(QAbstractTableModel):
+    """Spans of the shown article: text, label, origin, status (accepted or suggested)."""
+
+    COLUMNS = ("Text", "Label", "Origin", "Status")
+    SpanRole = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._text = ""
+        self._spans: list[Span] = []
+        self._pending: set[tuple[int, int, str]] = set()
+        self._colors: dict[str, str] = {}
+
+    def set_spans(
+        self, text: str, spans: list[Span], pending: set[tuple[int, int, str]], colors: dict
+    ) -> None:
+        self.beginResetModel()
+        self._text, self._spans, self._pending, self._colors = text, sorted(spans), pending, colors
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._spans)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def span(self, row: int) -> Span:
+        return self._spans[row]
+
+    def row_of(self, span: Span | None) -> int:
+        return next((i for i, s in enumerate(self._spans) if s == span), -1)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        span = self._spans[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return self._text[span.start : span.end].replace("\n", " ")
+            if col == 1:
+                return span.label
+            if col == 2:
+                return str(span.origin)
+            return "suggested" if span.key in self._pending else "accepted"
+        if role == self.SpanRole:
+            return span
+        if role == Qt.ItemDataRole.DecorationRole and col == 1:
+            return QColor(self._colors.get(span.label, "#999999"))
+        if role == Qt.ItemDataRole.FontRole and col == 3 and span.key in self._pending:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return None

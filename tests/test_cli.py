@@ -1,0 +1,228 @@
+"""The `annotator` command line, driven through `main([...])`."""
+
+from __future__ import annotations
+
+import getpass
+import io
+import json
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from annotator import cli
+from annotator.cli import ProgressBar, main
+from annotator.config import remember_annotator, seeds_dir
+from annotator.store.session import open_project
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep user config and default project inside tmp_path; run from tmp_path."""
+    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ANNOTATOR_CONFIG", str(tmp_path / "config" / "user.json"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def annotate(root: Path, annotator: str, surface: str = "Vladimir Putin") -> str:
+    """Give `annotator` one accepted, done span in the first article; return its id."""
+    project, store = open_project(root, annotator, sync=False)
+    try:
+        article_id = project.article_ids[0]
+        aset = project.annotation_set(article_id)
+        start = project.text(article_id).index(surface)
+        from annotator.core.model import ArticleStatus, Span
+
+        aset.insert_span(Span(start, start + len(surface), "PER"))
+        aset.status, aset.updated = ArticleStatus.DONE, 1700000000.0
+        store.save_set(aset)
+    finally:
+        store.close()
+    return article_id
+
+
+def test_import_then_import_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    proj = tmp_path / "proj"
+    assert main(["import", str(seeds_dir()), "--project", str(proj), "--annotator", "ayu"]) == 0
+    out = capsys.readouterr()
+    assert f"Imported 5 article(s) with 0 span(s) into {proj}" in out.out
+    assert out.err == ""
+    assert main(["--project", str(proj), "import", str(seeds_dir())]) == 0
+    out = capsys.readouterr().out
+    assert "Imported 0 article(s)" in out and "not added again: 5" in out
+
+
+def test_import_with_issues_exits_1_and_names_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Satu"}\n{"text": "Dua",}\n{"text": "Tiga", "spans": '
+                   '[{"start": 0, "end": 4, "label": "MISC"}]}\n', "utf-8")
+    code = main(["import", str(bad), "--project", str(tmp_path / "p")])
+    out = capsys.readouterr()
+    assert code == 1
+    assert "Imported 2 article(s) with 1 span(s)" in out.out
+    assert "New labels added to the scheme: MISC" in out.out
+    assert f"  {bad}:2: not valid JSON" in out.err
+    assert "Traceback" not in out.err
+
+
+def test_import_missing_path_is_a_usage_error(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["import", str(tmp_path / "nope.txt"), "--project", str(tmp_path / "p")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == f"annotator: error: no such file or folder: {tmp_path / 'nope.txt'}\n"
+    assert not (tmp_path / "p").exists()
+
+
+def test_import_into_a_folder_that_is_not_a_project(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "stuff").mkdir()
+    (tmp_path / "stuff" / "x.doc").write_text("x")
+    code = main(["import", str(seeds_dir()), "--project", str(tmp_path / "stuff")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "is not an Annotator project" in err
+
+
+def test_import_refused_while_the_window_is_open(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    proj = tmp_path / "p"
+    _, store = open_project(proj, "ayu", sync=False)
+    try:
+        code = main(["import", str(seeds_dir()), "--project", str(proj), "--annotator", "ayu"])
+    finally:
+        store.close()
+    err = capsys.readouterr().err
+    assert code == 2 and "already open for annotator ayu" in err
+
+
+def test_export_all_annotators_and_filters(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    proj = tmp_path / "p"
+    assert main(["import", str(seeds_dir()), "--project", str(proj), "--annotator", "ayu"]) == 0
+    annotate(proj, "ayu")
+    annotate(proj, "budi", "Kim Jong-un")
+    capsys.readouterr()
+    out = tmp_path / "all.jsonl"
+    assert main(["export", "--project", str(proj), "--out", str(out), "--annotator", "ayu"]) == 0
+    assert [json.loads(x)["_annotator_id"] for x in out.read_text().splitlines()] == ["ayu"]
+    assert main(["export", "--project", str(proj), "--out", str(out)]) == 0
+    records = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["_annotator_id"] for r in records] == ["ayu", "budi"]
+    printed = capsys.readouterr().out
+    assert f"Wrote 2 record(s) to {out}" in printed and "Spans per label: PER 2" in printed
+    assert "Skipped 4: not annotated" in printed
+    assert main(["export", "--project", str(proj), "--out", str(out),
+                 "--status", "in-progress"]) == 0
+    assert out.read_text() == ""
+    assert "nothing matched" in capsys.readouterr().err
+
+
+def test_export_default_out_and_read_only_project(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    proj = tmp_path / "berita"
+    main(["import", str(seeds_dir()), "--project", str(proj), "--annotator", "ayu"])
+    annotate(proj, "ayu")
+    _, store = open_project(proj, "ayu", sync=False)  # the GUI is open: export still works
+    try:
+        assert main(["export", "--project", str(proj), "--annotator", "ayu"]) == 0
+    finally:
+        store.close()
+    target = tmp_path / "exports" / "berita.jsonl"
+    assert len(target.read_text("utf-8").splitlines()) == 1
+    assert str(Path("exports") / "berita.jsonl") in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "docbin"], "export format 'docbin' is not supported (only: jsonl)"),
+        (["--project", "missing"], "no project at missing"),
+        (["--status", "finished"], "invalid choice: 'finished'"),
+    ],
+)
+def test_export_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                             args: list[str], message: str) -> None:
+    main(["import", str(seeds_dir()), "--project", str(tmp_path / "p")])
+    capsys.readouterr()
+    argv = ["export", "--project", str(tmp_path / "p"), *args]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_export_of_a_non_project_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("x")
+    assert main(["export", "--project", str(tmp_path / "docs")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("annotator: error: ") and err.count("\n") == 1
+
+
+def test_annotator_name_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(getpass, "getuser", lambda: "osuser")
+    assert cli.resolve_annotator(None) == "osuser"
+    remember_annotator("ayu")
+    assert cli.resolve_annotator(None) == "ayu"
+    assert cli.resolve_annotator(" budi ") == "budi"
+
+
+def test_import_uses_remembered_annotator(tmp_path: Path) -> None:
+    remember_annotator("citra")
+    f = tmp_path / "a.jsonl"
+    f.write_text('{"text": "Putin tiba", "spans": [{"start": 0, "end": 5, "label": "PER"}]}\n')
+    assert main(["import", str(f), "--project", str(tmp_path / "p")]) == 0
+    project, store = open_project(tmp_path / "p", "citra", sync=False)
+    try:
+        assert [s.key for s in project.annotation_set(project.article_ids[0]).spans] == [
+            (0, 5, "PER")]
+    finally:
+        store.close()
+
+
+def test_no_command_opens_the_gui(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    calls: list[tuple[object, object]] = []
+    fake = types.ModuleType("annotator.ui.app")
+    fake.run_gui = lambda project, annotator: calls.append((project, annotator)) or 7  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "annotator.ui.app", fake)
+    assert main([]) == 7
+    assert main(["--project", str(tmp_path), "--annotator", "ayu"]) == 7
+    assert calls == [(None, None), (tmp_path, "ayu")]
+
+
+def test_help_and_bad_usage_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert main(["frobnicate"]) == 2
+    assert main(["import"]) == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_progress_bar_draws_only_on_a_terminal() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = ProgressBar("Reading", stream, width=10)
+        bar(0, 4)
+        bar(4, 4)
+        bar.close()
+    assert "\rReading [----------] 0/4" in tty.getvalue()
+    assert "\rReading [##########] 4/4" in tty.getvalue()
+    assert tty.getvalue().endswith("\r") and pipe.getvalue() == ""
+
+
+def test_unexpected_errors_are_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    def boom(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("annotator.io.importer.import_paths", boom)
+    assert main(["import", str(seeds_dir()), "--project", str(tmp_path / "p")]) == 2
+    err = capsys.readouterr().err
+    assert err == ("annotator: error: unexpected RuntimeError: disk on fire "
+                   "(set ANNOTATOR_DEBUG=1 for details)\n")

@@ -1,0 +1,54 @@
+"""Ways a person drives the window: clicks and keys, never private calls."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from annotator.core.model import Span
+from annotator.ui.main_window import MainWindow
+
+
+def key(window: MainWindow, key_name: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # noqa: ANN001
+    """Press a key with the article view focused, as a user typing would."""
+    window.view.setFocus()
+    QTest.keyClick(window.view, getattr(Qt.Key, f"Key_{key_name}"), modifier)
+
+
+def click_span(window: MainWindow, span: Span) -> None:
+    """Click in the middle of a span in the article text."""
+    view = window.view
+    pos = view.point_for((span.start + span.end) // 2)
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mouseClick(view.viewport(), left, none, pos)
+
+
+def select_text(window: MainWindow, start: int, end: int) -> None:
+    """Click before `start`, then Shift+Right until `end`, like a keyboard user selecting."""
+    view = window.view
+    QTest.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+        view.point_for(start),
+    )
+    QTest.keyClick(view, Qt.Key.Key_Escape)  # drop any span the click made current
+    steps = len(view.text[start:end].encode("utf-16-le")) // 2
+    view.setFocus()
+    first = view.textCursor().position()
+    assert view._map.to_codepoint(first) == start, "click landed elsewhere"  # noqa: SLF001
+    for _ in range(steps):
+        QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+
+
+def find_span(window: MainWindow, surface: str, pending: bool | None = None) -> Span:
+    for span in window.view.spans:
+        if window.view.text[span.start : span.end] == surface and (
+            pending is None or window.view.is_pending(span) == pending
+        ):
+            return span
+    shown = [window.view.text[s.start : s.end] for s in window.view.spans]
+    raise AssertionError(f"no span {surface!r} in {shown}")
+
+
+def surfaces(window: MainWindow, *, pending: bool) -> list[str]:
+    view = window.view
+    return [view.text[s.start : s.end] for s in view.spans if view.is_pending(s) == pending]
