@@ -1,4 +1,4 @@
-"""Start the GUI: application object, annotator name, project, main window."""
+"""Start the GUI: application object, project, main window, and the annotator's name."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import getpass
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.config import (
     default_project_dir,
@@ -15,6 +15,10 @@ from annotator.config import (
     remembered_annotator,
     seeds_dir,
 )
+from annotator.io.seeding import ensure_seeded
+from annotator.store.project_store import StoreError
+from annotator.store.session import open_project
+from annotator.ui.main_window import MainWindow
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -24,42 +28,70 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def resolve_annotator(explicit: str | None) -> str | None:
-    """Explicit name, else the remembered one, else ask once and remember."""
-    from annotator.ui.dialogs import ask_annotator_name
+class GuiSession:
+    """Owns the window for one project; reopens it when the annotator's name changes."""
 
-    name = explicit or remembered_annotator()
-    if name is None:
-        name = ask_annotator_name(None, default=getpass.getuser())
-        if name is None:
+    def __init__(self, root: Path, settings: QSettings | None = None) -> None:
+        self.root = root
+        self.settings = settings or QSettings()
+        self.window: MainWindow | None = None
+        self.name_dialog: QInputDialog | None = None
+
+    def open(self, annotator: str) -> MainWindow | None:
+        """Open (seeding on first start) and show the window; None after an error message."""
+        try:
+            project, store = open_project(self.root, annotator)
+            if not project.read_only:
+                ensure_seeded(project, store, seeds_dir())
+        except StoreError as exc:
+            QMessageBox.critical(None, "Cannot open project", str(exc))
             return None
-    remember_annotator(name)
-    return name
+        self.window = MainWindow(project, store, self.settings)
+        self.window.show()
+        if project.read_only:
+            QMessageBox.information(self.window, "Opened read-only", store.lock_message)
+        return self.window
+
+    def ask_name(self) -> QInputDialog:
+        """First start: ask who is annotating, over the open window, and remember it."""
+        assert self.window is not None
+        dialog = QInputDialog(self.window)
+        dialog.setObjectName("annotatorNameDialog")
+        dialog.setWindowTitle("Who is annotating?")
+        dialog.setLabelText("Your name (recorded with every annotation):")
+        dialog.setTextValue(self.window.project.annotator)
+        dialog.textValueSelected.connect(self._name_chosen)
+        dialog.open()
+        self.name_dialog = dialog
+        return dialog
+
+    def _name_chosen(self, name: str) -> None:
+        name = name.strip()
+        if not name or self.window is None:
+            return
+        remember_annotator(name)
+        if name != self.window.project.annotator:
+            self.close()
+            self.open(name)
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.window.close()
+            self.window.store.close()
+            self.window = None
 
 
 def run_gui(project_dir: Path | None = None, annotator: str | None = None) -> int:
     """Open the main window on a project (the seeded default one when none is given)."""
-    from annotator.io.seeding import ensure_seeded
-    from annotator.store.project_store import StoreError
-    from annotator.store.session import open_project
-    from annotator.ui.main_window import MainWindow
-
     app = make_application()
-    name = resolve_annotator(annotator)
-    if name is None:
-        return 1
-    root = Path(project_dir) if project_dir else default_project_dir()
-    try:
-        project, store = open_project(root, name)
-        if not project.read_only:
-            ensure_seeded(project, store, seeds_dir())
-    except StoreError as exc:
-        QMessageBox.critical(None, "Cannot open project", str(exc))
+    known = annotator or remembered_annotator()
+    session = GuiSession(Path(project_dir) if project_dir else default_project_dir())
+    if session.open(known or getpass.getuser()) is None:
         return 2
-    window = MainWindow(project, store, QSettings())
-    window.show()
-    if project.read_only:
-        QMessageBox.information(window, "Opened read-only", store.lock_message)
+    if annotator:
+        remember_annotator(annotator)
+    elif known is None:
+        QTimer.singleShot(200, session.ask_name)
     code = app.exec()
-    store.close()
+    session.close()
     return code

@@ -33,6 +33,11 @@ class ArticleView(QPlainTextEdit):
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.document().setDocumentMargin(14)
+        self.setUndoRedoEnabled(False)
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.setFont(font)
         self.customContextMenuRequested.connect(self.contextMenuAt)
         self.styles = styles
         self._text = ""

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QInputDialog,
     QMenu,
     QTableWidget,
     QTableWidgetItem,
@@ -66,12 +65,3 @@ def span_context_menu(window: MainWindow, pos: QPoint) -> QMenu:
         menu.addAction(window.actions_by_id["reject"])
     menu.addAction(window.actions_by_id["accept_all"])
     return menu
-
-
-def ask_annotator_name(parent: QWidget | None = None, default: str = "") -> str | None:
-    """Asked once at first start; the answer is remembered."""
-    name, ok = QInputDialog.getText(
-        parent, "Who is annotating?", "Your name (recorded with every annotation):", text=default
-    )
-    name = name.strip()
-    return name if ok and name else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from annotator.core.model import ArticleStatus
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         self.label_bar = QToolBar("Labels")
         self.label_bar.setObjectName("labelBar")
+        self.label_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         centre = QWidget()
         layout = QVBoxLayout(centre)
         layout.setContentsMargins(4, 0, 4, 0)
@@ -138,11 +139,9 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
             self.addAction(action)
             self.label_bar.addAction(action)
-            button = self.label_bar.widgetForAction(action)
-            color = QColor(label.color)
-            button.setStyleSheet(
-                f"QToolButton {{ border-bottom: 3px solid {color.name()}; padding: 2px 6px; }}"
-            )
+            swatch = QPixmap(14, 14)
+            swatch.fill(QColor(label.color))
+            action.setIcon(QIcon(swatch))
             actions.append(action)
         return actions
 
