@@ -107,7 +107,7 @@ class SpanTableModel(QAbstractTableModel):
             return self.COLUMNS[section]
         return None
 
-    def span(self, row: int) -> Span:
+    def span_at_row(self, row: int) -> Span:
         return self._spans[row]
 
     def row_of(self, span: Span | None) -> int:

@@ -105,7 +105,9 @@ class SpanPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(row1)
         layout.addLayout(row2)
-        self.table.clicked.connect(lambda index: self.spanActivated.emit(model.span(index.row())))
+        self.table.clicked.connect(
+            lambda index: self.spanActivated.emit(model.span_at_row(index.row()))
+        )
 
     def show_current(self, span: Span | None) -> None:
         row = self.model.row_of(span)

@@ -1,0 +1,122 @@
+"""Import from the File menu, mouse labelling, help, persisted layout, item models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QTableWidget
+
+from annotator.ui.dialogs import ShortcutsDialog
+from tests.ui.helpers import find_span, key, select_text
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def visible(window, kind):  # noqa: ANN001, ANN201
+    return [w for w in window.findChildren(kind) if w.isVisible()]
+
+
+def test_import_files_from_menu_reports_bad_lines(opener, tmp_path: Path, qtbot) -> None:  # noqa: ANN001
+    window = opener.open()
+    good = tmp_path / "baru.txt"
+    good.write_text("Judul Baru\nPresiden Joko Widodo bertemu Vladimir Putin di Moskow.\n", "utf-8")
+    bad = tmp_path / "rusak.jsonl"
+    bad.write_text('{"text": "Satu artikel yang baik tentang Seoul."}\n{"text": \n', "utf-8")
+    key(window, "I", CTRL)
+    dialogs = visible(window, QFileDialog)
+    assert len(dialogs) == 1
+    dialogs[0].selectFile(f'"{good}" "{bad}"')
+    dialogs[0].accept()
+    qtbot.waitUntil(lambda: window.article_model.rowCount() == 7, timeout=20000)
+    qtbot.waitUntil(lambda: bool(visible(window, QMessageBox)), timeout=5000)
+    message = window.transfer.last_message
+    assert "Imported 2 article(s)" in message
+    assert "rusak.jsonl:2:" in message
+    titles = [window.article_model.data(window.article_model.index(r, 0)) for r in range(7)]
+    assert "Judul Baru" in titles
+    opener.wait_suggestions(window)
+
+
+def test_reimporting_seeds_skips_duplicates(window, qtbot) -> None:  # noqa: ANN001
+    from tests.conftest import SEEDS
+
+    window.transfer.start_import([SEEDS])
+    qtbot.waitUntil(lambda: "duplicate" in window.transfer.last_message, timeout=20000)
+    assert "Imported 0 article(s)" in window.transfer.last_message
+    assert window.article_model.rowCount() == 5
+
+
+def test_label_by_mouse_toolbar_and_context_menu(window, qtbot) -> None:  # noqa: ANN001
+    start = window.view.text.index("Knevichi")
+    select_text(window, start, start + len("Knevichi"))
+    button = window.label_bar.widgetForAction(window.label_actions[4])  # FAC
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    spans = window.project.annotation_set(window.article_id).spans
+    assert [(s.start, s.label) for s in spans] == [(start, "FAC")]
+
+    span = find_span(window, "Vladimir Putin", pending=True)
+    pos = window.view.point_for(span.start + 2)
+
+    def choose_org() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        org = next(a for a in menu.actions() if a.objectName() == "label_ORG")
+        menu.setActiveAction(org)
+        QTest.keyClick(menu, Qt.Key.Key_Return)
+
+    QTimer.singleShot(200, choose_org)
+    window.view.contextMenuAt.emit(pos)
+    labels = {s.start: s.label for s in window.project.annotation_set(window.article_id).spans}
+    assert labels.get(span.start) == "ORG"
+
+
+def test_help_lists_keyboard_shortcuts(window, qtbot) -> None:  # noqa: ANN001
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    dialogs = visible(window, ShortcutsDialog)
+    assert len(dialogs) == 1
+    table = dialogs[0].findChild(QTableWidget)
+    rows = {table.item(r, 1).text(): table.item(r, 0).text() for r in range(table.rowCount())}
+    assert rows["Accept all in article"] == "Ctrl+Shift+A"
+    assert "Ctrl+Z" in rows["Undo"]
+    dialogs[0].close()
+
+
+def test_geometry_splitter_and_zoom_persist(opener) -> None:  # noqa: ANN001
+    window = opener.open(suggest=False)
+    window.resize(731, 517)
+    window.splitter.setSizes([200, 600, 300])
+    sizes = window.splitter.sizes()
+    key(window, "Equal", CTRL)
+    font_size = window.view.font().pointSizeF()
+    opener.close(window)
+    again = opener.open(seeds=None, suggest=False)
+    assert (again.width(), again.height()) == (731, 517)
+    assert again.splitter.sizes() == sizes
+    assert again.view.font().pointSizeF() == font_size
+
+
+def test_item_models_pass_qt_model_tester(window, qtmodeltester) -> None:  # noqa: ANN001
+    qtmodeltester.check(window.article_model)
+    qtmodeltester.check(window.span_model)
+
+
+def test_article_text_is_shown_as_plain_text(opener, tmp_path: Path) -> None:  # noqa: ANN001
+    folder = tmp_path / "html"
+    folder.mkdir()
+    text = 'Judul <b>tebal</b>\n<img src="http://x/y.png"> <script>alert(1)</script> Putin\n'
+    (folder / "a.txt").write_text(text, "utf-8")
+    window = opener.open(seeds=folder, suggest=False)
+    assert window.view.toPlainText() == text
+    assert window.title_label.text().startswith("Judul <b>tebal</b>")
+
+
+def test_clicking_a_row_in_the_span_panel_selects_that_span(window, qtbot) -> None:  # noqa: ANN001
+    table = window.span_panel.table
+    rect = table.visualRect(window.span_model.index(2, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.view.current_span == window.span_model.span_at_row(2)
+    key(window, "A")
+    accepted = window.project.annotation_set(window.article_id).spans
+    assert [s.key for s in accepted] == [window.span_model.span_at_row(2).key]
