@@ -108,3 +108,20 @@ def test_second_window_opens_read_only(opener, tmp_path: Path) -> None:  # noqa:
         holder.kill()
         holder.wait()
     time.sleep(0.1)
+
+
+def test_an_edit_reaches_disk_without_closing(window, qtbot) -> None:  # noqa: ANN001
+    from annotator.store.atomic import read_tables
+
+    span = find_span(window, "Vladimir Putin", pending=True)
+    click_span(window, span)
+    key(window, "A")
+    shard = window.store.shard_file(window.article_id)
+
+    def on_disk() -> bool:
+        tables = read_tables(shard) if shard.exists() else None
+        doc = (tables or {}).get("set", {}).get("1", {})
+        return [s["start"] for s in doc.get("spans", [])] == [span.start]
+
+    qtbot.waitUntil(on_disk, timeout=5000)
+    qtbot.waitUntil(lambda: window.status.save_label.text() == "All changes saved", timeout=5000)
