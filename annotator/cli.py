@@ -19,11 +19,11 @@ from annotator.config import default_project_dir, remembered_annotator
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
+    from annotator.io.export import ExportReport
     from annotator.store.project_store import ProjectStore
 
 PROG = "annotator"
 STATUSES = {"new": "new", "in-progress": "in progress", "done": "done", "reviewed": "reviewed"}
-FORMATS = ("jsonl",)
 MAX_LISTED = 20  # duplicate titles listed by `import`; the rest are counted
 
 
@@ -77,21 +77,33 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    imp = sub.add_parser("import", help="import .txt files, folders or JSONL into a project")
+    imp = sub.add_parser(
+        "import", help="import .txt, JSONL (ours, Prodigy, doccano) or CoNLL files or folders",
+        description="CoNLL/BIO files (.conll .iob .bio .tsv) import as accepted annotations of "
+        "an annotator named after the file, unless --annotator is given; sentences are grouped "
+        "into articles at -DOCSTART- lines, else every 20 sentences.")
     _common(imp, argparse.SUPPRESS)
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                     help=".txt, .jsonl or .json file, or a folder of .txt and .jsonl files")
+                     help=".txt, .jsonl, .json or CoNLL file, or a folder of such files")
+    imp.add_argument("--label-map", metavar="MAP",
+                     help="rename or drop imported labels: PERSON=PER,ORGANISATION=ORG,FNB=- "
+                     "(- drops the label's spans)")
 
-    exp = sub.add_parser("export", help="export annotations as JSONL")
+    exp = sub.add_parser("export", help="export annotations (jsonl, spacy, doccano, conll)")
     _common(exp, argparse.SUPPRESS)
-    exp.add_argument("--out", type=Path, metavar="FILE",
-                     help="output file (default: exports/<project-name>.jsonl)")
+    exp.add_argument("--out", type=Path, metavar="PATH",
+                     help="output file, or folder with --split (default: under exports/)")
     exp.add_argument("--format", default="jsonl", metavar="FORMAT",
-                     help="output format (only jsonl for now)")
+                     help="jsonl (default), spacy (DocBin), doccano, conll or kb")
     exp.add_argument("--status", choices=sorted(STATUSES),
                      help="only articles with this status")
     exp.add_argument("--include-rejected", action="store_true",
-                     help='add answer "reject" records for rejected suggestions')
+                     help='add answer "reject" records for rejected suggestions (jsonl only)')
+    exp.add_argument("--split", type=float, metavar="RATIO",
+                     help="train fraction (e.g. 0.8): --out is a folder receiving train and dev "
+                     "files (spacy: also config.cfg)")
+    exp.add_argument("--seed", type=int, default=0, metavar="N",
+                     help="seed of the article shuffle for --split (default 0)")
     return parser
 
 
@@ -167,12 +179,17 @@ def _open(root: Path, annotator: str, create: bool) -> tuple[Project, ProjectSto
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import sources into the project and print what happened."""
-    from annotator.io.importer import import_paths
+    from annotator.io import importer
+    from annotator.io.formats.remap import adjust_records, parse_label_map
     from annotator.store.project_store import StoreError
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
+    try:
+        label_map = parse_label_map(args.label_map) if args.label_map is not None else None
+    except ValueError as exc:
+        raise UsageError(f"--label-map: {exc}") from exc
     root = Path(args.project) if args.project else default_project_dir()
     who = resolve_annotator(args.annotator)
     project, store = _open(root, who, create=True)
@@ -181,7 +198,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         if store.read_only:
             raise UsageError(store.lock_message or f"{root} is open read-only")
-        report = import_paths(project, store, list(args.paths), annotator=who, progress=bar)
+        prepared = importer.prepare_import(store, list(args.paths), annotator=who, progress=bar)
+        explicit = who if args.annotator else None  # CoNLL spans go to it, not the file name
+        dropped = adjust_records(prepared.records, label_map=label_map, annotator=explicit)
+        report = importer.finish_import(project, store, prepared)
     except StoreError as exc:
         raise UsageError(str(exc)) from exc
     finally:
@@ -194,6 +214,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  - {title}")
         if len(report.duplicates) > MAX_LISTED:
             print(f"  ... and {len(report.duplicates) - MAX_LISTED} more")
+    if dropped:
+        listed = ", ".join(f"{label} {n}" for label, n in sorted(dropped.items()))
+        print(f"Dropped by --label-map: {listed}")
     if report.new_labels:
         print(f"New labels added to the scheme: {', '.join(report.new_labels)}")
     if report.issues:
@@ -206,41 +229,59 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export the project as JSONL and print a summary."""
+    """Export the project in the chosen format and print a summary."""
     from annotator.core.model import ArticleStatus
-    from annotator.io.jsonl_export import DEFAULT_DIR, export_jsonl, load_all_sets
+    from annotator.io.export import ExportError, check_options, default_out, export_project
+    from annotator.io.jsonl_export import load_all_sets
     from annotator.store.project_store import StoreError
 
-    if args.format.lower() not in FORMATS:
-        raise UsageError(f"export format '{args.format}' is not supported (only: jsonl)")
     root = Path(args.project) if args.project else default_project_dir()
-    out = Path(args.out) if args.out else DEFAULT_DIR / f"{root.resolve().name}.jsonl"
-    if out.is_dir():
-        raise UsageError(f"--out {out} is a folder; give a file name")
+    try:
+        out = Path(args.out) if args.out else default_out(root.resolve().name, args.format,
+                                                          args.split)
+        check_options(out, format=args.format, include_rejected=args.include_rejected,
+                      split=args.split)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from exc
     status = ArticleStatus(STATUSES[args.status]) if args.status else None
     project, store = _open(root, resolve_annotator(args.annotator), create=False)
     bar = ProgressBar("Exporting")
     try:
         load_all_sets(project, store)
-        report = export_jsonl(project, out, annotator=args.annotator, status=status,
-                              include_rejected=args.include_rejected, progress=bar)
-    except StoreError as exc:
+        report = export_project(project, out, format=args.format, annotator=args.annotator,
+                                status=status, include_rejected=args.include_rejected,
+                                split=args.split, seed=args.seed, progress=bar)
+    except (StoreError, ExportError) as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        raise UsageError(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from exc
     finally:
         bar.close()
         _close(store)  # nothing of the project was written; a failure is only reported
+    print_export_summary(report)
+    return 0
+
+
+def print_export_summary(report: ExportReport) -> None:
+    """Records and files written, spans per label, what was skipped and why."""
     labels = ", ".join(f"{k} {v}" for k, v in report.spans_per_label.items()) or "none"
-    print(f"Wrote {report.records} record(s) to {out}")
+    if report.parts:
+        parts = ", ".join(f"{name} {n} in {path.name}" for (name, n), path
+                          in zip(report.parts.items(), report.files, strict=False))
+        print(f"Wrote {report.records} record(s) to {report.path} ({parts})")
+        for path in report.files[len(report.parts):]:
+            print(f"Also wrote {path}")
+    else:
+        print(f"Wrote {report.records} record(s) to {report.path}")
     print(f"Spans per label: {labels}")
     if report.skipped:
         counts = Counter(reason for _, reason in report.skipped)
         for reason, n in sorted(counts.items()):
             print(f"Skipped {n}: {reason}")
+    for note in report.notes:
+        print(f"{PROG}: note: {note}", file=sys.stderr)
     if not report.records:
-        print(f"{PROG}: note: nothing matched; {out} is empty", file=sys.stderr)
-    return 0
+        print(f"{PROG}: note: nothing matched; {report.path} is empty", file=sys.stderr)
 
 
 def _close(store: ProjectStore) -> bool:

@@ -139,7 +139,12 @@ def test_export_default_out_and_read_only_project(tmp_path: Path,
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "docbin"], "export format 'docbin' is not supported (only: jsonl)"),
+        (["--format", "xml"], "export format 'xml' is not supported (choose jsonl, spacy, "
+                              "doccano, conll or kb)"),
+        (["--format", "kb"], "export format 'kb' (entity knowledge base) is not available yet"),
+        (["--format", "conll", "--include-rejected"], "can only be exported as jsonl"),
+        (["--split", "1.5"], "the split ratio must be between 0 and 1"),
+        (["--split", "x"], "invalid float value: 'x'"),
         (["--project", "missing"], "no project at missing"),
         (["--status", "finished"], "invalid choice: 'finished'"),
     ],
@@ -221,8 +226,91 @@ def test_unexpected_errors_are_one_line(monkeypatch: pytest.MonkeyPatch, tmp_pat
     def boom(*_args: object, **_kw: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("annotator.io.importer.import_paths", boom)
+    monkeypatch.setattr("annotator.io.importer.prepare_import", boom)
     assert main(["import", str(seeds_dir()), "--project", str(tmp_path / "p")]) == 2
     err = capsys.readouterr().err
     assert err == ("annotator: error: unexpected RuntimeError: disk on fire "
                    "(set ANNOTATOR_DEBUG=1 for details)\n")
+
+
+NERGRIT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "ner-id" / "nergrit"
+
+
+def test_export_every_format_with_a_split(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    proj = tmp_path / "berita"
+    main(["import", str(seeds_dir()), "--project", str(proj), "--annotator", "ayu"])
+    from annotator.core.model import ArticleStatus, Span
+
+    project, store = open_project(proj, "ayu", sync=False)
+    try:
+        for article_id in project.article_ids:  # every seed article gets one PER span
+            aset = project.annotation_set(article_id)
+            text = project.text(article_id)
+            start = text.index("Kim") if "Kim" in text else text.index("Putin")
+            aset.insert_span(Span(start, start + (3 if text[start] == "K" else 5), "PER"))
+            aset.status, aset.updated = ArticleStatus.DONE, 1700000000.0
+            store.save_set(aset)
+    finally:
+        store.close()
+    capsys.readouterr()
+    for fmt, ext in (("jsonl", "jsonl"), ("doccano", "jsonl"), ("conll", "conll"),
+                     ("spacy", "spacy")):
+        assert main(["export", "--project", str(proj), "--format", fmt, "--split", "0.6",
+                     "--seed", "3"]) == 0
+        folder = Path("exports") / f"berita-{fmt}"
+        printed = capsys.readouterr().out
+        assert f"Wrote 5 record(s) to {folder} (train 3 in train.{ext}, dev 2 in dev.{ext})" \
+            in printed
+        assert "Spans per label: PER 5" in printed
+        assert (tmp_path / folder / f"train.{ext}").exists()
+    assert f"Also wrote {Path('exports/berita-spacy/config.cfg')}" in printed
+    assert main(["export", "--project", str(proj), "--format", "conll"]) == 0
+    assert (tmp_path / "exports" / "berita.conll").read_text("utf-8").count("-DOCSTART-") == 5
+    assert main(["export", "--project", str(proj), "--format", "doccano", "--status", "done",
+                 "--annotator", "gold"]) == 0
+    out = capsys.readouterr()
+    assert "Skipped 5: not annotated" in out.out and "nothing matched" in out.err
+
+
+def test_import_conll_with_label_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "kalimat.conll"
+    corpus.write_text("Nasi\tB-FNB\ngoreng\tI-FNB\ndi\tO\nBali\tB-PLACE\n\n"
+                      "Ayu\tB-PERSON\ntiba\tO\n", "utf-8")
+    proj = tmp_path / "p"
+    code = main(["import", str(corpus), "--project", str(proj), "--annotator", "ayu",
+                 "--label-map", "PERSON=PER,PLACE=LOC,FNB=-"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Imported 1 article(s) with 2 span(s)" in out and "Dropped by --label-map: FNB 1" in out
+    project, store = open_project(proj, "ayu", sync=False)
+    try:
+        aset = project.annotation_set(project.article_ids[0])
+        assert [s.key for s in aset.spans] == [(15, 19, "LOC"), (20, 23, "PER")]
+        assert aset.status == "done"
+    finally:
+        store.close()
+    other = tmp_path / "q"
+    assert main(["import", str(corpus), "--project", str(other)]) == 0
+    assert "New labels added to the scheme: FNB, PLACE, PERSON" in capsys.readouterr().out
+    project, store = open_project(other, "kalimat", sync=False)  # named after the file
+    try:
+        assert len(project.annotation_set(project.article_ids[0]).spans) == 3
+    finally:
+        store.close()
+    assert main(["import", str(corpus), "--project", str(other), "--label-map", "PER"]) == 2
+    assert "--label-map: bad label map entry 'PER'" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not (NERGRIT / "train.conll").exists(), reason="no ../shared/eval data")
+def test_import_public_conll_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    proj = tmp_path / "p"
+    code = main(["import", str(NERGRIT / "train.conll"), "--project", str(proj),
+                 "--label-map", "PERSON=PER,ORGANISATION=ORG,PLACE=LOC"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "Imported 84 article(s) with 5321 span(s)" in out.out
+    assert "New labels" not in out.out
+    assert main(["export", "--project", str(proj), "--annotator", "train", "--format",
+                 "conll", "--out", str(tmp_path / "back.conll")]) == 0
+    assert "Spans per label: LOC 2688, ORG 1015, PER 1618" in capsys.readouterr().out

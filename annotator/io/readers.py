@@ -1,4 +1,4 @@
-"""Read .txt files, folders and JSONL into import records plus per-line issues.
+"""Read .txt, folders, JSONL (also doccano) and CoNLL (io.formats) into records and issues.
 
 Text rules: a `.txt` file is decoded as strict UTF-8, a leading BOM is dropped and CRLF / lone CR
 become "\\n"; after that the text is never changed. JSONL text is taken verbatim (its span
@@ -16,8 +16,10 @@ from typing import Any
 import orjson
 
 from annotator.core.model import Origin, Span, SpanKey
+from annotator.io.formats.doccano import from_doccano, is_doccano
 
-SUFFIXES = (".txt", ".jsonl")
+SUFFIXES = (".txt", ".jsonl", ".conll", ".iob", ".bio")  # what a folder import reads
+CONLL_SUFFIXES = (".conll", ".iob", ".bio", ".tsv")
 ANSWERS = ("accept", "reject", "ignore")
 TITLE_MAX = 200
 BOM = "\ufeff"
@@ -84,7 +86,7 @@ def normalise_newlines(text: str) -> str:
 
 
 def expand(path: Path, issues: list[ImportIssue]) -> list[tuple[Path, str | None]]:
-    """(file, source name) to read for `path`: itself, or every .txt and .jsonl below a folder.
+    """(file, source name) to read for `path`: itself, or every SUFFIXES file below a folder.
 
     Folders are walked recursively in sorted order, hidden files and folders skipped; the
     source name is the path relative to the folder.
@@ -98,12 +100,12 @@ def expand(path: Path, issues: list[ImportIssue]) -> list[tuple[Path, str | None
         if not hidden and file.suffix.lower() in SUFFIXES and file.is_file():
             found.append((file, rel.as_posix()))
     if not found:
-        issues.append(ImportIssue(path, None, "folder has no .txt or .jsonl files"))
+        issues.append(ImportIssue(path, None, "folder has no .txt, .jsonl or .conll files"))
     return sorted(found, key=lambda job: job[1])
 
 
 def read_source(path: Path, source_name: str | None = None) -> ReadResult:
-    """Read a .txt, .jsonl or .json file or a folder; raise FileNotFoundError only if missing."""
+    """Read a .txt, .jsonl, .json or CoNLL file or a folder; FileNotFoundError if missing."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no such file or folder: {path}")
@@ -120,8 +122,11 @@ def read_source(path: Path, source_name: str | None = None) -> ReadResult:
         return read_jsonl(path, name)
     if suffix == ".json":
         return read_json(path, name)
+    if suffix in CONLL_SUFFIXES:
+        from annotator.io.formats.conll import read_conll  # late: it imports this module
+        return read_conll(path, name)
     kind = path.suffix or path.name
-    message = f"unsupported file type '{kind}' (expected .txt, .jsonl, .json or a folder)"
+    message = f"unsupported file type '{kind}' (expected .txt, .jsonl, .json, .conll or a folder)"
     return ReadResult(issues=[ImportIssue(path, None, message)])
 
 
@@ -183,7 +188,7 @@ def _json_problem(raw: bytes, exc: json.JSONDecodeError) -> tuple[int, str]:
 
 
 def read_jsonl(path: Path, source_name: str | None = None) -> ReadResult:
-    """One JSON object per line: plain `{"text", "meta"}` or Prodigy / our export records."""
+    """One JSON object per line: `{"text", "meta"}`, Prodigy / our export or doccano records."""
     result = ReadResult()
     data = _read_bytes(path, result)
     if data is None:
@@ -280,6 +285,8 @@ def parse_record(
     if not text.strip():
         issue('empty "text"; line skipped')
         return None
+    if is_doccano(obj):
+        obj = from_doccano(obj)
     answer = obj.get("answer")
     if answer is not None and answer not in ANSWERS:
         issue(f'unknown "answer" {answer!r} (expected accept, reject or ignore); line skipped')
