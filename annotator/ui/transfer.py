@@ -11,20 +11,29 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 
 from annotator.core.annotations import AnnotationSet
 from annotator.core.model import ArticleStatus
 from annotator.core.project import Project
+from annotator.io.export import (
+    ExportError,
+    ExportReport,
+    check_options,
+    default_out,
+    export_project,
+)
 from annotator.io.importer import ImportReport, finish_import, prepare_import
-from annotator.io.jsonl_export import ExportReport, export_jsonl
 from annotator.store.project_store import ProjectStore
 from annotator.ui.statusbar import ProjectStatusBar
 from annotator.ui.tasks import BackgroundTask
@@ -33,9 +42,7 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 
-def export_dir() -> Path:
-    """Default output folder: `exports/` in the working directory."""
-    return Path.cwd() / "exports"
+EXPORT_FORMATS = ("jsonl", "spacy", "doccano", "conll")
 
 
 def snapshot(project: Project) -> Project:
@@ -50,13 +57,17 @@ def snapshot(project: Project) -> Project:
 
 
 class ExportDialog(QDialog):
-    """Where to write, which annotator, which articles, with or without rejections."""
+    """Format, file, annotator, which articles, rejections and a seeded train/dev split."""
 
-    def __init__(self, parent: QWidget, project: Project, default_path: Path) -> None:
+    def __init__(self, parent: QWidget, project: Project, project_name: str) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
-        self.setWindowTitle("Export JSONL")
-        self.path_edit = QLineEdit(str(default_path))
+        self.setWindowTitle("Export annotations")
+        self.project_name = project_name
+        self.format_box = QComboBox()
+        self.format_box.setObjectName("exportFormat")
+        self.format_box.addItems(EXPORT_FORMATS)
+        self.path_edit = QLineEdit()
         self.path_edit.setObjectName("exportPath")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
@@ -73,21 +84,43 @@ class ExportDialog(QDialog):
         self.status_box.addItems(["(any status)", *[str(s) for s in ArticleStatus]])
         self.rejected_box = QCheckBox("Include rejected suggestions as answer \"reject\"")
         self.rejected_box.setObjectName("exportRejected")
+        self.split_box = QCheckBox("Split into train / dev")
+        self.split_box.setObjectName("exportSplit")
+        self.ratio = QDoubleSpinBox()
+        self.ratio.setRange(0.05, 0.95)
+        self.ratio.setSingleStep(0.05)
+        self.ratio.setValue(0.8)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 1_000_000)
+        split_row = QHBoxLayout()
+        for widget in (self.split_box, QLabel("train share"), self.ratio, QLabel("seed"), self.seed):
+            split_row.addWidget(widget)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("File", path_row)
+        form.addRow("Format", self.format_box)
+        form.addRow("Write to", path_row)
         form.addRow("Annotator", self.annotator_box)
         form.addRow("Articles", self.status_box)
         form.addRow("", self.rejected_box)
+        form.addRow("", split_row)
         form.addRow(buttons)
-        self.resize(560, 200)
+        self.format_box.currentTextChanged.connect(self._suggest_path)
+        self.split_box.toggled.connect(self._suggest_path)
+        self._suggest_path()
+        self.resize(620, 260)
+
+    def _suggest_path(self) -> None:
+        split = self.ratio.value() if self.split_box.isChecked() else None
+        out = default_out(self.project_name, self.format_box.currentText(), split)
+        self.path_edit.setText(str(Path.cwd() / out))
+        self.rejected_box.setEnabled(self.format_box.currentText() == "jsonl")
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path_edit.text(), "*.jsonl")
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path_edit.text())
         if path:
             self.path_edit.setText(path)
 
@@ -96,9 +129,12 @@ class ExportDialog(QDialog):
         status = self.status_box.currentText()
         return {
             "out": Path(self.path_edit.text()).expanduser(),
+            "format": self.format_box.currentText(),
             "annotator": None if who.startswith("(") else who,
             "status": None if status.startswith("(") else ArticleStatus(status),
-            "include_rejected": self.rejected_box.isChecked(),
+            "include_rejected": self.rejected_box.isEnabled() and self.rejected_box.isChecked(),
+            "split": self.ratio.value() if self.split_box.isChecked() else None,
+            "seed": self.seed.value(),
         }
 
 
@@ -167,8 +203,7 @@ class TransferController:
 
     # -- export -----------------------------------------------------------
     def export(self) -> ExportDialog:
-        name = f"{self.store.root.name}-{self.project.annotator}.jsonl"
-        dialog = ExportDialog(self.window, self.project, export_dir() / name)
+        dialog = ExportDialog(self.window, self.project, self.store.root.name)
         dialog.accepted.connect(lambda: self.start_export(**dialog.options()))
         dialog.open()
         return dialog
@@ -176,11 +211,18 @@ class TransferController:
     def start_export(self, **options: object) -> BackgroundTask | None:
         if self.busy():
             return None
+        try:
+            check_options(
+                options["out"], format=options["format"], split=options["split"],  # type: ignore[arg-type]
+                include_rejected=bool(options["include_rejected"]),
+            )
+        except ExportError as exc:
+            self._summary("Cannot export", [str(exc)], warn=True)
+            return None
         frozen = snapshot(self.project)
 
         def body(ctx):  # noqa: ANN001, ANN202
-            Path(options["out"]).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
-            return export_jsonl(
+            return export_project(
                 frozen, progress=ctx.progress, cancelled=lambda: ctx.cancelled, **options
             )
 
@@ -193,6 +235,9 @@ class TransferController:
         self.last_report = report
         per_label = ", ".join(f"{k} {v}" for k, v in report.spans_per_label.items()) or "none"
         lines = [f"Wrote {report.records} record(s) to {report.path}", f"Spans: {per_label}"]
+        if report.parts:
+            lines.append(", ".join(f"{part}: {n}" for part, n in report.parts.items()))
+        lines += list(report.notes)
         reasons: dict[str, int] = {}
         for _title, reason in report.skipped:
             reasons[reason] = reasons.get(reason, 0) + 1

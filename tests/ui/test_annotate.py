@@ -166,3 +166,30 @@ def test_export_from_file_menu(window, qtbot, tmp_path) -> None:  # noqa: ANN001
     token = record["tokens"][record["spans"][0]["token_end"]]
     assert token["end"] == record["spans"][0]["end"]
     qtbot.waitUntil(lambda: "Wrote 1 record" in window.transfer.last_message, timeout=5000)
+
+
+def test_export_dialog_writes_a_spacy_split(window, qtbot, tmp_path) -> None:  # noqa: ANN001
+    from spacy.tokens import DocBin
+
+    from annotator.nlp.tokens import make_nlp
+
+    key(window, "A", CTRL | SHIFT)  # accept all in the first article
+    key(window, "N")
+    key(window, "A", CTRL | SHIFT)
+    key(window, "E", CTRL)
+    dialog = next(d for d in window.findChildren(ExportDialog) if d.isVisible())
+    dialog.format_box.setCurrentText("spacy")
+    qtbot.mouseClick(dialog.split_box, Qt.MouseButton.LeftButton)
+    out = tmp_path / "spacy-out"
+    dialog.path_edit.setText(str(out))
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Wrote" in window.transfer.last_message, timeout=30000)
+    vocab = make_nlp().vocab
+    docs = {
+        part: list(DocBin().from_disk(out / f"{part}.spacy").get_docs(vocab))
+        for part in ("train", "dev")
+    }
+    assert len(docs["train"]) == 1 and len(docs["dev"]) == 1
+    assert (out / "config.cfg").exists()
+    assert all(len(doc.ents) > 5 for part in docs.values() for doc in part)
