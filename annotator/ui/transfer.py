@@ -93,7 +93,8 @@ class ExportDialog(QDialog):
         self.seed = QSpinBox()
         self.seed.setRange(0, 1_000_000)
         split_row = QHBoxLayout()
-        for widget in (self.split_box, QLabel("train share"), self.ratio, QLabel("seed"), self.seed):
+        parts = (self.split_box, QLabel("train share"), self.ratio, QLabel("seed"), self.seed)
+        for widget in parts:
             split_row.addWidget(widget)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
