@@ -47,9 +47,41 @@ class Change:
 
 
 class Command(ABC):
-    """Base for edits of one article's annotation set; plans its changes on first `do`."""
+    """An undoable edit of the project; `article_id` names the article to show after it."""
 
     text = "Edit"
+    article_id: str | None = None
+
+    @abstractmethod
+    def do(self, project: Project) -> None:
+        """Apply (or re-apply) the edit."""
+
+    @abstractmethod
+    def undo(self, project: Project) -> None:
+        """Revert exactly what `do` changed."""
+
+
+class CompositeCommand(Command):
+    """Several commands as one undo step, undone in reverse order."""
+
+    def __init__(self, text: str, children: list[Command]) -> None:
+        self.text = text
+        self.children = children
+        self.article_id = next((c.article_id for c in children if c.article_id), None)
+
+    def do(self, project: Project) -> None:
+        for child in self.children:
+            child.do(project)
+
+    def undo(self, project: Project) -> None:
+        for child in reversed(self.children):
+            child.undo(project)
+
+
+class ArticleCommand(Command):
+    """Base for edits of one article's annotation set; plans its changes on first `do`."""
+
+    starts_progress = True
 
     def __init__(self, article_id: str) -> None:
         self.article_id = article_id
@@ -66,7 +98,8 @@ class Command(ABC):
     def do(self, project: Project) -> None:
         aset = project.annotation_set(self.article_id)
         if self._changes is None:
-            self._changes = self.plan(aset) + _start_progress(aset)
+            progress = _start_progress(aset) if self.starts_progress else []
+            self._changes = self.plan(aset) + progress
         for change in self._changes:
             change.apply(aset)
         aset.touch()
@@ -97,7 +130,7 @@ def _clear_overlaps(aset: AnnotationSet, start: int, end: int, keep: Span | None
     return changes
 
 
-class AddSpan(Command):
+class AddSpan(ArticleCommand):
     """Create an accepted span, replacing whatever overlapped it."""
 
     text = "Add span"
@@ -113,7 +146,7 @@ class AddSpan(Command):
         return changes + [Change("span", True, self.span)]
 
 
-class AcceptSuggestion(Command):
+class AcceptSuggestion(ArticleCommand):
     """Turn one pending suggestion into an accepted span."""
 
     text = "Accept suggestion"
@@ -127,7 +160,7 @@ class AcceptSuggestion(Command):
         return [Change("sugg", False, current), Change("span", True, current)]
 
 
-class RejectSuggestion(Command):
+class RejectSuggestion(ArticleCommand):
     """Drop a pending suggestion and remember it is wrong."""
 
     text = "Reject suggestion"
@@ -141,7 +174,7 @@ class RejectSuggestion(Command):
         return [Change("sugg", False, current), Change("rej", True, key=current.key)]
 
 
-class RemoveSpan(Command):
+class RemoveSpan(ArticleCommand):
     """Delete an accepted span; a machine-made one is also remembered as rejected."""
 
     text = "Delete span"
@@ -158,7 +191,7 @@ class RemoveSpan(Command):
         return changes
 
 
-class ReplaceSpan(Command):
+class ReplaceSpan(ArticleCommand):
     """Relabel or resize a span or suggestion; the result is an accepted span."""
 
     text = "Change span"
@@ -180,7 +213,7 @@ class ReplaceSpan(Command):
         return changes + [Change("span", True, self.new)]
 
 
-class AcceptAll(Command):
+class AcceptAll(ArticleCommand):
     """Accept every pending suggestion of the article."""
 
     text = "Accept all suggestions"
@@ -192,10 +225,11 @@ class AcceptAll(Command):
         ]
 
 
-class SetStatus(Command):
+class SetStatus(ArticleCommand):
     """Mark the article new, in progress, done or reviewed."""
 
     text = "Set status"
+    starts_progress = False
 
     def __init__(self, article_id: str, status: ArticleStatus) -> None:
         super().__init__(article_id)
@@ -205,11 +239,24 @@ class SetStatus(Command):
     def plan(self, aset: AnnotationSet) -> list[Change]:
         return [Change("status", True, old_status=aset.status, new_status=self.status)]
 
-    def do(self, project: Project) -> None:
-        aset = project.annotation_set(self.article_id)
-        if self._changes is None:
-            self._changes = self.plan(aset)
-        super().do(project)
+
+
+class RelinkSuggestion(ArticleCommand):
+    """Change the entity a pending suggestion points to, leaving it pending."""
+
+    text = "Relink suggestion"
+    starts_progress = False
+
+    def __init__(self, article_id: str, span: Span, kb_id: str | None) -> None:
+        super().__init__(article_id)
+        self.span, self.kb_id = span, kb_id
+
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        current = _find(aset.suggestions, self.span)
+        return [
+            Change("sugg", False, current),
+            Change("sugg", True, current.with_(kb_id=self.kb_id)),
+        ]
 
 
 def _find(pool: list[Span], span: Span) -> Span:

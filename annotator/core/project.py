@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.annotations import AnnotationSet
+from annotator.core.entities import KnowledgeBase
 from annotator.core.labels import LabelScheme
 from annotator.core.model import Article, ArticleInfo, ArticleStatus, Span
 
 TextLoader = Callable[[str], str]
 Listener = Callable[[str], None]
+KbListener = Callable[[], None]
 
 
 @dataclass
@@ -40,6 +42,8 @@ class Project:
     infos: list[ArticleInfo] = field(default_factory=list)
     settings: ProjectSettings = field(default_factory=ProjectSettings)
     read_only: bool = False
+    kb: KnowledgeBase = field(default_factory=KnowledgeBase)
+    _kb_listeners: list[KbListener] = field(default_factory=list)
     _sets: dict[tuple[str, str], AnnotationSet] = field(default_factory=dict)
     _listeners: list[Listener] = field(default_factory=list)
     _texts: OrderedDict[str, str] = field(default_factory=OrderedDict)
@@ -140,3 +144,37 @@ class Project:
     def notify(self, article_id: str) -> None:
         for listener in list(self._listeners):
             listener(article_id)
+
+    def subscribe_kb(self, listener: KbListener) -> None:
+        self._kb_listeners.append(listener)
+
+    def unsubscribe_kb(self, listener: KbListener) -> None:
+        if listener in self._kb_listeners:
+            self._kb_listeners.remove(listener)
+
+    def notify_kb(self) -> None:
+        """Tell listeners the knowledge base changed."""
+        for listener in list(self._kb_listeners):
+            listener()
+
+    # -- entity mentions --------------------------------------------------
+    def mentions(self, kb_id: str | None = None) -> list[tuple[str, Span]]:
+        """(article_id, accepted span) pairs linked to `kb_id` (any entity when None)."""
+        found = []
+        for info in self.infos:
+            aset = self.existing_set(info.id)
+            if aset is None:
+                continue
+            found += [
+                (info.id, s) for s in aset.spans if s.kb_id and (kb_id is None or s.kb_id == kb_id)
+            ]
+        return found
+
+    def linked_suggestions(self, kb_id: str) -> list[tuple[str, Span]]:
+        """(article_id, pending suggestion) pairs carrying `kb_id`."""
+        found = []
+        for info in self.infos:
+            aset = self.existing_set(info.id)
+            if aset is not None:
+                found += [(info.id, s) for s in aset.suggestions if s.kb_id == kb_id]
+        return found

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from annotator.core.labels import LabelScheme
 from annotator.core.project import Project, ProjectSettings
+from annotator.store.kb_store import load_kb, save_kb
 from annotator.store.project_store import ProjectStore
 
 
@@ -32,12 +33,14 @@ def open_project(
             read_only=store.read_only,
         )
         sets = store.load_sets(annotator)
+        project.kb = load_kb(store)
     except BaseException:
         store.close()
         raise
     project.load_sets(sets)
     if not store.read_only:
         project.subscribe(_saver(project, store, {s.article_id for s in sets}))
+        project.subscribe_kb(lambda: save_kb(store, project.kb))
     return project, store
 
 

@@ -23,10 +23,10 @@ class CoreUndoCommand(QUndoCommand):
 
     def redo(self) -> None:
         self.command.do(self.project)
-        if self._on_applied:
+        if self._on_applied and self.command.article_id:
             self._on_applied(self.command.article_id)
 
     def undo(self) -> None:
         self.command.undo(self.project)
-        if self._on_applied:
+        if self._on_applied and self.command.article_id:
             self._on_applied(self.command.article_id)

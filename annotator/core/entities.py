@@ -1,0 +1,203 @@
+"""The project knowledge base: entities with a canonical name, a label and aliases."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core.linking import fold, strip_titles, surface_key
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real-world thing; a value: change it with `with_` and `KnowledgeBase.replace`."""
+
+    kb_id: str
+    name: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    note: str = ""
+    external_ids: dict[str, str] = field(default_factory=dict)
+    created: float = field(default_factory=time.time)
+
+    def __post_init__(self) -> None:
+        # Own copies, so a caller's list or dict never changes a stored entity behind the KB.
+        object.__setattr__(self, "aliases", list(self.aliases))
+        object.__setattr__(self, "external_ids", dict(self.external_ids))
+
+    def __hash__(self) -> int:
+        return hash(self.kb_id)
+
+    def surfaces(self) -> list[str]:
+        """Name and aliases, without duplicates under `surface_key`."""
+        seen: set[str] = set()
+        out = []
+        for surface in (self.name, *self.aliases):
+            key = surface_key(surface)
+            if key and key not in seen:
+                seen.add(key)
+                out.append(surface)
+        return out
+
+    def has_surface(self, surface: str) -> bool:
+        key = surface_key(surface)
+        return any(surface_key(s) == key for s in (self.name, *self.aliases))
+
+    def with_(self, **changes: Any) -> Entity:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kb_id": self.kb_id,
+            "name": self.name,
+            "label": self.label,
+            "aliases": list(self.aliases),
+            "note": self.note,
+            "external_ids": dict(self.external_ids),
+            "created": self.created,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entity:
+        return cls(
+            kb_id=str(data["kb_id"]),
+            name=str(data["name"]),
+            label=str(data["label"]),
+            aliases=[str(a) for a in data.get("aliases", [])],
+            note=str(data.get("note", "")),
+            external_ids={str(k): str(v) for k, v in data.get("external_ids", {}).items()},
+            created=float(data.get("created", 0.0)),
+        )
+
+
+def slugify(name: str) -> str:
+    """Readable id part: ASCII, lowercase, words joined by hyphens ("kim-jong-un")."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(name).casefold()).strip("-")
+    return slug[:60].rstrip("-") or "entity"
+
+
+class KnowledgeBase:
+    """Entities by kb_id with small primitive mutations, each bumping `version`."""
+
+    JOURNAL = 512
+
+    def __init__(self, entities: Iterable[Entity] = ()) -> None:
+        self._entities: dict[str, Entity] = {}
+        self.version = 0
+        self._journal: deque[tuple[int, str]] = deque(maxlen=self.JOURNAL)
+        for entity in entities:
+            self.add(entity)
+
+    # -- queries ----------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    def __contains__(self, kb_id: object) -> bool:
+        return kb_id in self._entities
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(list(self._entities.values()))
+
+    def __getitem__(self, kb_id: str) -> Entity:
+        return self._entities[kb_id]
+
+    def get(self, kb_id: str | None) -> Entity | None:
+        return self._entities.get(kb_id) if kb_id else None
+
+    def ids(self) -> list[str]:
+        return list(self._entities)
+
+    def new_kb_id(self, name: str) -> str:
+        """A readable slug of `name` not used yet: "kim-jong-un", then "kim-jong-un-2"."""
+        base = slugify(name)
+        kb_id, n = base, 1
+        while kb_id in self._entities:
+            n += 1
+            kb_id = f"{base}-{n}"
+        return kb_id
+
+    def changes_since(self, version: int) -> set[str] | None:
+        """kb_ids changed after `version`, or None when the journal no longer reaches back."""
+        if version == self.version:
+            return set()
+        if version > self.version or not self._journal or self._journal[0][0] > version + 1:
+            return None
+        return {kb_id for v, kb_id in self._journal if v > version}
+
+    # -- primitive mutations (wrap these in undoable commands) ----------------
+    def add(self, entity: Entity) -> None:
+        """Insert a new entity; undo with `remove`."""
+        if entity.kb_id in self._entities:
+            raise ValueError(f"kb_id {entity.kb_id!r} already exists")
+        self._entities[entity.kb_id] = entity
+        self._changed(entity.kb_id)
+
+    def remove(self, kb_id: str) -> Entity:
+        """Delete an entity and return it; undo with `add`."""
+        entity = self._entities.pop(kb_id)
+        self._changed(kb_id)
+        return entity
+
+    def replace(self, entity: Entity) -> Entity:
+        """Store a changed version of an existing entity and return the old one (undo: replace)."""
+        old = self._entities[entity.kb_id]
+        self._entities[entity.kb_id] = entity
+        self._changed(entity.kb_id)
+        return old
+
+    def add_alias(self, kb_id: str, alias: str) -> bool:
+        """Append an alias unless empty or equal to a known surface under `surface_key`."""
+        entity = self._entities[kb_id]
+        alias = alias.strip()
+        if not surface_key(alias) or entity.has_surface(alias):
+            return False
+        self.replace(entity.with_(aliases=[*entity.aliases, alias]))
+        return True
+
+    def remove_alias(self, kb_id: str, alias: str) -> bool:
+        """Drop the aliases equal to `alias` under `surface_key`; False when none was there."""
+        entity = self._entities[kb_id]
+        key = surface_key(alias)
+        kept = [a for a in entity.aliases if surface_key(a) != key]
+        if len(kept) == len(entity.aliases):
+            return False
+        self.replace(entity.with_(aliases=kept))
+        return True
+
+    def _changed(self, kb_id: str) -> None:
+        self.version += 1
+        self._journal.append((self.version, kb_id))
+
+    # -- serialisation ----------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {"entities": [e.to_dict() for e in self._entities.values()]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> KnowledgeBase:
+        return cls(Entity.from_dict(item) for item in data.get("entities", []))
+
+
+def draft_entity(kb: KnowledgeBase, surface: str, label: str) -> Entity:
+    """The "new entity" choice for a span: titles stripped from the name, surface kept as alias."""
+    name = strip_titles(surface) or surface.strip()
+    aliases = [surface.strip()] if surface_key(surface) != surface_key(name) else []
+    return Entity(kb.new_kb_id(name), name, label, aliases)
+
+
+def merged(target: Entity, source: Entity) -> Entity:
+    """`target` absorbing `source`: its name and aliases, external ids and note."""
+    aliases = list(target.aliases)
+    known = {surface_key(s) for s in target.surfaces()}
+    for surface in source.surfaces():
+        key = surface_key(surface)
+        if key not in known:
+            known.add(key)
+            aliases.append(surface)
+    note = "\n".join(n for n in dict.fromkeys([target.note, source.note]) if n)
+    ids = {**source.external_ids, **target.external_ids}
+    return target.with_(aliases=aliases, note=note, external_ids=ids)

@@ -1,0 +1,35 @@
+"""Each annotator's entity knowledge base: one TinyDB file, `kb/<annotator>.json`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.core.entities import Entity, KnowledgeBase
+from annotator.store.atomic import StoreError, read_tables, slug
+from annotator.store.project_store import ProjectStore
+
+
+def kb_file(store: ProjectStore, annotator: str | None = None) -> Path:
+    return store.root / "kb" / f"{slug(annotator or store.annotator)}.json"
+
+
+def load_kb(store: ProjectStore, annotator: str | None = None) -> KnowledgeBase:
+    """The saved knowledge base (empty when none was saved); StoreError names a bad file."""
+    path = kb_file(store, annotator)
+    tables = read_tables(path)
+    docs = (tables or {}).get("entities") or {}
+    try:
+        ordered = sorted(docs.items(), key=lambda item: int(item[0]))
+        return KnowledgeBase(Entity.from_dict(doc) for _, doc in ordered)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StoreError(f"{path}: damaged knowledge base ({exc})", path) from exc
+
+
+def save_kb(store: ProjectStore, kb: KnowledgeBase) -> int:
+    """Queue the whole knowledge base for the writer thread (small: names and aliases)."""
+    if store.read_only:
+        raise StoreError(store.lock_message or f"Project {store.root} is read-only.", store.root)
+    if store.writer is None:
+        raise StoreError(f"Project {store.root} is closed.", store.root)
+    docs = {str(i): entity.to_dict() for i, entity in enumerate(kb, start=1)}
+    return store.writer.submit(kb_file(store), {"entities": docs}, indent=True)
