@@ -54,19 +54,30 @@ class AnnotationSet:
         self.suggestions.remove(span)
 
     def merge_suggestions(self, candidates: Iterable[Span]) -> list[Span]:
-        """Add candidates that are not rejected and overlap nothing; return those added."""
+        """Add candidates that are not rejected and overlap no span; return those added.
+
+        A linked candidate replaces overlapping unlinked suggestions (the link is worth more).
+        """
         added: list[Span] = []
         for span in sorted(candidates):
-            if span.key in self.rejected:
+            if span.key in self.rejected or self.overlapping(span.start, span.end):
                 continue
-            if self.overlapping(span.start, span.end):
+            clash = self.overlapping(span.start, span.end, suggestions=True)
+            if clash and (not span.kb_id or any(c.kb_id for c in clash)):
                 continue
-            if self.overlapping(span.start, span.end, suggestions=True):
-                continue
+            for old in clash:
+                self.delete_suggestion(old)
             self.insert_suggestion(span)
             added.append(span)
         self.suggested = True
         return added
+
+    def drop_links(self, valid: set[str]) -> bool:
+        """Remove pending suggestions linked to entities that no longer exist."""
+        stale = [s for s in self.suggestions if s.kb_id and s.kb_id not in valid]
+        for span in stale:
+            self.delete_suggestion(span)
+        return bool(stale)
 
     def touch(self) -> None:
         self.updated = time.time()

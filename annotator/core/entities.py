@@ -182,10 +182,36 @@ class KnowledgeBase:
         return cls(Entity.from_dict(item) for item in data.get("entities", []))
 
 
+_SURNAME_FIRST = frozenset(
+    [
+        "kim", "lee", "ri", "park", "pak", "choi", "choe", "jung", "jang", "kang", "cho",
+        "yoon", "lim", "han", "oh", "seo", "shin", "kwon", "hwang", "ahn", "song", "moon", "xi",
+        "li", "wang", "zhang", "liu", "chen", "yang", "zhao", "huang", "zhou", "wu", "hu",
+        "deng", "mao",
+    ]
+)
+
+
+def person_short_form(name: str) -> str | None:
+    """How news refers to a person on second mention: "Kim" of "Kim Jong-un", "Putin"."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    if words[0].casefold() in _SURNAME_FIRST:
+        return words[0]
+    return words[-1] if len(words[-1]) > 2 else None
+
+
 def draft_entity(kb: KnowledgeBase, surface: str, label: str) -> Entity:
-    """The "new entity" choice for a span: titles stripped from the name, surface kept as alias."""
+    """The "new entity" choice for a span: titles stripped from the name, surface kept as alias.
+
+    A person also gets the short form used on second mention ("Kim", "Putin") as an alias.
+    """
     name = strip_titles(surface) or surface.strip()
     aliases = [surface.strip()] if surface_key(surface) != surface_key(name) else []
+    short = person_short_form(name) if label == "PER" else None
+    if short and surface_key(short) not in {surface_key(a) for a in (name, *aliases)}:
+        aliases.append(short)
     return Entity(kb.new_kb_id(name), name, label, aliases)
 
 

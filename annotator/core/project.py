@@ -124,8 +124,17 @@ class Project:
     def merge_suggestions(self, article_id: str, spans: list[Span]) -> list[Span]:
         """Add machine suggestions (not edits: no undo) and tell listeners."""
         added = self.annotation_set(article_id).merge_suggestions(spans)
-        self.notify(article_id)
+        if added:
+            self.notify(article_id)
         return added
+
+    def drop_stale_links(self) -> list[str]:
+        """Forget pending suggestions linked to removed entities; the articles changed."""
+        valid = set(self.kb.ids())
+        changed = [s.article_id for s in self.sets_of() if s.drop_links(valid)]
+        for article_id in changed:
+            self.notify(article_id)
+        return changed
 
     def progress(self) -> Counter[ArticleStatus]:
         counts: Counter[ArticleStatus] = Counter()

@@ -32,6 +32,13 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("reject", "&Edit", "Reject / &delete span", ("X", "Delete", "Backspace"), "Reject"),
     ActionSpec("accept_all", "&Edit", "Accept a&ll in article", ("Ctrl+Shift+A",), "Accept all"),
     ActionSpec("clear", "&Edit", "Clear selection", ("Escape",), "Clear selection and span"),
+    ActionSpec("link", "E&ntity", "&Link span to entity…", ("L",), "Link the current span"),
+    ActionSpec("unlink", "E&ntity", "&Unlink span", ("U",), "Remove the current span's link"),
+    ActionSpec(
+        "accept_entity", "E&ntity", "Accept all for this &entity", ("Shift+A",),
+        "Accept every suggestion linked to the current span's entity",
+    ),
+    ActionSpec("entities", "E&ntity", "Show &entities", ("Ctrl+K",), "The knowledge base"),
     ActionSpec("next_span", "&Navigate", "&Next span", ("Tab",), "Next span"),
     ActionSpec("prev_span", "&Navigate", "&Previous span", ("Shift+Tab", "Backtab"), "Prev span"),
     ActionSpec("next_article", "&Navigate", "Next &article", ("N",), "Next article"),

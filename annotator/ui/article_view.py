@@ -47,6 +47,7 @@ class ArticleView(QPlainTextEdit):
         self._current: Span | None = None
         self._drag: tuple[Span, str] | None = None
         self._preview: tuple[int, int] | None = None
+        self.entity_names: dict[str, str] = {}
 
     # -- content ----------------------------------------------------------
     def set_article(self, text: str) -> None:
@@ -64,8 +65,8 @@ class ArticleView(QPlainTextEdit):
         """Show accepted spans and pending suggestions (keys in `pending`)."""
         self._spans = sorted(spans)
         self._pending = pending
-        if self._current is not None and self._current not in self._spans:
-            self._current = None
+        if self._current is not None:  # keep the same span current, as its fresh object
+            self._current = next((s for s in self._spans if s == self._current), None)
         self._render()
 
     @property
@@ -233,5 +234,6 @@ class ArticleView(QPlainTextEdit):
             f"{state}, origin {html.escape(str(span.origin))}",
         ]
         if span.kb_id:
-            parts.append(f"entity {html.escape(span.kb_id)}")
+            name = self.entity_names.get(span.kb_id, span.kb_id)
+            parts.append(f"entity {html.escape(name)} ({html.escape(span.kb_id)})")
         return "<br>".join(parts)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.core.model import ArticleStatus
 from annotator.core.project import Project
@@ -13,6 +21,8 @@ from annotator.ui.actions import build_actions
 from annotator.ui.article_view import ArticleView
 from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.editor import EditController, TokenCache
+from annotator.ui.entities_panel import EntitiesPanel
+from annotator.ui.linking import LinkingController
 from annotator.ui.models import ArticleListModel, SpanTableModel
 from annotator.ui.panels import ArticleListPanel, SpanPanel
 from annotator.ui.statusbar import ProjectStatusBar
@@ -68,6 +78,11 @@ class MainWindow(QMainWindow):
         self.editor = EditController(project, self.undo_stack, self.view, self.tokens, self._say)
         self.editor.on_applied = self._edit_applied
         self.suggestions = SuggestionRunner(project)
+        self.entities_panel = EntitiesPanel(project)
+        self.linking = LinkingController(
+            self, project, self.undo_stack, self.view, lambda: self.article_id, self._say,
+            self._edit_applied,
+        )
         self.transfer = TransferController(self, project, store, self.status)
 
         self._build_layout()
@@ -97,7 +112,11 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.article_panel)
         self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.span_panel)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.addTab(self.span_panel, "Spans")
+        self.side_tabs.addTab(self.entities_panel, "Entities")
+        self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([300, 700, 340])
         self.setCentralWidget(self.splitter)
@@ -124,6 +143,10 @@ class MainWindow(QMainWindow):
             "zoom_in": lambda: self.zoom(1),
             "zoom_out": lambda: self.zoom(-1),
             "shortcuts": lambda: ShortcutsDialog(self).open(),
+            "link": self.linking.link_current,
+            "unlink": self.linking.unlink_current,
+            "accept_entity": self.linking.accept_for_entity,
+            "entities": lambda: self.side_tabs.setCurrentWidget(self.entities_panel),
         }
 
     def _build_label_actions(self) -> list[QAction]:
@@ -158,6 +181,22 @@ class MainWindow(QMainWindow):
         self.suggestions.itemReady.connect(self._suggestions_ready)
         self.suggestions.progressed.connect(self.status.task_progress)
         self.suggestions.finished.connect(self.status.task_finished)
+        self.suggestions.finished.connect(lambda _msg: self.linking.propagate(None))
+        self.linking.propagation.batchReady.connect(self.linking.apply_batch)
+        self.linking.propagation.finished.connect(self._say)
+        self.project.subscribe_kb(self._kb_changed)
+        self.entities_panel.jumpRequested.connect(self.jump_to)
+        panel = self.entities_panel
+        panel.edit_button.clicked.connect(lambda: self._with_entity(self.linking.edit_entity))
+        panel.merge_button.clicked.connect(lambda: self._with_entity(self.linking.merge_entity))
+        panel.accept_button.clicked.connect(
+            lambda: self._with_entity(self.linking.accept_for_entity)
+        )
+        self._entities_timer = QTimer(self)
+        self._entities_timer.setSingleShot(True)
+        self._entities_timer.setInterval(100)
+        self._entities_timer.timeout.connect(self.entities_panel.refresh)
+        self.entities_panel.refresh()
         self.bridge = SaveBridge()
         self.bridge.saved.connect(self._refresh_save_state)
         self.bridge.failed.connect(lambda msg: self.status.show_save_state(msg, error=True))
@@ -194,6 +233,25 @@ class MainWindow(QMainWindow):
         row = self.project.position(self.article_id) + step if self.article_id else 0
         self.article_panel.select_row(max(0, min(row, len(self.project) - 1)))
 
+    def jump_to(self, article_id: str, span: object) -> None:
+        """Open an article with a span made current (from the entities panel)."""
+        self.article_panel.select_row(self.project.position(article_id))
+        self.show_article(article_id)
+        self.view.set_current_span(span)  # type: ignore[arg-type]
+        self.view.setFocus()
+
+    def _with_entity(self, action) -> None:  # noqa: ANN001
+        entity = self.entities_panel.current_entity()
+        if entity is None:
+            self._say("Choose an entity in the list first.")
+        else:
+            action(entity.kb_id)
+
+    def _kb_changed(self) -> None:
+        self._entities_timer.start()
+        if self.article_id:
+            self._refresh_spans()
+
     def mark_done(self) -> None:
         self.editor.set_status(ArticleStatus.DONE)
 
@@ -223,6 +281,7 @@ class MainWindow(QMainWindow):
         if article_id == self.article_id:
             self._refresh_spans()
         self.status.show_progress(self.project)
+        self._entities_timer.start()
         if not self.project.read_only:
             self._refresh_save_state()
 
@@ -235,7 +294,9 @@ class MainWindow(QMainWindow):
         spans = aset.all_spans()
         self.view.set_spans(spans, pending)
         colors = {label.name: label.color for label in self.project.scheme.labels}
-        self.span_model.set_spans(self.view.text, spans, pending, colors)
+        names = {e.kb_id: e.name for e in self.project.kb}
+        self.view.entity_names = names
+        self.span_model.set_spans(self.view.text, spans, pending, colors, names)
         self.span_panel.show_current(self.view.current_span or current)
         accepted, waiting = len(aset.spans), len(aset.suggestions)
         self.span_panel.summary.setText(
@@ -287,7 +348,10 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.suggestions.stop()
         self.transfer.stop()
+        self.linking.stop()
+        self._entities_timer.stop()
         self.project.unsubscribe(self._article_changed)
+        self.project.unsubscribe_kb(self._kb_changed)
         self.store.on_saved = self.store.on_error = self.store.on_recovered = None
         self.store.flush()
         super().closeEvent(event)

@@ -79,7 +79,7 @@ class ArticleListModel(QAbstractTableModel):
 class SpanTableModel(QAbstractTableModel):
     """Spans of the shown article: text, label, origin, status (accepted or suggested)."""
 
-    COLUMNS = ("Text", "Label", "Origin", "Status")
+    COLUMNS = ("Text", "Label", "Entity", "Origin", "Status")
     SpanRole = Qt.ItemDataRole.UserRole + 2
 
     def __init__(self) -> None:
@@ -88,12 +88,19 @@ class SpanTableModel(QAbstractTableModel):
         self._spans: list[Span] = []
         self._pending: set[tuple[int, int, str]] = set()
         self._colors: dict[str, str] = {}
+        self._names: dict[str, str] = {}
 
     def set_spans(
-        self, text: str, spans: list[Span], pending: set[tuple[int, int, str]], colors: dict
+        self,
+        text: str,
+        spans: list[Span],
+        pending: set[tuple[int, int, str]],
+        colors: dict[str, str],
+        entity_names: dict[str, str] | None = None,
     ) -> None:
         self.beginResetModel()
         self._text, self._spans, self._pending, self._colors = text, sorted(spans), pending, colors
+        self._names = entity_names or {}
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -124,13 +131,15 @@ class SpanTableModel(QAbstractTableModel):
             if col == 1:
                 return span.label
             if col == 2:
+                return self._names.get(span.kb_id, span.kb_id or "") if span.kb_id else ""
+            if col == 3:
                 return str(span.origin)
             return "suggested" if span.key in self._pending else "accepted"
         if role == self.SpanRole:
             return span
         if role == Qt.ItemDataRole.DecorationRole and col == 1:
             return QColor(self._colors.get(span.label, "#999999"))
-        if role == Qt.ItemDataRole.FontRole and col == 3 and span.key in self._pending:
+        if role == Qt.ItemDataRole.FontRole and col == 4 and span.key in self._pending:
             font = QFont()
             font.setItalic(True)
             return font

@@ -18,7 +18,8 @@ from annotator.core.model import Span
 from annotator.ui.models import ArticleListModel, SpanTableModel
 
 
-def _table(name: str) -> QTableView:
+def make_table(name: str) -> QTableView:
+    """A read-only, row-selecting table as every panel uses."""
     view = QTableView()
     view.setObjectName(name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -40,7 +41,7 @@ class ArticleListPanel(QWidget):
     def __init__(self, model: ArticleListModel) -> None:
         super().__init__()
         self.model = model
-        self.table = _table("articleList")
+        self.table = make_table("articleList")
         self.table.setModel(model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -72,11 +73,11 @@ class SpanPanel(QWidget):
     def __init__(self, model: SpanTableModel) -> None:
         super().__init__()
         self.model = model
-        self.table = _table("spanTable")
+        self.table = make_table("spanTable")
         self.table.setModel(model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
+        for col in (1, 2, 3, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.summary = QLabel()
         self.summary.setObjectName("spanSummary")

@@ -124,6 +124,19 @@ def test_draft_entity_from_a_span() -> None:
     kb = KnowledgeBase()
     draft = draft_entity(kb, "Presiden Vladimir Putin", "PER")
     assert (draft.kb_id, draft.name, draft.aliases) == (
-        "vladimir-putin", "Vladimir Putin", ["Presiden Vladimir Putin"])
+        "vladimir-putin", "Vladimir Putin", ["Presiden Vladimir Putin", "Putin"])
     plain = draft_entity(kb, "Moskow", "GPE")
     assert (plain.kb_id, plain.name, plain.aliases) == ("moskow", "Moskow", [])
+
+
+def test_person_short_form_follows_name_order() -> None:
+    from annotator.core.entities import person_short_form
+
+    assert person_short_form("Kim Jong-un") == "Kim"
+    assert person_short_form("Vladimir Putin") == "Putin"
+    assert person_short_form("Sergei Shoigu") == "Shoigu"
+    assert person_short_form("Xi Jinping") == "Xi"
+    assert person_short_form("Putin") is None
+    kb = KnowledgeBase()
+    assert draft_entity(kb, "Kim Jong-un", "PER").aliases == ["Kim"]
+    assert draft_entity(kb, "Korea Utara", "GPE").aliases == []

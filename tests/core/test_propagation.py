@@ -164,10 +164,11 @@ def test_existing_snapshot_reads_the_project_once() -> None:
     result = propagate({"a1": TEXT, "a9": "Putin"}, AliasFinder(ALIASES), existing)
     assert [TEXT[s.start : s.end] for s in result["a1"]] == ["Putin", "Kim", "TASS"]
     assert [(s.start, s.end) for s in result["a9"]] == [(0, 5)]
-    # Merging re-checks the live state: the pending "Putin" suggestion stays as it was and the
-    # "Kim" accepted after the snapshot blocks its propagated twin.
+    # Merging re-checks the live state: the unlinked pending "Putin" suggestion gives way to its
+    # linked twin, and the "Kim" accepted after the snapshot blocks its propagated twin.
     project.merge_suggestions("a1", result["a1"])
-    assert [s.kb_id for s in project.annotation_set("a1").suggestions] == [None, "tass"]
+    assert [s.kb_id for s in project.annotation_set("a1").suggestions] == [
+        "vladimir-putin", "tass"]
 
 
 # -- property: what is found is an alias under the matching rule, and nothing is missed --------

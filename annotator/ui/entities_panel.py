@@ -1,0 +1,178 @@
+"""Entities panel: the knowledge base with mention counts, and every mention in context."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.entities import Entity
+from annotator.core.model import Span
+from annotator.core.project import Project
+from annotator.ui.panels import make_table
+
+Index = QModelIndex | QPersistentModelIndex
+_KWIC_WIDTH = 48
+_MENTION_ROLE = Qt.ItemDataRole.UserRole + 3
+
+
+class EntityTableModel(QAbstractTableModel):
+    """One row per entity: name, label, aliases, mentions, articles."""
+
+    COLUMNS = ("Name", "Label", "Aliases", "Mentions", "Articles")
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+        self._rows: list[Entity] = []
+        self.mentions: Counter[str] = Counter()
+        self.articles: Counter[str] = Counter()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the knowledge base and recount mentions (cheap: one pass over the spans)."""
+        self.beginResetModel()
+        self._rows = sorted(self.project.kb, key=lambda e: (e.name.casefold(), e.kb_id))
+        pairs = self.project.mentions()
+        self.mentions = Counter(span.kb_id for _, span in pairs if span.kb_id)
+        self.articles = Counter(kb for kb, _ in {(s.kb_id, a) for a, s in pairs if s.kb_id})
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def entity_at_row(self, row: int) -> Entity:
+        return self._rows[row]
+
+    def row_of(self, kb_id: str) -> int:
+        return next((i for i, e in enumerate(self._rows) if e.kb_id == kb_id), -1)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entity = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                entity.name,
+                entity.label,
+                ", ".join(entity.aliases),
+                self.mentions[entity.kb_id],
+                self.articles[entity.kb_id],
+            )[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            ids = ", ".join(f"{k}: {v}" for k, v in entity.external_ids.items())
+            return f"{entity.kb_id}\n{entity.note}\n{ids}".strip()
+        return None
+
+
+def kwic_line(text: str, span: Span, width: int = _KWIC_WIDTH) -> str:
+    """Keyword in context on one line: …left «mention» right…"""
+    left = text[max(0, span.start - width) : span.start].replace("\n", " ")
+    right = text[span.end : span.end + width].replace("\n", " ")
+    mention = text[span.start : span.end]
+    return f"…{left}«{mention}»{right}…"
+
+
+class EntitiesPanel(QWidget):
+    """Entity table above its mentions in context; double-click a mention to open it."""
+
+    jumpRequested = Signal(str, object)  # article_id, Span
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+        self.model = EntityTableModel(project)
+        self.table = make_table("entityTable")
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 3, 4):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.mentions = QListWidget()
+        self.mentions.setObjectName("kwicList")
+        self.mentions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.edit_button = QPushButton("Edit…")
+        self.merge_button = QPushButton("Merge into…")
+        self.accept_button = QPushButton("Accept all suggestions")
+        for name, button in (
+            ("editEntityButton", self.edit_button),
+            ("mergeEntityButton", self.merge_button),
+            ("acceptEntityButton", self.accept_button),
+        ):
+            button.setObjectName(name)
+        buttons = QHBoxLayout()
+        for button in (self.edit_button, self.merge_button, self.accept_button):
+            buttons.addWidget(button)
+        self.summary = QLabel()
+        self.summary.setObjectName("entitySummary")
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.table)
+        top_layout.addLayout(buttons)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(self.mentions)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+        layout.addWidget(self.summary)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_mentions())
+        self.mentions.itemActivated.connect(self._jump)  # double-click or Enter
+
+    def current_entity(self) -> Entity | None:
+        row = self.table.currentIndex().row()
+        return self.model.entity_at_row(row) if 0 <= row < self.model.rowCount() else None
+
+    def refresh(self) -> None:
+        current = self.current_entity()
+        self.model.refresh()
+        if current is not None and (row := self.model.row_of(current.kb_id)) >= 0:
+            self.table.selectRow(row)
+        self.show_mentions()
+        self.summary.setText(
+            f"{self.model.rowCount()} entities · {sum(self.model.mentions.values())} mentions"
+        )
+
+    def select(self, kb_id: str) -> None:
+        row = self.model.row_of(kb_id)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def show_mentions(self) -> None:
+        self.mentions.clear()
+        entity = self.current_entity()
+        if entity is None:
+            return
+        for article_id, span in self.project.mentions(entity.kb_id):
+            title = self.project.info(article_id).title
+            line = kwic_line(self.project.text(article_id), span)
+            item = QListWidgetItem(f"{line}   — {title}")
+            item.setData(_MENTION_ROLE, (article_id, span))
+            self.mentions.addItem(item)
+
+    def _jump(self, item: QListWidgetItem) -> None:
+        article_id, span = item.data(_MENTION_ROLE)
+        self.jumpRequested.emit(article_id, span)

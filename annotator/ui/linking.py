@@ -1,0 +1,174 @@
+"""Linking spans to entities: the L picker, entity edits and merges, propagation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from annotator.core.commands import Command
+from annotator.core.entity_commands import (
+    ReplaceEntity,
+    accept_entity_suggestions,
+    link_span,
+    merge_entities,
+    unlink_span,
+)
+from annotator.core.linking import CandidateMatcher
+from annotator.core.project import Project
+from annotator.ui.article_view import ArticleView
+from annotator.ui.entity_dialogs import EntityEditDialog, MergeDialog
+from annotator.ui.link_picker import LinkPicker
+from annotator.ui.propagation import PropagationRunner
+from annotator.ui.undo import CoreUndoCommand
+
+
+class LinkingController(QObject):
+    """Opens the picker, pushes entity commands, and re-propagates when the KB changes."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        project: Project,
+        undo_stack: QUndoStack,
+        view: ArticleView,
+        article_id: Callable[[], str | None],
+        on_message: Callable[[str], None],
+        on_applied: Callable[[str], None],
+    ) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.project, self.undo_stack, self.view = project, undo_stack, view
+        self.article_id, self.on_message, self.on_applied = article_id, on_message, on_applied
+        self.matcher = CandidateMatcher(project.kb)
+        self.propagation = PropagationRunner(project)
+        self.picker: LinkPicker | None = None
+        self._seen_version = project.kb.version
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self._propagate_changes)
+        project.subscribe_kb(self._kb_changed)
+
+    def push(self, command: Command) -> bool:
+        if self.project.read_only:
+            self.on_message("This project is open read-only; edits are not possible.")
+            return False
+        self.undo_stack.push(CoreUndoCommand(self.project, command, self.on_applied))
+        return True
+
+    def frequencies(self) -> Counter[str]:
+        return Counter(span.kb_id for _, span in self.project.mentions() if span.kb_id)
+
+    # -- linking spans ----------------------------------------------------
+    def link_current(self) -> LinkPicker | None:
+        """L: open the picker for the current span."""
+        span, article_id = self.view.current_span, self.article_id()
+        if span is None or article_id is None:
+            self.on_message("Choose a span first (Tab or click), then press L to link it.")
+            return None
+        surface = self.view.text[span.start : span.end]
+        picker = LinkPicker(
+            self.parent_widget, self.project.kb, self.matcher, surface, span.label,
+            self.frequencies(),
+        )
+
+        def chosen() -> None:
+            if picker.chosen is None:
+                return
+            entity, is_new = picker.chosen
+            command = link_span(self.project, article_id, span, entity, is_new=is_new)
+            if self.push(command):
+                self.view.set_current_span(span.with_(kb_id=entity.kb_id))
+
+        picker.accepted.connect(chosen)
+        picker.finished.connect(self._refocus)
+        picker.open()
+        self.picker = picker
+        return picker
+
+    def _refocus(self) -> None:
+        """Give the keyboard back to the article once a dialog closes."""
+        self.parent_widget.activateWindow()
+        self.view.setFocus()
+
+    def unlink_current(self) -> None:
+        span, article_id = self.view.current_span, self.article_id()
+        if span is None or article_id is None or not span.kb_id:
+            self.on_message("The current span is not linked.")
+            return
+        if self.view.is_pending(span):
+            self.on_message("Accept the suggestion first, or reject it.")
+            return
+        self.push(unlink_span(article_id, span))
+
+    def accept_for_entity(self, kb_id: str | None = None) -> None:
+        """Accept every pending suggestion of an entity (the current span's by default)."""
+        span = self.view.current_span
+        kb_id = kb_id or (span.kb_id if span else None)
+        if not kb_id:
+            self.on_message("Choose a linked span or an entity first.")
+            return
+        command = accept_entity_suggestions(self.project, kb_id)
+        if not command.children:  # type: ignore[attr-defined]
+            self.on_message("No pending suggestions for this entity.")
+            return
+        self.push(command)
+
+    # -- entities ----------------------------------------------------------
+    def edit_entity(self, kb_id: str) -> EntityEditDialog:
+        entity = self.project.kb[kb_id]
+        dialog = EntityEditDialog(self.parent_widget, entity, self.project.scheme.names)
+
+        def done() -> None:
+            edited = dialog.edited()
+            if edited != entity:
+                command = ReplaceEntity(edited)
+                command.text = f"Edit entity {edited.name}"
+                self.push(command)
+
+        dialog.accepted.connect(done)
+        dialog.open()
+        return dialog
+
+    def merge_entity(self, source_id: str) -> MergeDialog:
+        dialog = MergeDialog(self.parent_widget, self.project.kb, self.project.kb[source_id])
+
+        def done() -> None:
+            target = dialog.target_id()
+            if target and target != source_id:
+                self.push(merge_entities(self.project, target, source_id))
+
+        dialog.accepted.connect(done)
+        dialog.open()
+        return dialog
+
+    # -- propagation --------------------------------------------------------
+    def _kb_changed(self) -> None:
+        self.project.drop_stale_links()
+        self._timer.start()
+
+    def _propagate_changes(self) -> None:
+        changed = self.project.kb.changes_since(self._seen_version)
+        self._seen_version = self.project.kb.version
+        if changed is None or changed:
+            self.propagate(None if changed is None else changed & set(self.project.kb.ids()))
+
+    def propagate(self, only: set[str] | None = None) -> None:
+        """Suggest every alias occurrence of the given entities (all when None)."""
+        if only is not None and not only:
+            return
+        self.propagation.start(only)
+
+    def apply_batch(self, batch: object) -> None:
+        for article_id, spans in batch:  # type: ignore[attr-defined]
+            if self.project.has_article(article_id):
+                self.project.merge_suggestions(article_id, spans)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.propagation.stop()
+        self.project.unsubscribe_kb(self._kb_changed)

@@ -1,0 +1,135 @@
+"""Linking across articles in the real window: picker, propagation, entities panel, merge."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
+
+from annotator.ui.entity_dialogs import EntityEditDialog, MergeDialog
+from annotator.ui.link_picker import LinkPicker
+from tests.ui.helpers import click_span, find_span, key
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def open_picker(window) -> LinkPicker:  # noqa: ANN001
+    key(window, "L")
+    pickers = [p for p in window.findChildren(LinkPicker) if p.isVisible()]
+    assert len(pickers) == 1
+    return pickers[0]
+
+
+def wait_propagation(window, qtbot) -> None:  # noqa: ANN001
+    qtbot.wait(200)  # the KB change is debounced before propagation starts
+    qtbot.waitUntil(lambda: not window.linking.propagation.running, timeout=30000)
+    qtbot.wait(50)
+
+
+def link_new(window, qtbot, surface: str, *, new: bool = True) -> None:  # noqa: ANN001
+    click_span(window, find_span(window, surface))
+    picker = open_picker(window)
+    if new:
+        while not picker.list.currentItem().text().startswith("+ New entity"):
+            QTest.keyClick(picker.search, Qt.Key.Key_Down)
+    QTest.keyClick(picker.search, Qt.Key.Key_Return)
+    wait_propagation(window, qtbot)
+
+
+def articles_with(window, kb_id: str) -> set[str]:  # noqa: ANN001
+    return {aid for aid, _ in window.project.mentions(kb_id)}
+
+
+def test_link_propagate_accept_merge_undo(window, qtbot) -> None:  # noqa: ANN001
+    link_new(window, qtbot, "Kim Jong-un")
+    kim = window.project.kb["kim-jong-un"]
+    assert kim.label == "PER" and "Kim" in kim.aliases
+    current = window.view.current_span
+    assert current is not None and current.kb_id == "kim-jong-un"
+    assert "Kim Jong-un" in window.view.tooltip_for(current)
+
+    pending = window.project.linked_suggestions("kim-jong-un")
+    surfaces = {window.project.text(a)[s.start : s.end] for a, s in pending}
+    assert {"Kim Jong Un", "Kim"} <= surfaces
+    assert len({a for a, _ in pending}) == 5
+
+    key(window, "A", SHIFT)  # accept all for this entity
+    assert window.project.linked_suggestions("kim-jong-un") == []
+    assert len(articles_with(window, "kim-jong-un")) >= 4
+    model = window.entities_panel.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.data(model.index(0, 4)) >= 4)
+
+    link_new(window, qtbot, "Vladimir Putin")
+    key(window, "N")
+    link_new(window, qtbot, "Putin")  # a duplicate entity on purpose
+    assert {"vladimir-putin", "putin"} <= set(window.project.kb.ids())
+    panel = window.entities_panel
+    qtbot.waitUntil(lambda: panel.model.row_of("putin") >= 0, timeout=3000)
+    panel.table.selectRow(panel.model.row_of("putin"))
+    qtbot.mouseClick(panel.merge_button, Qt.MouseButton.LeftButton)
+    merge = next(d for d in window.findChildren(MergeDialog) if d.isVisible())
+    merge.target.setCurrentIndex(merge.target.findData("vladimir-putin"))
+    merge.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert "putin" not in window.project.kb.ids()
+    assert all(s.kb_id != "putin" for _, s in window.project.mentions())
+    assert "Putin" in window.project.kb["vladimir-putin"].surfaces()
+
+    key(window, "Z", CTRL)
+    assert {"vladimir-putin", "putin"} <= set(window.project.kb.ids())
+    assert any(s.kb_id == "putin" for _, s in window.project.mentions())
+
+
+def test_picker_preselects_a_strong_candidate(window, qtbot) -> None:  # noqa: ANN001
+    link_new(window, qtbot, "Vladimir Putin")
+    click_span(window, find_span(window, "Putin", pending=True))
+    picker = open_picker(window)
+    assert picker.list.currentItem().text().startswith("Vladimir Putin")
+    QTest.keyClick(picker.search, Qt.Key.Key_Return)  # one keystroke links to it
+    span = window.view.current_span
+    assert span is not None and span.kb_id == "vladimir-putin"
+    assert not window.view.is_pending(span)
+
+
+def test_kwic_double_click_jumps_and_entity_edit_is_undoable(window, qtbot) -> None:  # noqa: ANN001
+    link_new(window, qtbot, "Kim Jong-un")
+    key(window, "A", SHIFT)
+    panel = window.entities_panel
+    window.side_tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=3000)
+    panel.table.selectRow(0)
+    assert panel.mentions.count() >= 5
+    last = panel.mentions.item(panel.mentions.count() - 1)
+    assert "«" in last.text()
+    panel.mentions.scrollToItem(last)
+    rect = panel.mentions.visualItemRect(last)
+    at = QPoint(rect.left() + 10, rect.center().y())
+    none = Qt.KeyboardModifier.NoModifier
+    QTest.mouseClick(panel.mentions.viewport(), Qt.MouseButton.LeftButton, none, at)
+    QTest.mouseDClick(panel.mentions.viewport(), Qt.MouseButton.LeftButton, none, at)
+    article_id, span = last.data(Qt.ItemDataRole.UserRole + 3)
+    assert window.article_id == article_id and window.view.current_span == span
+
+    qtbot.mouseClick(panel.edit_button, Qt.MouseButton.LeftButton)
+    dialog = next(d for d in window.findChildren(EntityEditDialog) if d.isVisible())
+    dialog.wikidata.setText("Q56226")
+    dialog.note.setPlainText("Pemimpin Korea Utara")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert window.project.kb["kim-jong-un"].external_ids == {"wikidata": "Q56226"}
+    key(window, "Z", CTRL)
+    assert window.project.kb["kim-jong-un"].external_ids == {}
+
+
+def test_unlink_and_kb_survives_reopen(opener, qtbot) -> None:  # noqa: ANN001
+    window = opener.open()
+    link_new(window, qtbot, "Kim Jong-un")
+    link_new(window, qtbot, "Vladimir Putin")
+    key(window, "U")
+    assert window.view.current_span.kb_id is None
+    opener.close(window)
+    again = opener.open(seeds=None)
+    assert sorted(again.project.kb.ids()) == ["kim-jong-un", "vladimir-putin"]
+    span = find_span(again, "Kim Jong-un", pending=False)
+    assert span.kb_id is None or span.kb_id == "kim-jong-un"
+    kim = [s for _, s in again.project.mentions("kim-jong-un")]
+    assert len(kim) == 1
