@@ -141,7 +141,7 @@ def test_export_default_out_and_read_only_project(tmp_path: Path,
     [
         (["--format", "xml"], "export format 'xml' is not supported (choose jsonl, spacy, "
                               "doccano, conll or kb)"),
-        (["--format", "kb"], "export format 'kb' (entity knowledge base) is not available yet"),
+        (["--format", "kb", "--split", "0.8"], "--split does not apply to kb"),
         (["--format", "conll", "--include-rejected"], "can only be exported as jsonl"),
         (["--split", "1.5"], "the split ratio must be between 0 and 1"),
         (["--split", "x"], "invalid float value: 'x'"),

@@ -1,4 +1,4 @@
-"""Import (txt, folder, JSONL) and export (JSONL) of articles and annotations."""
+"""Import (txt, folder, JSONL, doccano, CoNLL) and export (JSONL, DocBin, doccano, CoNLL, KB)."""
 
 from annotator.io.readers import ImportIssue, ImportRecord, ReadResult, read_source
 

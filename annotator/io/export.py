@@ -2,8 +2,9 @@
 
 Formats: "jsonl" (Prodigy/spaCy-style records, see DESIGN.md "Export record"), "spacy"
 (`DocBin`, alias "docbin"), "doccano" (JSONL with `label` triples), "conll" (token-per-line
-BIO); "kb" (the entity knowledge base) is not available yet. Every format writes accepted spans
-only, one document per article per chosen annotation set, in project article order.
+BIO); "kb" (the entity knowledge base, one entity per line, with mention counts). Every
+format writes accepted spans only, one document per article per chosen annotation set, in
+project article order.
 
 Without `split`, `out` is a file. With `split` (the train fraction, 0 < split < 1), `out` is a
 folder that receives `train.<ext>` and `dev.<ext>` (and, for spaCy, a `config.cfg` for
@@ -23,7 +24,7 @@ from typing import Any
 from annotator.core.annotations import AnnotationSet
 from annotator.core.model import Article, ArticleStatus
 from annotator.core.project import Project
-from annotator.io.formats import conll, docbin, doccano
+from annotator.io.formats import conll, docbin, doccano, kb
 from annotator.io.formats.selection import GOLD, select_sets
 from annotator.io.formats.split import DEV, TRAIN, check_ratio, split_ids
 from annotator.io.jsonl_export import DEFAULT_DIR, Tokenizer, dumps_jsonl, export_record
@@ -40,7 +41,7 @@ Cancelled = Callable[[], bool]
 FORMATS = ("jsonl", "spacy", "doccano", "conll", "kb")
 ALIASES = {"docbin": "spacy", "iob": "conll", "bio": "conll"}
 EXTENSIONS = {"jsonl": ".jsonl", "spacy": docbin.EXTENSION, "doccano": doccano.EXTENSION,
-              "conll": conll.EXTENSION}
+              "conll": conll.EXTENSION, "kb": kb.EXTENSION}
 
 
 class ExportError(ValueError):
@@ -66,10 +67,8 @@ class ExportReport(_BaseReport):
 
 
 def normalise_format(name: str) -> str:
-    """The canonical format name; ExportError for unknown names and for "kb" (not yet)."""
+    """The canonical format name; ExportError for unknown names."""
     fmt = ALIASES.get(name.strip().lower(), name.strip().lower())
-    if fmt == "kb":
-        raise ExportError("export format 'kb' (entity knowledge base) is not available yet")
     if fmt not in FORMATS:
         raise ExportError(f"export format '{name}' is not supported "
                           "(choose jsonl, spacy, doccano, conll or kb)")
@@ -93,6 +92,8 @@ def check_options(out: Path, *, format: str, include_rejected: bool = False,
     if include_rejected and fmt != "jsonl":
         raise ExportError("rejected suggestions can only be exported as jsonl "
                           "(answer \"reject\" records)")
+    if split is not None and fmt == "kb":
+        raise ExportError("the knowledge base is one file: --split does not apply to kb")
     out = Path(out)
     if split is None:
         if out.is_dir():
@@ -134,6 +135,12 @@ def export_project(
     fmt = check_options(out, format=format, include_rejected=include_rejected, split=split)
     out = Path(out)
     report = ExportReport(path=out, format=fmt)
+    if fmt == "kb":
+        records = kb.kb_records(project)
+        write_bytes_atomic(out, kb.kb_bytes(records))
+        report.records, report.files = len(records), [out]
+        report.spans_per_label = dict(sorted(Counter(r["label"] for r in records).items()))
+        return report
     selection = select_sets(project, annotator=annotator, status=status, articles=articles)
     report.skipped.extend(selection.skipped)
     part_of: dict[str, str] = {}

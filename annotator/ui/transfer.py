@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 
-EXPORT_FORMATS = ("jsonl", "spacy", "doccano", "conll")
+EXPORT_FORMATS = ("jsonl", "spacy", "doccano", "conll", "kb")
 
 
 def snapshot(project: Project) -> Project:
@@ -118,7 +118,9 @@ class ExportDialog(QDialog):
         split = self.ratio.value() if self.split_box.isChecked() else None
         out = default_out(self.project_name, self.format_box.currentText(), split)
         self.path_edit.setText(str(Path.cwd() / out))
-        self.rejected_box.setEnabled(self.format_box.currentText() == "jsonl")
+        fmt = self.format_box.currentText()
+        self.rejected_box.setEnabled(fmt == "jsonl")
+        self.split_box.setEnabled(fmt != "kb")
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path_edit.text())
@@ -134,7 +136,9 @@ class ExportDialog(QDialog):
             "annotator": None if who.startswith("(") else who,
             "status": None if status.startswith("(") else ArticleStatus(status),
             "include_rejected": self.rejected_box.isEnabled() and self.rejected_box.isChecked(),
-            "split": self.ratio.value() if self.split_box.isChecked() else None,
+            "split": self.ratio.value()
+            if self.split_box.isEnabled() and self.split_box.isChecked()
+            else None,
             "seed": self.seed.value(),
         }
 

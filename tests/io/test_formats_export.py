@@ -152,7 +152,7 @@ def test_bad_options(tmp_path: Path, open_proj: Opener) -> None:
     project, _ = annotated_project(open_proj, tmp_path / "p", n=2)
     (tmp_path / "afile").write_text("x")
     cases = [
-        ({"format": "kb"}, "'kb' (entity knowledge base) is not available yet"),
+        ({"format": "kb", "split": 0.8}, "--split does not apply to kb"),
         ({"format": "xml"}, "export format 'xml' is not supported"),
         ({"format": "conll", "include_rejected": True}, "can only be exported as jsonl"),
         ({"split": 1.0}, "between 0 and 1"),
