@@ -11,10 +11,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +25,7 @@ from annotator.core.project import Project
 from annotator.ui.panels import make_table
 
 Index = QModelIndex | QPersistentModelIndex
-_KWIC_WIDTH = 48
+_KWIC_WIDTH = 36
 _MENTION_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
@@ -87,12 +87,11 @@ class EntityTableModel(QAbstractTableModel):
         return None
 
 
-def kwic_line(text: str, span: Span, width: int = _KWIC_WIDTH) -> str:
-    """Keyword in context on one line: …left «mention» right…"""
+def kwic(text: str, span: Span, width: int = _KWIC_WIDTH) -> tuple[str, str, str]:
+    """Keyword in context: (left, mention, right) on one line each."""
     left = text[max(0, span.start - width) : span.start].replace("\n", " ")
     right = text[span.end : span.end + width].replace("\n", " ")
-    mention = text[span.start : span.end]
-    return f"…{left}«{mention}»{right}…"
+    return left, text[span.start : span.end], right
 
 
 class EntitiesPanel(QWidget):
@@ -110,9 +109,19 @@ class EntitiesPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 3, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.mentions = QListWidget()
-        self.mentions.setObjectName("kwicList")
+        self.mentions = QTableWidget(0, 4)
+        self.mentions.setObjectName("kwicTable")
+        self.mentions.setHorizontalHeaderLabels(["", "Mention", "", "Article"])
+        self.mentions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.mentions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.mentions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.mentions.verticalHeader().setVisible(False)
+        self.mentions.verticalHeader().setDefaultSectionSize(20)
+        self.mentions.setWordWrap(False)
+        self.mentions.setShowGrid(False)
+        kwic_header = self.mentions.horizontalHeader()
+        for col in range(4):
+            kwic_header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.edit_button = QPushButton("Edit…")
         self.merge_button = QPushButton("Merge into…")
         self.accept_button = QPushButton("Accept all suggestions")
@@ -162,17 +171,28 @@ class EntitiesPanel(QWidget):
             self.table.selectRow(row)
 
     def show_mentions(self) -> None:
-        self.mentions.clear()
+        """One KWIC row per mention: left context, the mention in bold, right context, title."""
         entity = self.current_entity()
-        if entity is None:
-            return
-        for article_id, span in self.project.mentions(entity.kb_id):
+        found = self.project.mentions(entity.kb_id) if entity else []
+        self.mentions.setRowCount(len(found))
+        right_aligned = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for row, (article_id, span) in enumerate(found):
             title = self.project.info(article_id).title
-            line = kwic_line(self.project.text(article_id), span)
-            item = QListWidgetItem(f"{line}   — {title}")
-            item.setData(_MENTION_ROLE, (article_id, span))
-            self.mentions.addItem(item)
+            cells = [*kwic(self.project.text(article_id), span), title]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(_MENTION_ROLE, (article_id, span))
+                if col == 0:
+                    item.setTextAlignment(right_aligned)
+                if col == 1:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.mentions.setItem(row, col, item)
 
-    def _jump(self, item: QListWidgetItem) -> None:
+    def mention_at(self, row: int) -> tuple[str, Span]:
+        return self.mentions.item(row, 0).data(_MENTION_ROLE)
+
+    def _jump(self, item: QTableWidgetItem) -> None:
         article_id, span = item.data(_MENTION_ROLE)
         self.jumpRequested.emit(article_id, span)

@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.entities_panel, "Entities")
         self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 700, 340])
+        self.splitter.setSizes([280, 680, 460])
         self.setCentralWidget(self.splitter)
 
     def _slots(self) -> dict:
