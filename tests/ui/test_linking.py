@@ -134,3 +134,22 @@ def test_unlink_and_kb_survives_reopen(opener, qtbot) -> None:  # noqa: ANN001
     assert span.kb_id is None or span.kb_id == "kim-jong-un"
     kim = [s for _, s in again.project.mentions("kim-jong-un")]
     assert len(kim) == 1
+
+
+def test_move_a_mention_to_another_entity_and_undo_unlink(window, qtbot) -> None:  # noqa: ANN001
+    link_new(window, qtbot, "Vladimir Putin")
+    link_new(window, qtbot, "Shoigu")
+    click_span(window, find_span(window, "Vladimir Putin", pending=False))
+    picker = open_picker(window)
+    picker.search.selectAll()
+    QTest.keyClicks(picker.search, "Shoigu")
+    assert picker.list.currentItem().text().startswith("Shoigu")
+    QTest.keyClick(picker.search, Qt.Key.Key_Return)
+    moved = find_span(window, "Vladimir Putin", pending=False)
+    assert moved.kb_id == "shoigu"
+    key(window, "U")
+    assert find_span(window, "Vladimir Putin", pending=False).kb_id is None
+    key(window, "Z", CTRL)
+    assert find_span(window, "Vladimir Putin", pending=False).kb_id == "shoigu"
+    key(window, "Z", CTRL)
+    assert find_span(window, "Vladimir Putin", pending=False).kb_id == "vladimir-putin"
