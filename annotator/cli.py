@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "files (spacy: also config.cfg)")
     exp.add_argument("--seed", type=int, default=0, metavar="N",
                      help="seed of the article shuffle for --split (default 0)")
+    from annotator.review_cli import add_parser as add_agreement_parser
+
+    add_agreement_parser(sub, _common)
     return parser
 
 
@@ -132,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_import(args)
         if args.command == "export":
             return cmd_export(args)
+        if args.command == "agreement":
+            from annotator.review_cli import cmd_agreement
+
+            return cmd_agreement(args)
         return cmd_gui(args)
     except UsageError as exc:
         _error(str(exc))
