@@ -23,6 +23,7 @@ class AnnotationSet:
     status: ArticleStatus = ArticleStatus.NEW
     updated: float = 0.0
     suggested: bool = False  # suggestions were merged in at least once
+    reviewer: str = ""  # who marked a gold set reviewed
 
     # -- queries ----------------------------------------------------------
     def all_spans(self) -> list[Span]:
@@ -93,6 +94,7 @@ class AnnotationSet:
             "spans": [s.to_dict() for s in self.spans],
             "suggestions": [s.to_dict() for s in self.suggestions],
             "rejected": [list(key) for key in sorted(self.rejected)],
+            **({"reviewer": self.reviewer} if self.reviewer else {}),
         }
 
     @classmethod
@@ -106,4 +108,5 @@ class AnnotationSet:
             status=ArticleStatus(data.get("status", ArticleStatus.NEW)),
             updated=float(data.get("updated", 0.0)),
             suggested=bool(data.get("suggested", False)),
+            reviewer=str(data.get("reviewer", "")),
         )

@@ -12,7 +12,7 @@ from annotator.core.model import ArticleStatus, Origin, Span, SpanKey
 if TYPE_CHECKING:
     from annotator.core.project import Project
 
-Kind = Literal["span", "sugg", "rej", "status"]
+Kind = Literal["span", "sugg", "rej", "status", "reviewer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,16 +25,22 @@ class Change:
     key: SpanKey | None = None
     old_status: ArticleStatus | None = None
     new_status: ArticleStatus | None = None
+    old_text: str = ""
+    new_text: str = ""
 
     def inverse(self) -> Change:
         if self.kind == "status":
             return Change("status", True, old_status=self.new_status, new_status=self.old_status)
+        if self.kind == "reviewer":
+            return Change("reviewer", True, old_text=self.new_text, new_text=self.old_text)
         return Change(self.kind, not self.add, self.span, self.key)
 
     def apply(self, aset: AnnotationSet) -> None:
         if self.kind == "status":
             assert self.new_status is not None
             aset.status = self.new_status
+        elif self.kind == "reviewer":
+            aset.reviewer = self.new_text
         elif self.kind == "rej":
             assert self.key is not None
             (aset.rejected.add if self.add else aset.rejected.discard)(self.key)
@@ -79,9 +85,13 @@ class CompositeCommand(Command):
 
 
 class ArticleCommand(Command):
-    """Base for edits of one article's annotation set; plans its changes on first `do`."""
+    """Base for edits of one article's annotation set; plans its changes on first `do`.
+
+    `annotator` None edits the current annotator's set; "gold" edits the reviewed version.
+    """
 
     starts_progress = True
+    annotator: str | None = None
 
     def __init__(self, article_id: str) -> None:
         self.article_id = article_id
@@ -96,17 +106,18 @@ class ArticleCommand(Command):
         return list(self._changes or [])
 
     def do(self, project: Project) -> None:
-        aset = project.annotation_set(self.article_id)
+        aset = project.annotation_set(self.article_id, self.annotator)
         if self._changes is None:
-            progress = _start_progress(aset) if self.starts_progress else []
-            self._changes = self.plan(aset) + progress
+            planned = self.plan(aset)
+            progress = _start_progress(aset) if self.starts_progress and planned else []
+            self._changes = planned + progress
         for change in self._changes:
             change.apply(aset)
         aset.touch()
         project.notify(self.article_id)
 
     def undo(self, project: Project) -> None:
-        aset = project.annotation_set(self.article_id)
+        aset = project.annotation_set(self.article_id, self.annotator)
         for change in reversed(self._changes or []):
             change.inverse().apply(aset)
         aset.touch()

@@ -8,7 +8,7 @@ set, so the reviewer edits gold spans with the usual tools.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from annotator.core.annotations import AnnotationSet
@@ -18,36 +18,15 @@ from annotator.core.model import ArticleStatus, Span
 from annotator.core.review import Kind, ReviewItem
 
 if TYPE_CHECKING:
-    from annotator.core.project import Project
+    pass
 
 GOLD = "gold"
-ReviewLog = MutableMapping[str, str]  # article_id -> name of the reviewer who marked it reviewed
 
 
 class GoldCommand(ArticleCommand):
-    """An ArticleCommand whose changes go to the gold set; the first real edit starts progress."""
+    """An ArticleCommand whose changes go to the gold set."""
 
     annotator = GOLD
-
-    def do(self, project: Project) -> None:
-        aset = project.annotation_set(self.article_id, self.annotator)
-        if self._changes is None:
-            planned = self.plan(aset)
-            started = bool(planned) and self.starts_progress and aset.status == ArticleStatus.NEW
-            progress = [Change("status", True, old_status=aset.status,
-                               new_status=ArticleStatus.IN_PROGRESS)] if started else []
-            self._changes = planned + progress
-        for change in self._changes:
-            change.apply(aset)
-        aset.touch()
-        project.notify(self.article_id)
-
-    def undo(self, project: Project) -> None:
-        aset = project.annotation_set(self.article_id, self.annotator)
-        for change in reversed(self._changes or []):
-            change.inverse().apply(aset)
-        aset.touch()
-        project.notify(self.article_id)
 
 
 class OnGold(GoldCommand):
@@ -135,33 +114,19 @@ class AcceptAgreed(GoldCommand):
 
 
 class MarkReviewed(GoldCommand):
-    """Set the gold set's status to reviewed and record who reviewed it in `log` (if given)."""
+    """Set the gold set's status to reviewed and record who reviewed it."""
 
     starts_progress = False
 
-    def __init__(self, article_id: str, reviewer: str, log: ReviewLog | None = None) -> None:
+    def __init__(self, article_id: str, reviewer: str) -> None:
         super().__init__(article_id)
-        self.aid = article_id
         if not reviewer.strip():
             raise ValueError("the reviewer's name must not be empty")
         self.reviewer = reviewer.strip()
-        self.log = log
-        self._before: str | None = None
         self.text = f"Mark reviewed by {self.reviewer}"
 
     def plan(self, aset: AnnotationSet) -> list[Change]:
-        return [Change("status", True, old_status=aset.status, new_status=ArticleStatus.REVIEWED)]
-
-    def do(self, project: Project) -> None:
-        if self.log is not None:
-            self._before = self.log.get(self.aid)
-            self.log[self.aid] = self.reviewer
-        super().do(project)
-
-    def undo(self, project: Project) -> None:
-        super().undo(project)
-        if self.log is not None:
-            if self._before is None:
-                self.log.pop(self.aid, None)
-            else:
-                self.log[self.aid] = self._before
+        return [
+            Change("status", True, old_status=aset.status, new_status=ArticleStatus.REVIEWED),
+            Change("reviewer", True, old_text=aset.reviewer, new_text=self.reviewer),
+        ]
