@@ -270,6 +270,16 @@ class RelinkSuggestion(ArticleCommand):
         ]
 
 
+def retarget(command: Command, annotator: str | None) -> Command:
+    """Point every article edit inside `command` at `annotator`'s set (e.g. "gold")."""
+    if isinstance(command, ArticleCommand):
+        command.annotator = annotator
+    elif isinstance(command, CompositeCommand):
+        for child in command.children:
+            retarget(child, annotator)
+    return command
+
+
 def _find(pool: list[Span], span: Span) -> Span:
     for candidate in pool:
         if candidate == span:

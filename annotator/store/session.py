@@ -8,7 +8,7 @@ from pathlib import Path
 from annotator.core.labels import LabelScheme
 from annotator.core.project import Project, ProjectSettings
 from annotator.store.kb_store import load_kb, save_kb
-from annotator.store.project_store import ProjectStore
+from annotator.store.project_store import ProjectStore, StoreError
 
 
 def open_project(
@@ -44,11 +44,38 @@ def open_project(
     return project, store
 
 
-def _saver(project: Project, store: ProjectStore, saved: set[str]) -> Callable[[str], None]:
+def attach_gold(project: Project, root: Path) -> tuple[ProjectStore, Callable[[str], None]]:
+    """Load every annotator's sets and the gold sets; gold edits are saved under the gold lock.
+
+    Returns the gold store and its listener (unsubscribe it and close the store to detach).
+    Only one reviewer writes gold at a time: when another holds it, StoreError says so.
+    """
+    from annotator.core.review_commands import GOLD
+
+    store = ProjectStore(root, GOLD)
+    if store.read_only:
+        message = store.lock_message
+        store.close()
+        raise StoreError(message or "Another reviewer is editing the gold versions.")
+    try:
+        sets = store.load_sets(None)
+    except BaseException:
+        store.close()
+        raise
+    project.load_sets(s for s in sets if project.existing_set(s.article_id, s.annotator) is None)
+    gold = {s.article_id for s in sets if s.annotator == GOLD}
+    saver = _saver(project, store, gold, GOLD)
+    project.subscribe(saver)
+    return store, saver
+
+
+def _saver(
+    project: Project, store: ProjectStore, saved: set[str], annotator: str | None = None
+) -> Callable[[str], None]:
     """A listener writing the annotator's set when touched or already on disk."""
 
     def on_change(article_id: str) -> None:
-        aset = project.existing_set(article_id)
+        aset = project.existing_set(article_id, annotator)
         if aset is None or not (aset.touched or article_id in saved):
             return  # untouched sets holding only machine suggestions stay in memory
         store.save_set(aset)

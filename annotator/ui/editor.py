@@ -15,6 +15,7 @@ from annotator.core.commands import (
     RemoveSpan,
     ReplaceSpan,
     SetStatus,
+    retarget,
 )
 from annotator.core.model import ArticleStatus, Origin, Span
 from annotator.core.project import Project
@@ -59,6 +60,7 @@ class EditController:
         self.tokens = tokens
         self.on_message = on_message
         self.article_id: str | None = None
+        self.target: str | None = None  # whose set edits go to: None = mine, "gold" in review
         self.on_applied: Callable[[str], None] | None = None
         view.boundaryNudged.connect(self.nudge)
         view.boundaryDragged.connect(self.drag)
@@ -68,6 +70,7 @@ class EditController:
         if self.project.read_only:
             self.on_message("This project is open read-only; edits are not possible.")
             return False
+        retarget(command, self.target)
         self.undo_stack.push(CoreUndoCommand(self.project, command, self.on_applied))
         return True
 
@@ -127,11 +130,14 @@ class EditController:
             self.next_span(1, pending_only=pending, after=current)
 
     def accept_all(self) -> None:
-        if self.article_id and self.project.annotation_set(self.article_id).suggestions:
+        if self.article_id is None:
+            return
+        if self.project.annotation_set(self.article_id, self.target).suggestions:
             self.push(AcceptAll(self.article_id))
 
     def set_status(self, status: ArticleStatus) -> None:
-        if self.article_id and self.project.status(self.article_id) != status:
+        aset = self.project.existing_set(self.article_id, self.target) if self.article_id else None
+        if self.article_id and (aset.status if aset else None) != status:
             self.push(SetStatus(self.article_id, status))
 
     def next_span(

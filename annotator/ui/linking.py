@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from annotator.core.commands import Command
+from annotator.core.commands import Command, retarget
 from annotator.core.entity_commands import (
     ReplaceEntity,
     accept_entity_suggestions,
@@ -44,6 +44,7 @@ class LinkingController(QObject):
         self.project, self.undo_stack, self.view = project, undo_stack, view
         self.article_id, self.on_message, self.on_applied = article_id, on_message, on_applied
         self.matcher = CandidateMatcher(project.kb)
+        self.target: Callable[[], str | None] = lambda: None
         self.propagation = PropagationRunner(project)
         self.picker: LinkPicker | None = None
         self._seen_version = project.kb.version
@@ -57,6 +58,7 @@ class LinkingController(QObject):
         if self.project.read_only:
             self.on_message("This project is open read-only; edits are not possible.")
             return False
+        retarget(command, self.target())
         self.undo_stack.push(CoreUndoCommand(self.project, command, self.on_applied))
         return True
 

@@ -25,6 +25,7 @@ from annotator.ui.entities_panel import EntitiesPanel
 from annotator.ui.linking import LinkingController
 from annotator.ui.models import ArticleListModel, SpanTableModel
 from annotator.ui.panels import ArticleListPanel, SpanPanel
+from annotator.ui.review import ReviewController
 from annotator.ui.statusbar import ProjectStatusBar
 from annotator.ui.style import SpanStyles
 from annotator.ui.suggestions import SuggestionRunner
@@ -75,19 +76,21 @@ class MainWindow(QMainWindow):
         self.banner.setText(getattr(store, "lock_message", "") or "Read-only project")
         self.status = ProjectStatusBar()
         self.setStatusBar(self.status)
-        self.editor = EditController(project, self.undo_stack, self.view, self.tokens, self._say)
+        self.editor = EditController(project, self.undo_stack, self.view, self.tokens, self.say)
         self.editor.on_applied = self._edit_applied
         self.suggestions = SuggestionRunner(project)
         self.entities_panel = EntitiesPanel(project)
         self.linking = LinkingController(
-            self, project, self.undo_stack, self.view, lambda: self.article_id, self._say,
+            self, project, self.undo_stack, self.view, lambda: self.article_id, self.say,
             self._edit_applied,
         )
+        self.linking.target = lambda: self.editor.target
         self.transfer = TransferController(self, project, store, self.status)
 
         self._build_layout()
         self.actions_by_id = build_actions(self, self._slots())
         self.label_actions = self._build_label_actions()
+        self.review_actions = self.review.build_menu()
         self._connect()
         self._restore_settings()
         self.status.show_progress(project)
@@ -116,6 +119,8 @@ class MainWindow(QMainWindow):
         self.side_tabs.setObjectName("sideTabs")
         self.side_tabs.addTab(self.span_panel, "Spans")
         self.side_tabs.addTab(self.entities_panel, "Entities")
+        self.review = ReviewController(self)
+        self.side_tabs.addTab(self.review.panel, "Review")
         self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 680, 460])
@@ -183,7 +188,7 @@ class MainWindow(QMainWindow):
         self.suggestions.finished.connect(self.status.task_finished)
         self.suggestions.finished.connect(lambda _msg: self.linking.propagate(None))
         self.linking.propagation.batchReady.connect(self.linking.apply_batch)
-        self.linking.propagation.finished.connect(self._say)
+        self.linking.propagation.finished.connect(self.say)
         self.project.subscribe_kb(self._kb_changed)
         self.entities_panel.jumpRequested.connect(self.jump_to)
         panel = self.entities_panel
@@ -223,6 +228,7 @@ class MainWindow(QMainWindow):
         self.title_label.setText(f"{info.title}    ({position} / {len(self.project)})")
         self.view.set_article(self.project.text(article_id))
         self._refresh_spans()
+        self.review.refresh()
         if self.project.position(article_id) != self.article_panel.table.currentIndex().row():
             self.article_panel.select_row(self.project.position(article_id))
         self.view.setFocus()
@@ -243,7 +249,7 @@ class MainWindow(QMainWindow):
     def _with_entity(self, action) -> None:  # noqa: ANN001
         entity = self.entities_panel.current_entity()
         if entity is None:
-            self._say("Choose an entity in the list first.")
+            self.say("Choose an entity in the list first.")
         else:
             action(entity.kb_id)
 
@@ -251,6 +257,15 @@ class MainWindow(QMainWindow):
         self._entities_timer.start()
         if self.article_id:
             self._refresh_spans()
+
+    def set_edit_target(self, annotator: str | None) -> None:
+        """Show and edit another set of the article: "gold" in review mode, None for mine."""
+        self.editor.target = annotator
+        self.view.set_current_span(None, reveal=False)
+        self._refresh_spans()
+        mode = "Reviewing: edits go to the gold version" if annotator else ""
+        self.banner.setText(mode or self.banner.text())
+        self.banner.setVisible(bool(annotator) or self.project.read_only)
 
     def mark_done(self) -> None:
         self.editor.set_status(ArticleStatus.DONE)
@@ -265,7 +280,7 @@ class MainWindow(QMainWindow):
         self.status.task_started("Suggesting…", task.cancel)
 
     # -- reactions --------------------------------------------------------
-    def _say(self, message: str) -> None:
+    def say(self, message: str) -> None:
         self.status.showMessage(message, 6000)
 
     def _clear(self) -> None:
@@ -280,6 +295,7 @@ class MainWindow(QMainWindow):
         self.article_model.article_changed(article_id)
         if article_id == self.article_id:
             self._refresh_spans()
+            self.review.refresh()
         self.status.show_progress(self.project)
         self._entities_timer.start()
         if not self.project.read_only:
@@ -288,7 +304,7 @@ class MainWindow(QMainWindow):
     def _refresh_spans(self) -> None:
         if self.article_id is None:
             return
-        aset = self.project.annotation_set(self.article_id)
+        aset = self.project.annotation_set(self.article_id, self.editor.target)
         current = self.view.current_span
         pending = {s.key for s in aset.suggestions}
         spans = aset.all_spans()
@@ -349,6 +365,7 @@ class MainWindow(QMainWindow):
         self.suggestions.stop()
         self.transfer.stop()
         self.linking.stop()
+        self.review.shutdown()
         self._entities_timer.stop()
         self.project.unsubscribe(self._article_changed)
         self.project.unsubscribe_kb(self._kb_changed)

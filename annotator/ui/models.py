@@ -53,13 +53,16 @@ class ArticleListModel(QAbstractTableModel):
             if col == 0:
                 return info.title or "(untitled)"
             if col == 1:
+                gold = self.project.existing_set(info.id, "gold")
+                if gold is not None and gold.status == ArticleStatus.REVIEWED:
+                    return str(ArticleStatus.REVIEWED)
                 return str(aset.status if aset else ArticleStatus.NEW)
             return len(aset.spans) if aset else 0
         if role == Qt.ItemDataRole.ToolTipRole:
             pending = len(aset.suggestions) if aset else 0
             return f"{info.title}\n{pending} suggestion(s) waiting"
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            status = aset.status if aset else ArticleStatus.NEW
+            status = ArticleStatus(self.data(index))
             return QBrush(QColor(_STATUS_COLORS[status]))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -1,0 +1,104 @@
+"""Review mode in the real window: two annotators' work, decisions into gold, figures."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from annotator.core.model import ArticleStatus
+from annotator.core.review import Kind
+from annotator.core.review_commands import GOLD
+from tests.ui.helpers import click_span, find_span, key
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def annotate_as(opener, name: str, relabel: str | None) -> None:  # noqa: ANN001
+    """Accept every suggestion of the first article; optionally relabel Vladimir Putin."""
+    window = opener.open(annotator=name, seeds=None if opener.windows_opened else opener.seeds)
+    opener.windows_opened += 1
+    key(window, "A", CTRL | SHIFT)
+    if relabel:
+        click_span(window, find_span(window, "Vladimir Putin"))
+        key(window, relabel)
+    click_span(window, find_span(window, "Komsomolsk-on-Amur"))
+    if name == "budi":
+        key(window, "X")  # budi deletes a span ayu keeps: only one annotator has it
+    opener.close(window)
+
+
+def kinds(window) -> list[Kind]:  # noqa: ANN001
+    return [item.kind for item in window.review.items]
+
+
+def test_review_two_annotators_into_gold(opener, qtbot) -> None:  # noqa: ANN001
+    from tests.conftest import SEEDS
+
+    opener.seeds, opener.windows_opened = SEEDS, 0
+    annotate_as(opener, "ayu", None)
+    annotate_as(opener, "budi", "2")  # Vladimir Putin as ORG: a label conflict
+    window = opener.open(annotator="rina", seeds=None)
+    key(window, "R", CTRL)
+    assert window.review.active and window.side_tabs.currentWidget() is window.review.panel
+    assert window.review.annotators == ["ayu", "budi"]
+    found = kinds(window)
+    assert Kind.LABEL in found and Kind.ONLY_ONE in found and Kind.AGREED in found
+    table = window.review.panel.items_table
+    assert table.rowCount() == len(found)
+    assert "kappa" in window.review.panel.article_figures.text()
+
+    key(window, "A", ALT)  # accept all agreed into gold
+    gold = window.project.annotation_set(window.article_id, GOLD)
+    agreed = sum(1 for k in found if k == Kind.AGREED)
+    assert len(gold.spans) == agreed
+    assert window.view.spans == gold.spans  # the view shows the gold version now
+
+    label_row = found.index(Kind.LABEL)
+    table.selectRow(label_row)
+    key(window, "2", ALT)  # take budi's version: ORG
+    putin = [s for s in gold.spans if window.view.text[s.start : s.end] == "Vladimir Putin"]
+    assert [s.label for s in putin] == ["ORG"]
+    key(window, "M", ALT)
+    assert gold.status == ArticleStatus.REVIEWED and gold.reviewer == "rina"
+    assert window.article_model.data(window.article_model.index(0, 1)) == "reviewed"
+    key(window, "Z", CTRL)
+    assert gold.status != ArticleStatus.REVIEWED
+    key(window, "Z", CTRL | SHIFT)
+    qtbot.waitUntil(lambda: "Project (1 articles" in window.review.panel.project_figures.text(),
+                    timeout=30000)
+    assert window.review.report is not None and window.review.report.conflicts[Kind.LABEL] >= 1
+    assert window.review.panel.chart.bars  # one bar per label
+
+    before = [(s.key, s.kb_id) for s in gold.spans]
+    opener.close(window)
+    again = opener.open(annotator="rina", seeds=None)
+    key(again, "R", CTRL)
+    gold_again = again.project.annotation_set(again.article_id, GOLD)
+    assert [(s.key, s.kb_id) for s in gold_again.spans] == before
+    assert gold_again.status == ArticleStatus.REVIEWED
+    QTest.qWait(10)
+
+
+def test_stepping_and_rejecting_conflicts(opener, qtbot) -> None:  # noqa: ANN001
+    from tests.conftest import SEEDS
+
+    opener.seeds, opener.windows_opened = SEEDS, 0
+    annotate_as(opener, "ayu", None)
+    annotate_as(opener, "budi", "4")
+    window = opener.open(annotator="ayu", seeds=None)
+    key(window, "R", CTRL)
+    table = window.review.panel.items_table
+    table.selectRow(0)
+    key(window, "Down", ALT)  # next undecided conflict
+    row = table.currentRow()
+    assert window.review.items[row].is_conflict
+    assert window.view.selection_range() == (window.review.items[row].start,
+                                             window.review.items[row].end)
+    key(window, "X", ALT)
+    gold = window.project.annotation_set(window.article_id, GOLD)
+    assert window.review.items[row].keys() <= gold.rejected
+    key(window, "R", CTRL)  # leave review mode: my own spans again
+    assert not window.review.active
+    assert window.view.spans == window.project.annotation_set(window.article_id).all_spans()
