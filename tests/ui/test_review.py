@@ -102,3 +102,27 @@ def test_stepping_and_rejecting_conflicts(opener, qtbot) -> None:  # noqa: ANN00
     key(window, "R", CTRL)  # leave review mode: my own spans again
     assert not window.review.active
     assert window.view.spans == window.project.annotation_set(window.article_id).all_spans()
+
+
+def test_gold_exports_from_the_cli_while_reviewing(opener, qtbot, tmp_path) -> None:  # noqa: ANN001
+    import orjson
+
+    from annotator.cli import main
+    from tests.conftest import SEEDS
+
+    opener.seeds, opener.windows_opened = SEEDS, 0
+    annotate_as(opener, "ayu", None)
+    annotate_as(opener, "budi", "2")
+    window = opener.open(annotator="rina", seeds=None)
+    key(window, "R", CTRL)
+    key(window, "A", ALT)
+    key(window, "M", ALT)
+    assert window.store.flush() and window.review.gold_store.flush()
+    out = tmp_path / "gold.jsonl"
+    code = main(["export", "--project", str(window.store.root), "--annotator", "gold",
+                 "--status", "reviewed", "--out", str(out)])
+    assert code == 0
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [r["_annotator_id"] for r in records] == ["gold"]
+    gold = window.project.annotation_set(window.article_id, GOLD)
+    assert len(records[0]["spans"]) == len(gold.spans) > 0
