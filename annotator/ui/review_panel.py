@@ -56,7 +56,7 @@ class ReviewPanel(QWidget):
         super().__init__()
         self.annotator_list = QListWidget()
         self.annotator_list.setObjectName("reviewAnnotators")
-        self.annotator_list.setMaximumHeight(90)
+        self.annotator_list.setMaximumHeight(64)
         self.compare_button = QPushButton("Compare")
         self.compare_button.setObjectName("compareButton")
         self.compare_button.clicked.connect(
