@@ -1,0 +1,268 @@
+"""Settings: who annotates, how text looks, how editing and saving behave, suggestion sources.
+
+User-interface choices live in QSettings (per user and machine); project choices are
+returned by `project_settings()` for the window to store with the project.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFontComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.ui.theme import THEMES
+
+UI_DEFAULTS: dict[str, Any] = {
+    "annotator/name": "",
+    "view/font_family": "",  # "" = the system's default font
+    "view/font_size": 12,
+    "view/theme": "system",
+    "edit/auto_advance": False,  # today Ctrl+D stays on the article; N moves on
+    "save/interval_ms": 25,  # how long the writer gathers a burst of edits into one write
+}
+PROJECT_DEFAULTS: dict[str, Any] = {
+    "token_snapping": True,
+    "suggest_builtin": True,
+    "suggest_pipeline": "",  # an installed spaCy package name or a pipeline folder
+    "suggest_model": False,
+    "suggest_propagation": True,
+    "retrain_after": 10,  # finished articles before the learned model retrains
+}
+FONT_SIZES = (6, 48)
+INTERVALS_MS = (0, 10_000)
+NAME_MAX = 40
+
+
+def _typed(value: Any, default: Any) -> Any:
+    """QSettings (INI) hands back strings: convert to the default's type."""
+    if value is None:
+        return default
+    if isinstance(default, bool):
+        if isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "yes", "on")
+        return bool(value)
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return default
+    return str(value)
+
+
+def read_ui_settings(settings: QSettings) -> dict[str, Any]:
+    """Every UI setting with its type, defaults filled in and out-of-range values clamped."""
+    values = {key: _typed(settings.value(key), default) for key, default in UI_DEFAULTS.items()}
+    values["view/font_size"] = min(max(values["view/font_size"], FONT_SIZES[0]), FONT_SIZES[1])
+    values["save/interval_ms"] = min(
+        max(values["save/interval_ms"], INTERVALS_MS[0]), INTERVALS_MS[1]
+    )
+    if values["view/theme"] not in THEMES:
+        values["view/theme"] = "system"
+    return values
+
+
+def project_values(current: dict[str, Any] | None) -> dict[str, Any]:
+    """Project settings with defaults for fields the project does not store yet."""
+    current = current or {}
+    return {key: _typed(current.get(key), default) for key, default in PROJECT_DEFAULTS.items()}
+
+
+def view_font(values: dict[str, Any], zoom: int = 0) -> QFont:
+    """The article font: chosen family (or the system's) at size + zoom steps."""
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    if values.get("view/font_family"):
+        font.setFamily(values["view/font_family"])
+    size = int(values.get("view/font_size", UI_DEFAULTS["view/font_size"])) + zoom
+    font.setPointSize(min(max(size, FONT_SIZES[0]), FONT_SIZES[1] * 2))
+    return font
+
+
+class SettingsDialog(QDialog):
+    """Settings in three groups; OK (or Apply) writes QSettings and emits `applied`.
+
+    `applied(ui_values, project_settings)` is what the window reacts to: rename the
+    annotator, set the font and theme, store the project settings. `annotator` (the name
+    the window runs as) wins over a name stored in QSettings.
+    """
+
+    applied = Signal(dict, dict)
+
+    def __init__(
+        self,
+        settings: QSettings,
+        project_settings: dict[str, Any] | None = None,
+        parent: QWidget | None = None,
+        *,
+        annotator: str = "",
+        read_only_project: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.settings = settings
+        ui = read_ui_settings(settings)
+        project = project_values(project_settings)
+
+        self.name_edit = QLineEdit(annotator or ui["annotator/name"])
+        self.name_edit.setObjectName("settingsName")
+        self.name_edit.setMaxLength(NAME_MAX)
+        self.font_combo = QFontComboBox()
+        self.font_combo.setObjectName("settingsFont")
+        if ui["view/font_family"]:
+            self.font_combo.setCurrentFont(QFont(ui["view/font_family"]))
+        self.size_spin = QSpinBox()
+        self.size_spin.setObjectName("settingsFontSize")
+        self.size_spin.setRange(*FONT_SIZES)
+        self.size_spin.setSuffix(" pt")
+        self.size_spin.setValue(ui["view/font_size"])
+        self.theme_combo = QComboBox()
+        self.theme_combo.setObjectName("settingsTheme")
+        for theme, text in zip(THEMES, ("Follow the system", "Light", "Dark"), strict=True):
+            self.theme_combo.addItem(text, theme)
+        self.theme_combo.setCurrentIndex(THEMES.index(ui["view/theme"]))
+        self.auto_advance = QCheckBox("After “Mark done”, open the next article")
+        self.auto_advance.setObjectName("settingsAutoAdvance")
+        self.auto_advance.setChecked(ui["edit/auto_advance"])
+        self.interval_spin = QSpinBox()
+        self.interval_spin.setObjectName("settingsSaveInterval")
+        self.interval_spin.setRange(*INTERVALS_MS)
+        self.interval_spin.setSingleStep(25)
+        self.interval_spin.setSuffix(" ms")
+        self.interval_spin.setValue(ui["save/interval_ms"])
+        self.interval_spin.setToolTip(
+            "Edits arriving within this time are written together; each is on disk after it."
+        )
+
+        self.snap_tokens = QRadioButton("Snap spans to whole tokens")
+        self.snap_tokens.setObjectName("settingsSnapTokens")
+        self.snap_chars = QRadioButton("Character-level spans")
+        self.snap_chars.setObjectName("settingsSnapChars")
+        (self.snap_tokens if project["token_snapping"] else self.snap_chars).setChecked(True)
+        self.builtin = QCheckBox("Built-in Indonesian suggester (rules and gazetteers)")
+        self.builtin.setObjectName("settingsSuggestBuiltin")
+        self.builtin.setChecked(project["suggest_builtin"])
+        self.pipeline = QLineEdit(project["suggest_pipeline"])
+        self.pipeline.setObjectName("settingsSuggestPipeline")
+        self.pipeline.setPlaceholderText("spaCy package or folder, e.g. xx_ent_wiki_sm")
+        self.model = QCheckBox("Model trained on this project's annotations")
+        self.model.setObjectName("settingsSuggestModel")
+        self.model.setChecked(project["suggest_model"])
+        self.retrain = QSpinBox()
+        self.retrain.setObjectName("settingsRetrainAfter")
+        self.retrain.setRange(1, 1000)
+        self.retrain.setValue(max(1, project["retrain_after"]))
+        self.retrain.setSuffix(" finished articles")
+        self.propagation = QCheckBox("Propagate confirmed entities to their other mentions")
+        self.propagation.setObjectName("settingsSuggestPropagation")
+        self.propagation.setChecked(project["suggest_propagation"])
+        self.message = QLabel()
+        self.message.setObjectName("settingsMessage")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setStyleSheet("color:#B00020;")
+
+        you = QFormLayout()
+        you.addRow("Annotator name", self.name_edit)
+        you.addRow("Text font", self.font_combo)
+        you.addRow("Text size", self.size_spin)
+        you.addRow("Theme", self.theme_combo)
+        you.addRow("", self.auto_advance)
+        you.addRow("Save edits within", self.interval_spin)
+        project_form = QFormLayout()
+        project_form.addRow("Spans", self.snap_tokens)
+        project_form.addRow("", self.snap_chars)
+        project_form.addRow("Suggestions", self.builtin)
+        project_form.addRow("spaCy pipeline", self.pipeline)
+        project_form.addRow("", self.model)
+        project_form.addRow("Retrain after", self.retrain)
+        project_form.addRow("", self.propagation)
+        user_box = QGroupBox("You (this computer)")
+        user_box.setLayout(you)
+        project_box = QGroupBox("This project (shared with every annotator)")
+        project_box.setObjectName("settingsProjectBox")
+        project_box.setLayout(project_form)
+        project_box.setEnabled(not read_only_project)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Apply
+            | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        apply_button.clicked.connect(self.apply)
+        layout = QVBoxLayout(self)
+        layout.addWidget(user_box)
+        layout.addWidget(project_box)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.name_edit.textChanged.connect(lambda _t: self._validate())
+        self.model.toggled.connect(self.retrain.setEnabled)
+        self.retrain.setEnabled(self.model.isChecked())
+        self._validate()
+
+    # -- public -----------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """The UI settings as chosen in the dialog (QSettings keys)."""
+        return {
+            "annotator/name": self.name_edit.text().strip(),
+            "view/font_family": self.font_combo.currentFont().family(),
+            "view/font_size": self.size_spin.value(),
+            "view/theme": self.theme_combo.currentData(),
+            "edit/auto_advance": self.auto_advance.isChecked(),
+            "save/interval_ms": self.interval_spin.value(),
+        }
+
+    def project_settings(self) -> dict[str, Any]:
+        """The project settings as chosen (keys of PROJECT_DEFAULTS)."""
+        return {
+            "token_snapping": self.snap_tokens.isChecked(),
+            "suggest_builtin": self.builtin.isChecked(),
+            "suggest_pipeline": self.pipeline.text().strip(),
+            "suggest_model": self.model.isChecked(),
+            "suggest_propagation": self.propagation.isChecked(),
+            "retrain_after": self.retrain.value(),
+        }
+
+    def apply(self) -> bool:
+        """Write the UI settings to QSettings and emit `applied`; False when invalid."""
+        if not self._validate():
+            return False
+        for key, value in self.values().items():
+            self.settings.setValue(key, value)
+        self.settings.sync()
+        self.applied.emit(self.values(), self.project_settings())
+        return True
+
+    def accept(self) -> None:
+        if self.apply():
+            super().accept()
+
+    # -- internals --------------------------------------------------------
+    def _validate(self) -> bool:
+        name = self.name_edit.text().strip()
+        problem = ""
+        if not name:
+            problem = "The annotator name cannot be empty."
+        elif not name.isprintable():
+            problem = "The annotator name cannot contain line breaks or control characters."
+        self.message.setText(problem)
+        ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok_button.setEnabled(not problem)
+        self.buttons.button(QDialogButtonBox.StandardButton.Apply).setEnabled(not problem)
+        return not problem
