@@ -8,6 +8,7 @@ offsets refer to it), only a BOM at the start of the file is dropped. Offsets ar
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,10 +133,16 @@ def read_source(path: Path, source_name: str | None = None) -> ReadResult:
 
 def _read_bytes(path: Path, result: ReadResult) -> bytes | None:
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         result.issues.append(ImportIssue(path, None, f"cannot read file ({exc.strerror or exc})"))
         return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        message = "the file is UTF-16 or UTF-32 text (it starts with such a byte-order mark); " \
+                  "save it as UTF-8 and import it again; skipped"
+        result.issues.append(ImportIssue(path, None, message))
+        return None
+    return data
 
 
 def _utf8_error(path: Path, data: bytes, exc: UnicodeDecodeError, line: int | None) -> ImportIssue:
@@ -159,6 +166,12 @@ def read_txt(path: Path, source_name: str | None = None) -> ReadResult:
         result.issues.append(_utf8_error(path, data, exc, None))
         return result
     text = normalise_newlines(text.removeprefix(BOM))
+    if "\x00" in text:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        message = "contains NUL bytes: a binary file, or UTF-16 text without a byte-order mark? " \
+                  "Save it as UTF-8 text; skipped"
+        result.issues.append(ImportIssue(path, line, message))
+        return result
     if not text.strip():
         result.issues.append(ImportIssue(path, None, "empty file; skipped"))
         return result
@@ -167,12 +180,20 @@ def read_txt(path: Path, source_name: str | None = None) -> ReadResult:
     return result
 
 
+_EOL = re.compile(rb"\r\n|\r|\n")
+
+
 def _lines(data: bytes) -> Iterator[tuple[int, bytes, int]]:
-    """(line number, raw line, byte offset of the line) for each line of `data`."""
-    offset = 0
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        yield number, raw, offset
-        offset += len(raw) + 1
+    """(line number, raw line, byte offset of the line) for each line of `data`.
+
+    Lines end at LF, CRLF or a lone CR (as editors count them); JSON text never holds a raw
+    CR or LF inside a string, so this cannot split a record's text.
+    """
+    offset, number = 0, 1
+    for match in _EOL.finditer(data):
+        yield number, data[offset : match.start()], offset
+        offset, number = match.end(), number + 1
+    yield number, data[offset:], offset
 
 
 def _json_problem(raw: bytes, exc: json.JSONDecodeError) -> tuple[int, str]:
@@ -184,7 +205,7 @@ def _json_problem(raw: bytes, exc: json.JSONDecodeError) -> tuple[int, str]:
         exc = std
     except (ValueError, RecursionError):
         pass
-    return exc.lineno, f"not valid JSON ({exc.msg} at column {exc.colno})"
+    return exc.lineno, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
 
 
 def read_jsonl(path: Path, source_name: str | None = None) -> ReadResult:
@@ -195,9 +216,8 @@ def read_jsonl(path: Path, source_name: str | None = None) -> ReadResult:
         return result
     seen_any = False
     for number, raw, offset in _lines(data):
-        if number == 1 and raw.startswith(BOM_BYTES):  # offsets still count the BOM
+        if raw.startswith(BOM_BYTES):  # also mid-file, where joined files keep theirs
             raw, offset = raw[len(BOM_BYTES) :], offset + len(BOM_BYTES)
-        raw = raw.rstrip(b"\r")
         if not raw.strip():
             continue
         seen_any = True
@@ -313,6 +333,11 @@ def parse_record(
         title = title.strip()
     if not isinstance(meta.get("source"), str) or not meta.get("source"):
         meta["source"] = source_name
+    try:
+        orjson.dumps(meta)  # deeper than the store can write (orjson parses 1024, writes 254)
+    except orjson.JSONEncodeError as exc:
+        issue(f'"meta" cannot be stored ({exc}); meta ignored')
+        meta = {"source": source_name}
 
     annotator = obj.get("_annotator_id")
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):

@@ -29,6 +29,9 @@ from annotator.store.atomic import (
     write_json_atomic,
     write_many_atomic,
 )
+from annotator.store.chunks import import_lock, place
+from annotator.store.cleanup import remove_stale_temps
+from annotator.store.migrations import checked
 from annotator.store.writer import ShardWriter
 
 __all__ = ["CHUNK_SIZE", "SCHEMA_VERSION", "ProjectStore", "StoreError", "slug"]
@@ -39,9 +42,6 @@ SCHEMA_VERSION = 1
 CHUNK_SIZE = 500
 PROJECT_FILE = "project.json"
 _IGNORED = {".DS_Store", "Thumbs.db", "desktop.ini"}
-Chunks = dict[int, dict[str, dict[str, str]]]  # chunk number -> TinyDB "texts" table
-# schema_version -> function upgrading the project doc to the next version (none yet).
-MIGRATIONS: dict[int, Callable[[Path, dict[str, Any]], dict[str, Any]]] = {}
 
 
 class ProjectStore:
@@ -78,6 +78,8 @@ class ProjectStore:
         if not self.read_only:
             with contextlib.suppress(OSError):  # the writer recreates it when needed
                 (self.root / "annotations" / self.slug).mkdir(parents=True, exist_ok=True)
+            remove_stale_temps(self.root / "annotations" / self.slug)  # we hold its lock
+            remove_stale_temps(self.root / "kb", f"{self.slug}.json")
             self._writer = ShardWriter(
                 window=window,
                 sync=sync,
@@ -110,7 +112,7 @@ class ProjectStore:
             doc = first_doc(read_tables(path), "project")
             if doc is None:
                 raise StoreError(f"{path} is damaged: it holds no project record.", path)
-            return self._check_version(doc)
+            return checked(self.root, doc, SCHEMA_VERSION)  # upgraded after a backup
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"{self.root} is a file, not a project folder.", self.root)
         if self.root.is_dir() and any(p.name not in _IGNORED for p in self.root.iterdir()):
@@ -134,23 +136,6 @@ class ProjectStore:
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         write_json_atomic(self.index_file, {"articles": {}})
         write_json_atomic(path, {"project": {"1": doc}}, indent=True)  # last: marks a project
-        return doc
-
-    def _check_version(self, doc: dict[str, Any]) -> dict[str, Any]:
-        path = self.project_file
-        version = doc.get("schema_version")
-        if not isinstance(version, int) or version < 1:
-            raise StoreError(f"{path} is damaged: schema_version is {version!r}.", path)
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"Project {self.root} was created by a newer version of Annotator (schema "
-                f"{version}; this version reads up to {SCHEMA_VERSION}). Update Annotator to "
-                "open it; the project was not changed.",
-                path,
-            )
-        while version < SCHEMA_VERSION:
-            doc = MIGRATIONS[version](self.root, doc)
-            version = doc["schema_version"]
         return doc
 
     def _acquire_lock(self) -> FileLock | None:
@@ -178,9 +163,12 @@ class ProjectStore:
         try:
             ordered = sorted(docs.items(), key=lambda item: int(item[0]))
             for _, doc in ordered:
+                if str(doc["id"]) in self._chunk_of:
+                    continue  # known already (a refresh before an import)
                 info = ArticleInfo(str(doc["id"]), str(doc.get("title", "")), doc.get("meta") or {})
                 self._infos.append(info)
                 self._chunk_of[info.id] = int(doc["chunk"])
+                self._cache.pop(self._chunk_of[info.id], None)  # that chunk may have grown
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(
                 f"{self.index_file} is damaged: bad article entry ({exc}).", self.index_file
@@ -236,8 +224,17 @@ class ProjectStore:
         return texts
 
     def add_articles(self, articles: Iterable[Article]) -> tuple[list[Article], list[Article]]:
-        """Import articles; return (added, duplicates by id); one durable pass at the end."""
+        """Import articles; return (added, duplicates by id); one durable pass at the end.
+
+        Runs under locks/articles.lock on a freshly read index: another window may have
+        imported since this one opened the project, and its articles must stay.
+        """
         self._check_writable()
+        with import_lock(self.root), self._state:
+            self._load_index()
+            return self._add(articles)
+
+    def _add(self, articles: Iterable[Article]) -> tuple[list[Article], list[Article]]:
         with self._state:
             added: list[Article] = []
             duplicates: list[Article] = []
@@ -247,7 +244,8 @@ class ProjectStore:
                 seen.add(article.id)
             if not added:
                 return added, duplicates
-            chunks, placed = self._place(added)
+            last = max(self._chunk_of.values(), default=-1)
+            chunks, placed = place(last, self.chunk_file, added, CHUNK_SIZE)
             rows = [(i, self._chunk_of[i.id]) for i in self._infos] + placed
             index = {
                 str(n): {"id": a.id, "title": a.title, "meta": a.meta, "chunk": c}
@@ -267,28 +265,6 @@ class ProjectStore:
             for chunk in chunks:
                 self._cache.pop(chunk, None)
             return added, duplicates
-
-    def _place(self, added: list[Article]) -> tuple[Chunks, list[tuple[Article, int]]]:
-        """Append to the last chunk while it has room, then open new chunks."""
-        chunks: Chunks = {}
-        current = max(self._chunk_of.values(), default=-1)
-        if current >= 0:
-            existing = (read_tables(self.chunk_file(current)) or {}).get("texts") or {}
-            if len(existing) < CHUNK_SIZE:
-                chunks[current] = dict(existing)
-        if current not in chunks:
-            current += 1
-            chunks[current] = {}
-        next_id = max((int(k) for k in chunks[current]), default=0) + 1
-        placed: list[tuple[Article, int]] = []
-        for article in added:
-            if len(chunks[current]) >= CHUNK_SIZE:
-                current, next_id = current + 1, 1
-                chunks[current] = {}
-            chunks[current][str(next_id)] = {"id": article.id, "text": article.text}
-            next_id += 1
-            placed.append((article, current))
-        return chunks, placed
 
     # -- annotation sets ---------------------------------------------------
     def annotators(self) -> list[str]:

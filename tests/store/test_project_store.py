@@ -11,6 +11,7 @@ from tinydb import TinyDB
 
 from annotator.core.annotations import AnnotationSet
 from annotator.core.labels import LabelScheme
+from annotator.core.project import ProjectSettings
 from annotator.core.model import Article, ArticleStatus, Span
 from annotator.store.atomic import AtomicJSONStorage, read_tables, write_json_atomic
 from annotator.store.project_store import CHUNK_SIZE, SCHEMA_VERSION, ProjectStore, StoreError
@@ -46,7 +47,7 @@ def test_new_project_layout_is_tinydb_readable(store: ProjectStore) -> None:
     assert doc["schema_version"] == SCHEMA_VERSION
     assert doc["name"] == "proj"
     assert LabelScheme.from_list(doc["labels"]).names == LabelScheme.default().names
-    assert store.meta()["settings"] == {"token_snapping": True}
+    assert store.meta()["settings"] == ProjectSettings().to_dict()
     assert not store.read_only and store.lock_message == ""
 
 
