@@ -20,16 +20,30 @@ KbListener = Callable[[], None]
 
 @dataclass
 class ProjectSettings:
-    """Per-project options stored with the project."""
+    """Per-project options stored with the project; unknown keys are kept as they were."""
 
     token_snapping: bool = True
+    suggest_builtin: bool = True
+    suggest_propagation: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"token_snapping": self.token_snapping}
+        return {
+            **self.extra,
+            "token_snapping": self.token_snapping,
+            "suggest_builtin": self.suggest_builtin,
+            "suggest_propagation": self.suggest_propagation,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ProjectSettings:
-        return cls(token_snapping=bool(data.get("token_snapping", True)))
+        known = {"token_snapping", "suggest_builtin", "suggest_propagation"}
+        return cls(
+            token_snapping=bool(data.get("token_snapping", True)),
+            suggest_builtin=bool(data.get("suggest_builtin", True)),
+            suggest_propagation=bool(data.get("suggest_propagation", True)),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
 
 
 @dataclass

@@ -18,6 +18,7 @@ from annotator.core.model import ArticleStatus
 from annotator.core.project import Project
 from annotator.store.project_store import ProjectStore
 from annotator.ui.actions import build_actions
+from annotator.ui.article_filter import ArticleFilterProxy
 from annotator.ui.article_view import ArticleView
 from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.editor import EditController, TokenCache
@@ -60,7 +61,8 @@ class MainWindow(QMainWindow):
         self.tokens = TokenCache(project)
 
         self.article_model = ArticleListModel(project)
-        self.article_panel = ArticleListPanel(self.article_model)
+        self.article_proxy = ArticleFilterProxy(project, self.article_model)
+        self.article_panel = ArticleListPanel(self.article_proxy)
         self.view = ArticleView(self.styles)
         self.span_model = SpanTableModel()
         self.span_panel = SpanPanel(self.span_model)
@@ -95,7 +97,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self.status.show_progress(project)
         if len(project):
-            self.article_panel.select_row(0)
+            self.article_panel.select_article(project.article_ids[0])
         if suggest:
             self.start_suggestions()
 
@@ -229,19 +231,18 @@ class MainWindow(QMainWindow):
         self.view.set_article(self.project.text(article_id))
         self._refresh_spans()
         self.review.refresh()
-        if self.project.position(article_id) != self.article_panel.table.currentIndex().row():
-            self.article_panel.select_row(self.project.position(article_id))
+        self.article_proxy.pin(article_id)
+        self.article_panel.select_article(article_id)
         self.view.setFocus()
 
     def step_article(self, step: int) -> None:
-        if not len(self.project):
-            return
-        row = self.project.position(self.article_id) + step if self.article_id else 0
-        self.article_panel.select_row(max(0, min(row, len(self.project) - 1)))
+        """N / P: the next or previous article of the list as filtered and sorted."""
+        target = self.article_panel.neighbour(self.article_id, step)
+        if target is not None:
+            self.show_article(target)
 
     def jump_to(self, article_id: str, span: object) -> None:
         """Open an article with a span made current (from the entities panel)."""
-        self.article_panel.select_row(self.project.position(article_id))
         self.show_article(article_id)
         self.view.set_current_span(span)  # type: ignore[arg-type]
         self.view.setFocus()
@@ -289,7 +290,7 @@ class MainWindow(QMainWindow):
 
     def _edit_applied(self, article_id: str) -> None:
         if article_id != self.article_id:
-            self.article_panel.select_row(self.project.position(article_id))
+            self.show_article(article_id)
 
     def _article_changed(self, article_id: str) -> None:
         self.article_model.article_changed(article_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Span
-from annotator.ui.models import ArticleListModel, SpanTableModel
+from annotator.ui.article_filter import ArticleFilterProxy, FilterBar
+from annotator.ui.models import SpanTableModel
 
 
 def make_table(name: str) -> QTableView:
@@ -34,35 +35,51 @@ def make_table(name: str) -> QTableView:
 
 
 class ArticleListPanel(QWidget):
-    """The project's articles; emits the id of the article the user picks."""
+    """The project's articles through a filter/sort proxy; emits the id the user picks."""
 
     articleActivated = Signal(str)
 
-    def __init__(self, model: ArticleListModel) -> None:
+    def __init__(self, proxy: ArticleFilterProxy) -> None:
         super().__init__()
-        self.model = model
+        self.proxy = proxy
         self.table = make_table("articleList")
-        self.table.setModel(model)
+        self.table.setModel(proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # project order until asked
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.filter_bar = FilterBar(proxy.project, proxy)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         title = QLabel("Articles")
         title.setObjectName("panelTitle")
         layout.addWidget(title)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.table)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
     def _row_changed(self, current, _previous) -> None:  # noqa: ANN001
         if current.isValid():
-            self.articleActivated.emit(self.model.article_id(current.row()))
+            self.articleActivated.emit(self.proxy.article_id_at(current.row()))
 
-    def select_row(self, row: int) -> None:
-        if 0 <= row < self.model.rowCount():
+    def select_article(self, article_id: str) -> None:
+        row = self.proxy.row_of(article_id)
+        if row >= 0 and row != self.table.currentIndex().row():
             self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+        if row >= 0:
+            self.table.scrollTo(self.proxy.index(row, 0))
+
+    def neighbour(self, article_id: str | None, step: int) -> str | None:
+        """The article `step` rows away in the list as filtered and sorted now."""
+        ids = self.proxy.visible_ids()
+        if not ids:
+            return None
+        if article_id not in ids:
+            return ids[0]
+        row = max(0, min(ids.index(article_id) + step, len(ids) - 1))
+        return ids[row]
 
 
 class SpanPanel(QWidget):

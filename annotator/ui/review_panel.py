@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -62,12 +63,11 @@ class ReviewPanel(QWidget):
         self.compare_button.clicked.connect(
             lambda: self.compareRequested.emit(self.checked_annotators())
         )
-        legend = QHBoxLayout()
-        for kind, colour in KIND_COLOURS.items():
+        legend = QGridLayout()
+        for i, (kind, colour) in enumerate(KIND_COLOURS.items()):
             swatch = QLabel(KIND_TEXT[kind])
             swatch.setStyleSheet(f"background:{colour};color:#000;padding:1px 4px;")
-            legend.addWidget(swatch)
-        legend.addStretch(1)
+            legend.addWidget(swatch, i // 3, i % 3)
         self.items_table = QTableWidget(0, 2)
         self.items_table.setObjectName("reviewItems")
         self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -89,9 +89,10 @@ class ReviewPanel(QWidget):
             ("markReviewedButton", self.reviewed_button),
         ):
             button.setObjectName(name)
-        actions = QHBoxLayout()
-        for button in (self.reject_button, self.agreed_button, self.reviewed_button):
-            actions.addWidget(button)
+        actions = QGridLayout()
+        actions.addWidget(self.reject_button, 0, 0)
+        actions.addWidget(self.reviewed_button, 0, 1)
+        actions.addWidget(self.agreed_button, 1, 0, 1, 2)
         self.article_figures = QLabel()
         self.article_figures.setObjectName("articleFigures")
         self.article_figures.setTextFormat(Qt.TextFormat.PlainText)

@@ -60,7 +60,6 @@ def test_find_in_window_article_and_across_articles_then_jump(opener, qtbot) -> 
     panel = make_panel(qtbot, project, window.article_id)
 
     def jump(article_id: str, start: int, end: int) -> None:  # what the window will wire
-        window.article_panel.select_row(project.position(article_id))
         window.show_article(article_id)
         window.view.select_range(start, end)
 
