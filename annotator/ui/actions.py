@@ -56,6 +56,14 @@ EXTRA_HELP: tuple[tuple[str, str], ...] = (
     ("Alt+Shift+← / Alt+Shift+→", "Move the start of the current span by one token"),
     ("Drag a span edge", "Resize the current span with the mouse"),
     ("Click a span", "Make it the current span"),
+    ("Ctrl+F / F3 / Shift+F3", "Find in the article or all articles; next / previous hit"),
+    ("Ctrl+Shift+S", "Statistics"),
+    ("Ctrl+Shift+L", "Label scheme editor"),
+    ("Ctrl+,", "Settings"),
+    ("Ctrl+R", "Start / stop review mode"),
+    ("Alt+↓ / Alt+↑", "Review: next / previous undecided conflict"),
+    ("Alt+1 – Alt+9", "Review: take that annotator's version into gold"),
+    ("Alt+X / Alt+A / Alt+M", "Review: reject item / accept all agreed / mark reviewed"),
 )
 
 

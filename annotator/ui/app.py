@@ -47,6 +47,7 @@ class GuiSession:
             QMessageBox.critical(None, "Cannot open project", str(exc))
             return None
         self.window = MainWindow(project, store, self.settings)
+        self.window.switch_annotator = self._name_chosen
         self.window.show()
         if project.read_only:
             QMessageBox.information(self.window, "Opened read-only", store.lock_message)

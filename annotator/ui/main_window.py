@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -20,6 +23,7 @@ from annotator.store.project_store import ProjectStore
 from annotator.ui.actions import build_actions
 from annotator.ui.article_filter import ArticleFilterProxy
 from annotator.ui.article_view import ArticleView
+from annotator.ui.desk import DeskController
 from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.editor import EditController, TokenCache
 from annotator.ui.entities_panel import EntitiesPanel
@@ -31,6 +35,7 @@ from annotator.ui.statusbar import ProjectStatusBar
 from annotator.ui.style import SpanStyles
 from annotator.ui.suggestions import SuggestionRunner
 from annotator.ui.transfer import TransferController
+from annotator.ui.typing_guard import TypingGuard
 
 
 class SaveBridge(QObject):
@@ -88,11 +93,17 @@ class MainWindow(QMainWindow):
         )
         self.linking.target = lambda: self.editor.target
         self.transfer = TransferController(self, project, store, self.status)
+        self.switch_annotator: Callable[[str], None] | None = None  # set by the GUI session
 
         self._build_layout()
         self.actions_by_id = build_actions(self, self._slots())
-        self.label_actions = self._build_label_actions()
+        self.typing_guard = TypingGuard(self)
+        QApplication.instance().installEventFilter(self.typing_guard)
+        self.desk = DeskController(self)
+        self.side_tabs.addTab(self.desk.find_panel, "Find")
+        self.label_actions: list[QAction] = self.desk.rebuild_label_actions()
         self.review_actions = self.review.build_menu()
+        self.desk.build_menu()
         self._connect()
         self._restore_settings()
         self.status.show_progress(project)
@@ -156,25 +167,6 @@ class MainWindow(QMainWindow):
             "entities": lambda: self.side_tabs.setCurrentWidget(self.entities_panel),
         }
 
-    def _build_label_actions(self) -> list[QAction]:
-        menu = self.menuBar().addMenu("&Labels")
-        actions = []
-        for label in self.project.scheme.labels:
-            action = QAction(f"{label.key}  {label.name}" if label.key else label.name, self)
-            action.setObjectName(f"label_{label.name}")
-            action.setToolTip(label.description)
-            if label.key:
-                action.setShortcut(QKeySequence(label.key))
-            action.triggered.connect(lambda _=False, n=label.name: self.editor.apply_label(n))
-            menu.addAction(action)
-            self.addAction(action)
-            self.label_bar.addAction(action)
-            swatch = QPixmap(14, 14)
-            swatch.fill(QColor(label.color))
-            action.setIcon(QIcon(swatch))
-            actions.append(action)
-        return actions
-
     def _connect(self) -> None:
         self.project.subscribe(self._article_changed)
         self.article_panel.articleActivated.connect(self.show_article)
@@ -231,6 +223,7 @@ class MainWindow(QMainWindow):
         self.view.set_article(self.project.text(article_id))
         self._refresh_spans()
         self.review.refresh()
+        self.desk.find_panel.set_article(article_id)
         self.article_proxy.pin(article_id)
         self.article_panel.select_article(article_id)
         self.view.setFocus()
@@ -270,6 +263,12 @@ class MainWindow(QMainWindow):
 
     def mark_done(self) -> None:
         self.editor.set_status(ArticleStatus.DONE)
+        if self.desk.auto_advance:
+            self.step_article(1)
+
+    def refresh_article(self) -> None:
+        """Redraw the shown article's spans (after a scheme or settings change)."""
+        self._refresh_spans()
 
     def zoom(self, step: int) -> None:
         self.view.zoomIn(step)
@@ -372,6 +371,7 @@ class MainWindow(QMainWindow):
         self.project.unsubscribe_kb(self._kb_changed)
         self.store.on_saved = self.store.on_error = self.store.on_recovered = None
         self.store.flush()
+        QApplication.instance().removeEventFilter(self.typing_guard)
         super().closeEvent(event)
 
 

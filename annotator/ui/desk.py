@@ -1,0 +1,164 @@
+"""The analyst's desk: find, statistics, label scheme, settings and theme, wired to the window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.labels import LabelScheme
+from annotator.store.project_store import StoreError
+from annotator.ui.find import FindPanel
+from annotator.ui.scheme_editor import LabelSchemeDialog
+from annotator.ui.settings_dialog import SettingsDialog, read_ui_settings, view_font
+from annotator.ui.stats_view import StatisticsDialog
+from annotator.ui.theme import ThemeManager
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+
+class DeskController(QObject):
+    """Owns the find tab and the desk dialogs; applies scheme and settings changes."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.project = window.project
+        self.find_panel = FindPanel(self.project)
+        self.find_panel.jumpRequested.connect(self._jump)
+        self.find_panel.closeRequested.connect(lambda: window.view.setFocus())
+        self.labels_menu = window.menuBar().addMenu("&Labels")
+        self.label_actions: list[QAction] = []
+        self.stats: StatisticsDialog | None = None
+        self.scheme_dialog: LabelSchemeDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
+        self.ui = read_ui_settings(window.settings)
+        app = QApplication.instance()
+        self.theme = ThemeManager(app, self.ui["view/theme"]) if app is not None else None
+        if self.theme is not None and self.ui["view/theme"] != "system":
+            self.theme.apply()
+
+    def build_menu(self) -> None:
+        menu = self.window.menuBar().addMenu("&Project")
+        specs = [
+            ("Find…", ("Ctrl+F",), self.find),
+            ("Find next", ("F3",), self.find_panel.find_next),
+            ("Find previous", ("Shift+F3",), self.find_panel.find_previous),
+            ("Statistics…", ("Ctrl+Shift+S",), self.statistics),
+            ("Label scheme…", ("Ctrl+Shift+L",), self.edit_scheme),
+            ("Settings…", ("Ctrl+,",), self.edit_settings),
+        ]
+        for text, keys, slot in specs:
+            action = QAction(text, self.window)
+            action.setObjectName("action_" + text.lower().rstrip("…").replace(" ", "_"))
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.window.addAction(action)
+
+    # -- labels ---------------------------------------------------------------
+    def rebuild_label_actions(self) -> list[QAction]:
+        """Labels menu and toolbar from the current scheme: key 1–9 labels or relabels."""
+        window = self.window
+        for action in self.label_actions:
+            window.removeAction(action)
+            action.deleteLater()
+        self.labels_menu.clear()
+        window.label_bar.clear()
+        self.label_actions = []
+        for label in self.project.scheme.labels:
+            action = QAction(f"{label.key}  {label.name}" if label.key else label.name, window)
+            action.setObjectName(f"label_{label.name}")
+            action.setToolTip(label.description)
+            if label.key:
+                action.setShortcut(QKeySequence(label.key))
+            action.triggered.connect(lambda _=False, n=label.name: window.editor.apply_label(n))
+            swatch = QPixmap(14, 14)
+            swatch.fill(QColor(label.color))
+            action.setIcon(QIcon(swatch))
+            action.setEnabled(not self.project.read_only)
+            self.labels_menu.addAction(action)
+            window.addAction(action)
+            window.label_bar.addAction(action)
+            self.label_actions.append(action)
+        window.label_actions = self.label_actions
+        return self.label_actions
+
+    def scheme_changed(self, scheme: LabelScheme) -> None:
+        """After a scheme command (do, undo or redo): save it and redraw with it."""
+        window = self.window
+        window.styles.scheme = scheme
+        self.rebuild_label_actions()
+        if not self.project.read_only:
+            try:
+                window.store.save_meta(scheme.to_list(), self.project.settings.to_dict())
+            except StoreError as exc:
+                window.say(str(exc))
+        window.refresh_article()
+        window.article_panel.filter_bar.refresh_choices()
+
+    # -- dialogs -------------------------------------------------------------
+    def find(self) -> None:
+        window = self.window
+        window.side_tabs.setCurrentWidget(self.find_panel)
+        selection = window.view.selection_range()
+        text = window.view.text[selection[0] : selection[1]] if selection else None
+        self.find_panel.set_article(window.article_id)
+        self.find_panel.focus_query(text)
+
+    def _jump(self, article_id: str, start: int, end: int) -> None:
+        self.window.show_article(article_id)
+        self.window.view.select_range(start, end)
+        self.window.view.ensureCursorVisible()
+
+    def statistics(self) -> StatisticsDialog:
+        mine = self.project.annotator
+        sets = [s for s in self.window.store.load_sets(None) if s.annotator != mine]
+        self.stats = StatisticsDialog(self.project, sets + self.project.sets_of(), self.window)
+        self.stats.show()
+        return self.stats
+
+    def edit_scheme(self) -> LabelSchemeDialog:
+        self.scheme_dialog = LabelSchemeDialog(
+            self.project, self.window.undo_stack, self.window, self.scheme_changed
+        )
+        self.scheme_dialog.open()
+        return self.scheme_dialog
+
+    def edit_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(
+            self.window.settings, self.project.settings.to_dict(), self.window,
+            annotator=self.project.annotator, read_only_project=self.project.read_only,
+        )
+        dialog.applied.connect(self.apply_settings)
+        dialog.open()
+        self.settings_dialog = dialog
+        return dialog
+
+    def apply_settings(self, ui: dict[str, Any], project_settings: dict[str, Any]) -> None:
+        """Font, theme, auto-advance and save interval now; project settings into the project."""
+        window = self.window
+        self.ui = ui
+        zoom = int(window.settings.value("view/zoom", 0) or 0)
+        window.view.setFont(view_font(ui, zoom))
+        if self.theme is not None:
+            self.theme.set_theme(ui["view/theme"])
+        if window.store.writer is not None:
+            window.store.writer.window = max(0, int(ui["save/interval_ms"])) / 1000
+        merged = {**self.project.settings.to_dict(), **project_settings}
+        self.project.settings = type(self.project.settings).from_dict(merged)
+        if not self.project.read_only:
+            try:
+                window.store.save_meta(self.project.scheme.to_list(), merged)
+            except StoreError as exc:
+                window.say(str(exc))
+        name = (ui.get("annotator/name") or "").strip()
+        if name and name != self.project.annotator and window.switch_annotator is not None:
+            window.switch_annotator(name)
+
+    @property
+    def auto_advance(self) -> bool:
+        return bool(self.ui.get("edit/auto_advance"))
