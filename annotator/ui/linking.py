@@ -161,7 +161,7 @@ class LinkingController(QObject):
 
     def propagate(self, only: set[str] | None = None) -> None:
         """Suggest every alias occurrence of the given entities (all when None)."""
-        if only is not None and not only:
+        if (only is not None and not only) or not self.project.settings.suggest_propagation:
             return
         self.propagation.start(only)
 

@@ -276,6 +276,10 @@ class MainWindow(QMainWindow):
         self.settings.setValue("view/zoom", level)
 
     def start_suggestions(self) -> None:
+        """Built-in suggestions in the background (propagation follows), as the settings say."""
+        if not self.project.settings.suggest_builtin:
+            self.linking.propagate(None)
+            return
         task = self.suggestions.start(first=self.article_id)
         self.status.task_started("Suggesting…", task.cancel)
 

@@ -59,9 +59,12 @@ def snapshot(project: Project) -> Project:
 class ExportDialog(QDialog):
     """Format, file, annotator, which articles, rejections and a seeded train/dev split."""
 
-    def __init__(self, parent: QWidget, project: Project, project_name: str) -> None:
+    def __init__(
+        self, parent: QWidget, project: Project, project_name: str, shown: list[str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
+        self.shown = set(shown if shown is not None else project.article_ids)
         self.setWindowTitle("Export annotations")
         self.project_name = project_name
         self.format_box = QComboBox()
@@ -82,6 +85,8 @@ class ExportDialog(QDialog):
         self.status_box = QComboBox()
         self.status_box.setObjectName("exportStatus")
         self.status_box.addItems(["(any status)", *[str(s) for s in ArticleStatus]])
+        self.shown_box = QCheckBox("Only the articles shown in the list (current filter)")
+        self.shown_box.setObjectName("exportShownOnly")
         self.rejected_box = QCheckBox("Include rejected suggestions as answer \"reject\"")
         self.rejected_box.setObjectName("exportRejected")
         self.split_box = QCheckBox("Split into train / dev")
@@ -106,6 +111,7 @@ class ExportDialog(QDialog):
         form.addRow("Write to", path_row)
         form.addRow("Annotator", self.annotator_box)
         form.addRow("Articles", self.status_box)
+        form.addRow("", self.shown_box)
         form.addRow("", self.rejected_box)
         form.addRow("", split_row)
         form.addRow(buttons)
@@ -140,6 +146,7 @@ class ExportDialog(QDialog):
             if self.split_box.isEnabled() and self.split_box.isChecked()
             else None,
             "seed": self.seed.value(),
+            "articles": self.shown if self.shown_box.isChecked() else None,
         }
 
 
@@ -208,7 +215,8 @@ class TransferController:
 
     # -- export -----------------------------------------------------------
     def export(self) -> ExportDialog:
-        dialog = ExportDialog(self.window, self.project, self.store.root.name)
+        shown = self.window.article_proxy.visible_ids()
+        dialog = ExportDialog(self.window, self.project, self.store.root.name, shown)
         dialog.accepted.connect(lambda: self.start_export(**dialog.options()))
         dialog.open()
         return dialog

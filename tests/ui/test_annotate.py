@@ -193,3 +193,31 @@ def test_export_dialog_writes_a_spacy_split(window, qtbot, tmp_path) -> None:  #
     assert len(docs["train"]) == 1 and len(docs["dev"]) == 1
     assert (out / "config.cfg").exists()
     assert all(len(doc.ents) > 5 for part in docs.values() for doc in part)
+
+
+def test_export_only_the_articles_shown_in_the_list(window, qtbot, tmp_path) -> None:  # noqa: ANN001
+    for _ in range(3):
+        key(window, "A", CTRL | SHIFT)
+        key(window, "N")
+    bar = window.article_panel.filter_bar
+    bar.title.setText(window.project.info(window.project.article_ids[1]).title[:20])
+    key(window, "P")  # to the filtered article; the one left is no longer pinned in the list
+    assert window.article_id == window.project.article_ids[1]
+    assert window.article_proxy.rowCount() == 1
+    key(window, "E", CTRL)
+    dialog = next(d for d in window.findChildren(ExportDialog) if d.isVisible())
+    dialog.shown_box.setChecked(True)
+    out = tmp_path / "shown.jsonl"
+    dialog.path_edit.setText(str(out))
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: out.exists(), timeout=20000)
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [r["meta"]["article_id"] for r in records] == [window.project.article_ids[1]]
+
+
+def test_switching_off_the_builtin_suggester(opener) -> None:  # noqa: ANN001
+    window = opener.open(suggest=False)
+    window.project.settings.suggest_builtin = False
+    window.start_suggestions()
+    assert not window.suggestions.running
+    assert window.project.annotation_set(window.article_id).suggestions == []
