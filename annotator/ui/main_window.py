@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.label_actions: list[QAction] = self.desk.rebuild_label_actions()
         self.review_actions = self.review.build_menu()
         self.desk.build_menu()
+        self._help_menu_last()
         self._connect()
         self._restore_settings()
         self.status.show_progress(project)
@@ -166,6 +167,12 @@ class MainWindow(QMainWindow):
             "accept_entity": self.linking.accept_for_entity,
             "entities": lambda: self.side_tabs.setCurrentWidget(self.entities_panel),
         }
+
+    def _help_menu_last(self) -> None:
+        bar = self.menuBar()
+        help_menu = next(a for a in bar.actions() if a.text() == "&Help")
+        bar.removeAction(help_menu)
+        bar.addAction(help_menu)
 
     def _connect(self) -> None:
         self.project.subscribe(self._article_changed)
