@@ -20,7 +20,6 @@ from annotator.core.commands import (
 from annotator.core.model import ArticleStatus, Origin, Span
 from annotator.core.project import Project
 from annotator.core.tokens import TokenIndex
-from annotator.nlp.tokens import tokenize
 from annotator.ui.article_view import ArticleView
 from annotator.ui.undo import CoreUndoCommand
 
@@ -38,6 +37,8 @@ class TokenCache:
     def get(self, article_id: str) -> TokenIndex:
         index = self._cache.get(article_id)
         if index is None:
+            from annotator.nlp.tokens import tokenize  # spaCy loads on first use, not at start
+
             self.put(article_id, tokenize(self.project.text(article_id)))
             index = self._cache[article_id]
         return index
