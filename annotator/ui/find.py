@@ -29,6 +29,7 @@ from annotator.core.search import (
     project_texts,
     search,
 )
+from annotator.ui.models import plain_tooltip
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 10
 THIS_ARTICLE, ALL_ARTICLES = 0, 1
@@ -199,7 +200,7 @@ class FindPanel(QWidget):
             short = title if len(title) <= _TITLE else title[: _TITLE - 1] + "…"
             item = QListWidgetItem(f"{short}: {line}" if all_scope else line)
             item.setData(HIT_ROLE, (hit.article_id, hit.start, hit.end))
-            item.setToolTip(f"{title}\ncharacters {hit.start}–{hit.end}")
+            item.setToolTip(plain_tooltip(f"{title}\ncharacters {hit.start}–{hit.end}"))
             self.results.addItem(item)
         self.summary.setText(self._summary())
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.entities import Entity, KnowledgeBase, draft_entity
 from annotator.core.linking import CandidateMatcher
+from annotator.ui.models import plain_tooltip
 
 PRESELECT_SCORE = 85.0
 _ROLE = Qt.ItemDataRole.UserRole + 1
@@ -48,7 +49,10 @@ class LinkPicker(QDialog):
         hint = QLabel("Enter links · ↑/↓ choose · Esc cancels")
         hint.setObjectName("hint")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Link “{surface}” ({label}) to:"))
+        self.heading = QLabel(f"Link “{surface}” ({label}) to:")
+        self.heading.setObjectName("linkHeading")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)  # the surface is article text
+        layout.addWidget(self.heading)
         layout.addWidget(self.search)
         layout.addWidget(self.list)
         layout.addWidget(hint)
@@ -72,7 +76,7 @@ class LinkPicker(QDialog):
                 f"{entity.name}  [{entity.label}]  {candidate.score:.0f} · {candidate.reason}"
                 f" · {mentions} mention(s)"
             )
-            item.setToolTip("Aliases: " + (", ".join(entity.aliases) or "none"))
+            item.setToolTip(plain_tooltip("Aliases: " + (", ".join(entity.aliases) or "none")))
             item.setData(_ROLE, (entity, False))
             self.list.addItem(item)
             if best is not None and entity.kb_id == best.entity.kb_id:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6 import QtGui
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -11,6 +12,18 @@ from annotator.core.model import ArticleStatus, Span
 from annotator.core.project import Project
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def plain_tooltip(text: str) -> str:
+    """`text` as a tooltip that shows it literally.
+
+    Qt renders a tooltip as HTML whenever it looks like HTML (Qt.mightBeRichText), so a title
+    holding "<b>" or "<img src=...>" would be drawn bold or as an image; escaped into a
+    paragraph it is drawn as the characters it is.
+    """
+    return QtGui.Qt.convertFromPlainText(text, QtGui.Qt.WhiteSpaceMode.WhiteSpaceNormal)
+
+
 _STATUS_COLORS = {
     ArticleStatus.NEW: "#777777",
     ArticleStatus.IN_PROGRESS: "#B8860B",
@@ -60,7 +73,7 @@ class ArticleListModel(QAbstractTableModel):
             return len(aset.spans) if aset else 0
         if role == Qt.ItemDataRole.ToolTipRole:
             pending = len(aset.suggestions) if aset else 0
-            return f"{info.title}\n{pending} suggestion(s) waiting"
+            return plain_tooltip(f"{info.title}\n{pending} suggestion(s) waiting")
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             status = ArticleStatus(self.data(index))
             return QBrush(QColor(_STATUS_COLORS[status]))

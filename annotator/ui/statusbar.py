@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from annotator.core.model import ArticleStatus
@@ -20,7 +21,13 @@ class ProjectStatusBar(QStatusBar):
         self.progress_label.setObjectName("progressLabel")
         self.save_label = QLabel("All changes saved")
         self.save_label.setObjectName("saveLabel")
+        # A save error names a file path and can be long: wrap it rather than widen the window
+        # past the screen; paths and names are shown as they are, never read as markup.
+        self.save_label.setWordWrap(True)
+        for label in (self.progress_label, self.save_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.task_label = QLabel()
+        self.task_label.setTextFormat(Qt.TextFormat.PlainText)
         self.task_bar = QProgressBar()
         self.task_bar.setObjectName("taskProgress")
         self.task_bar.setMaximumWidth(160)
