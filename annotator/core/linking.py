@@ -140,7 +140,7 @@ def strip_titles(surface: str) -> str:
     words = list(_ORIGINAL_WORD.finditer(surface))
     tokens = [_NON_WORD.sub("", _APOSTROPHE.sub("", fold(w.group()).casefold())) for w in words]
     skip = _title_prefix(tokens)
-    return surface[words[skip].start() :].strip() if skip else surface.strip()
+    return surface[words[skip - 1].end() :].strip() if skip else surface.strip()
 
 
 def is_acronym_like(surface: str) -> bool:

@@ -6,7 +6,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.config import (
@@ -44,13 +44,18 @@ class GuiSession:
             if not project.read_only:
                 ensure_seeded(project, store, seeds_dir())
         except StoreError as exc:
-            QMessageBox.critical(None, "Cannot open project", str(exc))
+            box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open project", str(exc))
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.exec()
             return None
         self.window = MainWindow(project, store, self.settings)
         self.window.switch_annotator = self._name_chosen
         self.window.show()
         if project.read_only:
-            QMessageBox.information(self.window, "Opened read-only", store.lock_message)
+            box = QMessageBox(QMessageBox.Icon.Information, "Opened read-only",
+                              store.lock_message, parent=self.window)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.open()
         return self.window
 
     def ask_name(self) -> QInputDialog:

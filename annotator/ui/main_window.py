@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import ArticleStatus
 from annotator.core.project import Project
-from annotator.store.project_store import ProjectStore
+from annotator.store.project_store import ProjectStore, StoreError
 from annotator.ui.actions import build_actions
 from annotator.ui.article_filter import ArticleFilterProxy
 from annotator.ui.article_view import ArticleView
@@ -223,11 +223,18 @@ class MainWindow(QMainWindow):
     def show_article(self, article_id: str) -> None:
         if article_id == self.editor.article_id:
             return
+        try:
+            text = self.project.text(article_id)
+        except StoreError as exc:  # a text file damaged or deleted underneath the app
+            self.say(str(exc))
+            self.banner.setText(f"Cannot show this article: {exc}")
+            self.banner.setVisible(True)
+            return
         self.editor.article_id = article_id
         info = self.project.info(article_id)
         position = self.project.position(article_id) + 1
         self.title_label.setText(f"{info.title}    ({position} / {len(self.project)})")
-        self.view.set_article(self.project.text(article_id))
+        self.view.set_article(text)
         self._refresh_spans()
         self.review.refresh()
         self.desk.find_panel.set_article(article_id)

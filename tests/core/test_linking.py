@@ -307,3 +307,11 @@ def test_rank_is_fast_on_thousands_of_entities() -> None:
         times.append(time.perf_counter() - t0)
     assert statistics.median(times) < 0.01  # ~0.5 ms measured; generous for slow CI
     assert matcher.rank("Putin", "PER")[0].entity.kb_id == "vladimir-putin"
+
+
+def test_strip_titles_keeps_punctuation_that_belongs_to_the_name() -> None:
+    from annotator.core.linking import strip_titles
+
+    assert strip_titles("Presiden (Putin)") == "(Putin)"
+    assert strip_titles("Presiden <b>bold</b>") == "<b>bold</b>"
+    assert strip_titles("Presiden Vladimir Putin") == "Vladimir Putin"

@@ -308,11 +308,6 @@ def label_word_refused(window, word: str, digit: str) -> None:  # noqa: ANN001
 
 
 # -- a file of article texts deleted ---------------------------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="MainWindow.show_article lets the StoreError of a missing chunk file escape into "
-    "the Qt event loop (a traceback, an empty view, no message); main_window.py is not ours",
-)
 def test_a_deleted_article_text_file_is_named_in_a_message_not_a_traceback(opener, qtbot) -> None:  # noqa: ANN001
     window = open_window(opener, qtbot)
     root = window.store.root
