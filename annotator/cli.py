@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     from annotator.review_cli import add_parser as add_agreement_parser
 
     add_agreement_parser(sub, _common)
+    from annotator.link_cli import add_parser as add_link_parser
+
+    add_link_parser(sub, _common)
     return parser
 
 
@@ -139,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
             from annotator.review_cli import cmd_agreement
 
             return cmd_agreement(args)
+        if args.command == "link":
+            from annotator.link_cli import cmd_link
+
+            return cmd_link(args)
         return cmd_gui(args)
     except UsageError as exc:
         _error(str(exc))

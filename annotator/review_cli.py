@@ -58,6 +58,7 @@ def choose(project: Project, names: list[str]) -> list[str]:
 def cmd_agreement(args: argparse.Namespace) -> int:
     """Compute and print the agreement figures of the chosen annotators."""
     from annotator.core.agreement import project_agreement
+    from annotator.core.link_agreement import link_agreement
     from annotator.io.jsonl_export import load_all_sets
     from annotator.nlp.tokens import tokenize
     from annotator.store.project_store import StoreError
@@ -74,15 +75,16 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         load_all_sets(project, store)
         names = choose(project, list(args.annotators))
         report = project_agreement(project, names, tokens_for, progress=bar)
+        links = link_agreement(project, names[0], names[1])
     except StoreError as exc:
         raise cli.UsageError(str(exc)) from exc
     finally:
         bar.close()
         cli._close(store)  # nothing was written; a failure is only reported
     if args.json:
-        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        print(json.dumps({**report.to_json(), "links": links}, indent=2, ensure_ascii=False))
     else:
-        print(format_report(report))
+        print(format_report(report, links))
     if not report.articles:
         print(f"{cli.PROG}: note: no article was worked on by two of these annotators",
               file=sys.stderr)
@@ -98,8 +100,8 @@ def _row(name: str, prf: PRF, width: int, known: bool = True) -> str:
     return f"{name:<{width}} {p:>6} {r:>6} {f:>6} {prf.n_a:>6} {prf.n_b:>6} {prf.matched:>7}"
 
 
-def format_report(report: AgreementReport) -> str:
-    """The readable table printed without --json."""
+def format_report(report: AgreementReport, links: dict[str, Any] | None = None) -> str:
+    """The readable table printed without --json; `links` is link_agreement's section."""
     a, b = report.annotators[0], report.annotators[1]
     labels = sorted(report.spans.per_label)
     width = max([7, *(len(x) for x in labels)])
@@ -115,7 +117,20 @@ def format_report(report: AgreementReport) -> str:
         f"Cohen's kappa (token labels, A vs B): {_num(report.kappa)}",
         f"Krippendorff's alpha (nominal, token labels, {', '.join(report.annotators)}): "
         f"{_num(report.alpha)}",
+        *(_link_lines(links) if links is not None else []),
         "Conflicts: " + ", ".join(f"{kind} {n}" for kind, n in
                                   report.to_json()["conflicts"].items()),
     ]
     return "\n".join(lines)
+
+
+def _link_lines(links: dict[str, Any]) -> list[str]:
+    """Entity-link agreement (MUC, B³, CEAF-e F1 and CoNLL) and who linked what alone."""
+    linked = links["linked"]
+    return [
+        f"Entity links (A vs B, {links['mentions']} mentions with the same boundaries): "
+        + ", ".join(f"{name} {_num(links[key]['f'])}" for key, name in
+                    (("muc", "MUC"), ("b_cubed", "B³"), ("ceaf_e", "CEAF-e")))
+        + f", CoNLL {_num(links['conll'])}",
+        f"Linked by A only: {linked['only_a']}, by B only: {linked['only_b']}",
+    ]

@@ -1,0 +1,374 @@
+"""Auto-linking helpers: name keys and how they contain each other, union-finds, context.
+
+A name key is a mention's normalised name (`linking.normalise`: titles, case, diacritics,
+hyphens aside) as a set of tokens, with old Indonesian spelling modernised ("Soeharto" =
+"Suharto"), spelling variants of longer tokens unified ("Dmitri" = "Dmitry", "Moskow" =
+"Moscow") and type words reduced to their type ("kosmodrom" = "cosmodrome"). Keys of persons
+and of everything else never mix. Key B contains key A when A can refer to B:
+- persons: A's tokens are a proper subset of B's ("Putin" < "Vladimir Putin");
+- others: the same name without a type word ("Vostochny" < "Kosmodrom Vostochny"), never
+  labelled otherwise than B (a "Rusia" once tagged ORG is not "Pemerintah Rusia");
+- acronyms: A is acronym-like and the acronym of B's surface ("AS" < "Amerika Serikat");
+and the labels agree (GPE, LOC and FAC count as one family of places; label names of other
+schemes are understood too: PERSON, PPL, ORGANISATION, PLACE ...). When no mention at all has
+a person's label (every span "ENT", say), a name of at most four words, none of them weak
+("utara", "dewan"), is treated as a person's. A person's name that starts with a place or
+organisation named elsewhere loses it ("Rusia Sergei Shoigu" = "Sergei Shoigu", "Kremlin
+Dmitry Peskov" = "Dmitry Peskov").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from annotator.core.linking import (
+    CLASS_TYPES,
+    FUNCTION_WORDS,
+    WEAK_WORDS,
+    acronym,
+    fold,
+    is_acronym_like,
+    normalise,
+    strip_titles,
+    surface_key,
+)
+
+if TYPE_CHECKING:
+    from annotator.core.autolink import _Planner
+
+__all__ = ["Context", "KeyTable", "LinkedUnionFind", "UnionFind", "is_acronym_like"]
+
+_FAMILY_LABELS = {
+    "person": "PER PERSON PERS PPL PEOPLE",
+    "place": "GPE LOC FAC LOCATION PLACE PLC FACILITY GEO",
+    "org": "ORG ORGANISATION ORGANIZATION IND COMPANY CORP",
+}
+FAMILIES = {label: family for family, labels in _FAMILY_LABELS.items() for label in labels.split()}
+_OLD_SPELLING = (("tj", "c"), ("dj", "j"), ("sj", "sy"), ("oe", "u"))
+_WORDS = re.compile(r"[^\W\d_]{3,}")
+_STOPWORDS = (
+    """yang dan dari untuk dengan pada itu ini akan juga telah dalam kata bahwa para oleh sebagai
+    tersebut adalah atau tidak karena setelah saat mereka dia kami kita tetapi namun bagi hari
+    lebih sudah masih antara secara seperti menurut mengatakan melalui terhadap sejak hingga ada
+    the and for with that this from said"""
+)
+_STOP = frozenset(_STOPWORDS.split())
+_KNOWN = frozenset(_FAMILY_LABELS)
+_PREFIXES = frozenset({"place", "org"})
+_NOT_NAMES = WEAK_WORDS | FUNCTION_WORDS
+_OPAQUE = frozenset({"<university>", "<summit>"})  # "Universitas Indonesia" is not Indonesia
+WINDOW = 150  # characters of context on each side of a mention
+MIN_SIMILARITY, MARGIN = 0.05, 0.01
+
+
+@lru_cache(maxsize=65536)
+def modern(token: str) -> str:
+    """A token in today's Indonesian spelling ("soeharto" -> "suharto", "djakarta" -> "jakarta")."""
+    for old, new in _OLD_SPELLING:
+        token = token.replace(old, new)
+    return token
+
+
+def variant(a: str, b: str) -> bool:
+    """Whether two tokens are spellings of one name: 6+ letters ~80 % alike, 5 letters one
+    inserted or dropped ("rusia"/"russia"); shorter tokens and ones with digits must be equal."""
+    if a == b:
+        return True
+    short = min(len(a), len(b))
+    if a[0] != b[0] or short < 5 or not (a + b).isalpha():
+        return False
+    if short == 5:
+        return len(a) != len(b) and Levenshtein.distance(a, b) == 1
+    return Levenshtein.normalized_similarity(a, b) >= 0.8
+
+
+def family_of(label: str) -> str:
+    """"person", "place", "org" or the label itself: which labels may name the same thing."""
+    bare = label.upper().removeprefix("B-").removeprefix("I-")
+    return FAMILIES.get(bare, bare)
+
+
+class UnionFind:
+    """Plain union-find over hashable items."""
+
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, x: Any) -> Any:
+        parent = self.parent
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: Any, b: Any) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+class LinkedUnionFind:
+    """Union-find over node numbers that never joins two different kb_ids; tracks sizes."""
+
+    def __init__(self) -> None:
+        self.parent: list[int] = []
+        self._kb: dict[int, str] = {}
+        self.size: list[int] = []
+        self.members: dict[int, list[int]] = {}
+
+    def add(self, n: int, kb_id: str | None, size: int) -> None:
+        assert n == len(self.parent)
+        self.parent.append(n)
+        self.size.append(size)
+        self.members[n] = [n]
+        if kb_id:
+            self._kb[n] = kb_id
+
+    def find(self, n: int) -> int:
+        parent = self.parent
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    def kb(self, n: int) -> str | None:
+        return self._kb.get(self.find(n))
+
+    def set_kb(self, n: int, kb_id: str) -> None:
+        self._kb.setdefault(self.find(n), kb_id)
+
+    def union(self, a: int, b: int) -> bool:
+        """Join the groups of a and b; False (nothing done) when they hold different kb_ids."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        ka, kb = self._kb.get(ra), self._kb.get(rb)
+        if ka and kb and ka != kb:
+            return False
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+        self.members[ra] += self.members.pop(rb)
+        if kb and not ka:
+            self._kb[ra] = kb
+        self._kb.pop(rb, None)
+        return True
+
+
+class KeyTable:
+    """Distinct name keys with their canonical form, families, acronyms and containment."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[bool, tuple[str, ...]], int] = {}
+        self._by_surface: dict[tuple[str, bool], int] = {}
+        self.raw: list[tuple[str, ...]] = []
+        self.person: list[bool] = []
+        self.families: list[set[str]] = []
+        self.acro_like: list[bool] = []
+        self.acro: list[str] = []
+        self.canon: list[int] = []
+        self.core: list[frozenset[str]] = []
+        self.types: list[frozenset[str]] = []
+        self.compact: list[str] = []
+        self.cut: dict[int, int] = {}  # leading place or organisation words cut from persons
+        self.has_persons = False
+        self._by_token: dict[str, list[int]] = defaultdict(list)
+        self._by_acro: dict[str, list[int]] = defaultdict(list)
+        self._supers: dict[int, frozenset[int]] = {}
+
+    def add(self, surface: str, label: str) -> int:
+        """The (raw) key id of a surface with a label; call before `canonicalise`."""
+        family = family_of(label)
+        person = family == "person"
+        known = self._by_surface.get((surface, person))
+        if known is None:
+            norm = normalise(surface) or surface_key(surface)
+            raw = tuple(modern(t) for t in norm.split()) or (surface.strip(),)
+            known = self._ids.setdefault((person, raw), len(self.raw))
+            if known == len(self.raw):
+                self.raw.append(raw)
+                self.person.append(person)
+                self.families.append(set())
+                self.acro_like.append(is_acronym_like(surface.strip()))
+                self.acro.append(acronym(strip_titles(surface)).casefold())
+            self._by_surface[(surface, person)] = known
+        self.families[known].add(family)
+        return known
+
+    def canonicalise(self) -> None:
+        """Unify spelling variants and keys equal but for spacing; build the indexes."""
+        words = {t for raw in self.raw for t in raw if t not in CLASS_TYPES and len(t) >= 5}
+        spelled = UnionFind()
+        blocks: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(words):
+            blocks[word[0]].append(word)
+        for block in blocks.values():
+            for word in block:
+                hits = process.extract(word, block, scorer=fuzz.ratio, score_cutoff=70, limit=12)
+                for other, _score, _i in hits:
+                    if other != word and variant(word, other):
+                        spelled.union(min(word, other), max(word, other))
+        names = {raw for k, raw in enumerate(self.raw) if self.person[k]}  # "Kim" as GPE too
+        places = {raw for k, raw in enumerate(self.raw) if self.families[k] & _PREFIXES} - names
+        same = UnionFind()
+        first: dict[tuple[bool, object], int] = {}
+        for k, raw in enumerate(self.raw):
+            if self.person[k]:
+                cut = next((n for n in (3, 2, 1) if raw[:n] in places and len(raw) - n > 1), 0)
+                self.cut[k], raw = cut, raw[cut:]
+            mapped = [f"<{CLASS_TYPES[t]}>" if t in CLASS_TYPES else spelled.find(t) for t in raw]
+            names = frozenset(t for t in mapped if not t.startswith("<"))
+            self.core.append(names or frozenset(mapped))
+            self.types.append(frozenset(mapped) - names)
+            self.compact.append("".join(raw))
+            for ident in (frozenset(mapped), "".join(mapped)):
+                same.union(first.setdefault((self.person[k], ident), k), k)
+        self.canon = [same.find(k) for k in range(len(self.raw))]
+        self.has_persons = any(self.person)
+        for k, c in enumerate(self.canon):
+            if c != k:
+                self.families[c] |= self.families[k]
+                self.acro_like[c] = self.acro_like[c] and self.acro_like[k]
+                self.acro[c] = self.acro[c] or self.acro[k]
+        for k in sorted(set(self.canon)):
+            for token in self.core[k]:
+                self._by_token[token].append(k)
+            if self.acro[k] and not self.acro_like[k]:
+                self._by_acro[self.acro[k]].append(k)
+
+    def find(self, key: int) -> int:
+        return self.canon[key]
+
+    def length(self, key: int) -> int:
+        return len(self.core[key])
+
+    def contains(self, outer: int, inner: int) -> bool:
+        """Whether `inner` may name what `outer` names (see the module docstring)."""
+        if outer == inner or self.person[outer] != self.person[inner]:
+            return False
+        if not self.families[outer] & self.families[inner]:
+            return False
+        if self.acro_like[inner] and self.acro[outer] == self.compact[inner]:
+            return not self.acro_like[outer]
+        a, b = self.core[inner], self.core[outer]
+        if self.person[inner]:
+            return a < b
+        guess = not self.has_persons and not (self.families[inner] | self.families[outer]) & _KNOWN
+        if guess and a < b and len(b) <= 4 and not b & _NOT_NAMES:
+            return True  # labels without persons: a name without weak words may be a person's
+        kinds = self.families[inner] <= self.families[outer]
+        return a == b and self.types[inner] < self.types[outer] and kinds and not (
+            self.types[outer] & _OPAQUE)
+
+    def supersets(self, key: int) -> frozenset[int]:
+        """Every canonical key that contains `key` (cached)."""
+        found = self._supers.get(key)
+        if found is None:
+            pool = list(self._by_acro.get(self.compact[key], [])) if self.acro_like[key] else []
+            if self.core[key]:  # "PUTIN" in a headline is a short form, not an acronym
+                token = min(self.core[key], key=lambda t: len(self._by_token.get(t, ())))
+                pool += self._by_token.get(token, [])
+            found = frozenset(k for k in pool if self.contains(k, key))
+            self._supers[key] = found
+        return found
+
+    def paren_alias(self, outer: int, inner: int) -> bool:
+        """Whether "OUTER (INNER)" introduces INNER as another name of OUTER."""
+        same_kind = self.person[outer] == self.person[inner]
+        short = self.acro_like[inner] or len(self.core[inner]) == 1
+        return outer != inner and same_kind and short and bool(
+            self.families[outer] & self.families[inner])
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORDS.findall(fold(text).casefold()) if w not in _STOP]
+
+
+class Context:
+    """Chooses among candidate entities for a short name by the words and names around it."""
+
+    def __init__(self, planner: _Planner) -> None:
+        self.p = planner
+        nodes = planner.nodes
+        self.doc_keys = [{nodes[n].rep for n in ids} for ids in planner.by_article]
+        self.key_df = Counter(k for keys in self.doc_keys for k in keys)
+        texts = planner.texts
+        sample = texts[:: max(1, len(texts) // 400)]
+        self.word_df = Counter(w for text in sample for w in set(_words(text)))
+        self.n_docs, self.n_sample = len(texts), len(sample)
+        self._tables: dict[tuple[int, ...], tuple[dict[Any, int], np.ndarray]] = {}
+
+    def _features(self, n: int) -> Counter[Any]:
+        node = self.p.nodes[n]
+        feats: Counter[Any] = Counter()
+        if node.article < 0:
+            return feats
+        own = {t for k in node.keys for t in self.p.keys.raw[k]}
+        feats.update(("E", k) for k in self.doc_keys[node.article] if k not in node.keys)
+        text = self.p.texts[node.article]
+        for m in node.mentions:
+            span = self.p.mentions[m][1]
+            window = text[max(0, span.start - WINDOW) : span.start] + " " + text[
+                span.end : span.end + WINDOW]
+            feats.update(("W", w) for w in _words(window) if w not in own)
+        return feats
+
+    def _vector(self, feats: Counter[Any]) -> dict[Any, float]:
+        """TF-IDF weights (entity names by article frequency, words by a sample's)."""
+        vec = {}
+        for f, tf in feats.items():
+            df, n = (self.key_df[f[1]], self.n_docs) if f[0] == "E" else (
+                self.word_df[f[1]], self.n_sample)
+            vec[f] = (1 + math.log(tf)) * math.log((n + 1) / (df + 1))
+        return vec
+
+    def _table(self, roots: tuple[int, ...]) -> tuple[dict[Any, int], np.ndarray]:
+        """Candidates' context profiles as unit rows over their strongest features."""
+        found = self._tables.get(roots)
+        if found is None:
+            columns: dict[Any, int] = {}
+            rows = []
+            for root in roots:
+                feats: Counter[Any] = Counter()
+                members = [m for m in self.p.uf.members.get(root, [root])
+                           if self.p.nodes[m].article >= 0]
+                for m in members[:PROFILE_SAMPLE]:
+                    feats.update(self._features(m))
+                vec = self._vector(feats)
+                top = sorted(vec.items(), key=lambda item: -item[1])[:PROFILE_FEATURES]
+                rows.append({columns.setdefault(f, len(columns)): w for f, w in top})
+            matrix = np.zeros((len(roots), len(columns)))
+            for r, row in enumerate(rows):
+                matrix[r, list(row)] = list(row.values())
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            found = self._tables[roots] = (columns, matrix / np.where(norms > 0, norms, 1.0))
+        return found
+
+    def choose(self, n: int, roots: tuple[int, ...]) -> int:
+        """The candidate whose context is most like node n's; the largest when unclear."""
+        columns, matrix = self._table(roots)
+        query = self._vector(self._features(n))
+        hits = [(columns[f], w) for f, w in query.items() if f in columns]
+        norm = math.sqrt(sum(w * w for w in query.values())) or 1.0
+        sims = (matrix[:, [c for c, _ in hits]] @ np.array([w for _, w in hits]) / norm
+                if hits else np.zeros(len(roots)))
+        order = np.argsort(-sims, kind="stable")
+        best = sims[order[0]]
+        if best < MIN_SIMILARITY or (len(roots) > 1 and best - sims[order[1]] < MARGIN):
+            return max(roots, key=lambda r: (self.p.uf.size[self.p.uf.find(r)], -r))
+        return roots[int(order[0])]
+
+
+PROFILE_SAMPLE = 40  # groups per candidate entity whose context is read
+PROFILE_FEATURES = 300  # strongest features kept per candidate
+MAX_CANDIDATES = 50  # largest candidate entities considered for one short name

@@ -1,0 +1,314 @@
+"""Auto-linking: how mentions group into entities, and the one-step undoable command."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from annotator.core.annotations import AnnotationSet
+from annotator.core.autolink import (
+    accept_auto_links,
+    auto_links,
+    autolink_command,
+    plan_autolink,
+)
+from annotator.core.autolink_index import family_of, modern, variant
+from annotator.core.entities import Entity, KnowledgeBase
+from annotator.core.labels import LabelScheme
+from annotator.core.model import Article, ArticleInfo, Origin, Span
+from annotator.core.project import Project
+
+Marks = list[tuple[str, str]]  # (surface, label or label:kb_id); every occurrence is marked
+
+
+def make_project(docs: list[tuple[str, Marks]], annotator: str = "ayu",
+                 kb: KnowledgeBase | None = None, owner: str | None = None) -> Project:
+    """Articles with accepted spans of `annotator`; the project belongs to `owner`."""
+    texts = {Article.from_text(text).id: text for text, _ in docs}
+    infos = [ArticleInfo(aid, f"article {n}") for n, aid in enumerate(texts)]
+    project = Project(owner or annotator, LabelScheme.default(), texts.__getitem__, infos,
+                      kb=kb or KnowledgeBase())
+    for aid, (text, marks) in zip(texts, docs, strict=True):
+        spans: list[Span] = []
+        for surface, label in sorted(marks, key=lambda m: -len(m[0])):
+            name, _, kb_id = label.partition(":")
+            for hit in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
+                if not any(s.overlaps(hit.start(), hit.end()) for s in spans):
+                    spans.append(Span(hit.start(), hit.end(), name, kb_id=kb_id or None))
+        project.load_sets([AnnotationSet(aid, annotator, spans=sorted(spans))])
+    return project
+
+
+def linked(project: Project, annotator: str | None = None) -> dict[tuple[int, str], set[str]]:
+    """(article number, surface) -> the kb_ids its mentions got."""
+    out: dict[tuple[int, str], set[str]] = {}
+    for n, aid in enumerate(project.article_ids):
+        aset = project.existing_set(aid, annotator)
+        text = project.text(aid)
+        for span in aset.spans if aset else []:
+            out.setdefault((n, text[span.start : span.end]), set()).add(span.kb_id or "-")
+    return out
+
+
+def run(project: Project, **kwargs: object) -> dict[tuple[int, str], str]:
+    plan = plan_autolink(project, **kwargs)  # type: ignore[arg-type]
+    autolink_command(project, plan).do(project)
+    result = linked(project, plan.annotator)
+    assert all(len(ids) == 1 for ids in result.values()), result
+    return {k: next(iter(v)) for k, v in result.items()}
+
+
+RUSSIA = ("Presiden Vladimir Putin bertemu Kim Jong Un di Vostochny. Putin memuji Kim. "
+          "Kim kembali ke Korea Utara.", [("Vladimir Putin", "PER"), ("Putin", "PER"),
+                                          ("Kim Jong Un", "PER"), ("Kim", "PER"),
+                                          ("Vostochny", "FAC"), ("Korea Utara", "GPE")])
+
+
+def test_short_forms_join_the_full_name_within_and_across_articles() -> None:
+    project = make_project([
+        RUSSIA,
+        ("Di Moskow, Putin berbicara dengan wartawan tentang Ukraina.",
+         [("Moskow", "GPE"), ("Putin", "PER"), ("Ukraina", "GPE")]),
+        ("PUTIN TIBA DI VLADIVOSTOK", [("PUTIN", "PER"), ("VLADIVOSTOK", "GPE")]),
+    ])
+    got = run(project)
+    assert got[(0, "Vladimir Putin")] == got[(0, "Putin")] == got[(1, "Putin")] == got[
+        (2, "PUTIN")]
+    assert got[(0, "Kim Jong Un")] == got[(0, "Kim")] != got[(0, "Vladimir Putin")]
+    entity = project.kb[got[(0, "Putin")]]
+    assert (entity.name, entity.label) == ("Vladimir Putin", "PER")
+    assert "Putin" in entity.aliases
+
+
+def test_ambiguous_short_name_follows_the_article_and_the_words_around_it() -> None:
+    project = make_project([
+        RUSSIA,
+        ("Ibu negara Korea Selatan Kim Keon-hee tiba di Seoul bersama Presiden Yoon Suk Yeol. "
+         "Kim dan Yoon menyapa warga Seoul.",
+         [("Korea Selatan", "GPE"), ("Kim Keon-hee", "PER"), ("Seoul", "GPE"),
+          ("Yoon Suk Yeol", "PER"), ("Kim", "PER"), ("Yoon", "PER")]),
+        # only "Kim": Pyongyang and Korea Utara around it
+        ("Kim meninjau peluncuran rudal di Pyongyang, kata media Korea Utara.",
+         [("Kim", "PER"), ("Pyongyang", "GPE"), ("Korea Utara", "GPE")]),
+        # only "Kim": Yoon and Seoul around it
+        ("Yoon dan Kim menghadiri upacara di Seoul pada hari Senin.",
+         [("Yoon", "PER"), ("Kim", "PER"), ("Seoul", "GPE")]),
+        # both Kims in one article: the short name is the one mentioned most
+        ("Kim Jong Un memimpin rapat. Kim Jong Un tersenyum, ayahnya Kim Jong-il dikenang. "
+         "Kim lalu pergi.", [("Kim Jong Un", "PER"), ("Kim Jong-il", "PER"), ("Kim", "PER")]),
+    ])
+    got = run(project)
+    un, keon = got[(0, "Kim Jong Un")], got[(1, "Kim Keon-hee")]
+    assert un != keon
+    assert got[(1, "Kim")] == keon and got[(1, "Yoon")] == got[(1, "Yoon Suk Yeol")]
+    assert got[(2, "Kim")] == un
+    assert got[(3, "Kim")] == keon and got[(3, "Yoon")] == got[(1, "Yoon")]
+    assert got[(4, "Kim")] == un == got[(4, "Kim Jong Un")]
+    assert got[(4, "Kim Jong-il")] not in (un, keon)
+
+
+def test_near_misses_stay_apart() -> None:
+    project = make_project([
+        ("Korea Utara dan Korea Selatan bertemu. Kim Jong-il dan Kim Jong Un dikenang. "
+         "Washington menelepon Washington.", [("Korea Utara", "GPE"), ("Korea Selatan", "GPE"),
+                                               ("Kim Jong-il", "PER"), ("Kim Jong Un", "PER")]),
+        ("George Washington lahir di Virginia.", [("George Washington", "PER")]),
+        ("Kota Washington ramai.", [("Washington", "GPE")]),
+    ])
+    got = run(project)
+    assert got[(0, "Korea Utara")] != got[(0, "Korea Selatan")]
+    assert got[(0, "Kim Jong-il")] != got[(0, "Kim Jong Un")]
+    assert got[(2, "Washington")] != got[(1, "George Washington")]  # a place is no person
+
+
+def test_a_place_before_a_person_is_not_part_of_the_name() -> None:
+    project = make_project([
+        ("Menteri Pertahanan Rusia Sergei Shoigu tiba.", [("Rusia Sergei Shoigu", "PER")]),
+        ("Sergei Shoigu pulang ke Rusia. Kim Jong Un dan Kim ikut.",
+         [("Sergei Shoigu", "PER"), ("Rusia", "GPE"), ("Kim Jong Un", "PER"), ("Kim", "PER")]),
+        ("Kim dikenang warga.", [("Kim", "GPE")]),  # a wrong label must not cut "Kim" off
+    ])
+    got = run(project)
+    assert got[(0, "Rusia Sergei Shoigu")] == got[(1, "Sergei Shoigu")]
+    assert project.kb[got[(0, "Rusia Sergei Shoigu")]].name == "Sergei Shoigu"
+    assert project.kb[got[(1, "Kim Jong Un")]].name == "Kim Jong Un"
+
+
+def test_surnames_shared_by_two_people_follow_their_article() -> None:
+    project = make_project([
+        ("Joko Santoso berbicara. Santoso menambahkan.", [("Joko Santoso", "PER"),
+                                                        ("Santoso", "PER")]),
+        ("Budi Santoso tiba. Santoso tersenyum.", [("Budi Santoso", "PER"), ("Santoso", "PER")]),
+    ])
+    got = run(project)
+    assert got[(0, "Santoso")] == got[(0, "Joko Santoso")] != got[(1, "Santoso")]
+    assert got[(1, "Santoso")] == got[(1, "Budi Santoso")]
+
+
+def test_acronyms_variants_type_words_and_titles() -> None:
+    project = make_project([
+        ("Pejabat Amerika Serikat (AS) dan Perserikatan Bangsa-Bangsa menolak. Dmitry Peskov "
+         "berbicara di kosmodrom Vostochny tentang Soeharto.",
+         [("Amerika Serikat", "GPE"), ("AS", "GPE"), ("Perserikatan Bangsa-Bangsa", "ORG"),
+          ("Dmitry Peskov", "PER"), ("kosmodrom Vostochny", "FAC"), ("Soeharto", "PER")]),
+        ("Kata Jurubicara Dmitri Peskov, AS dan PBB keliru. Vostochny Cosmodrome sepi. Suharto.",
+         [("Dmitri Peskov", "PER"), ("AS", "GPE"), ("PBB", "ORG"),
+          ("Vostochny Cosmodrome", "FAC"), ("Suharto", "PER")]),
+        ("Peskov tiba di Vostochny. Presiden Soeharto dikenang.",
+         [("Peskov", "PER"), ("Vostochny", "FAC"), ("Presiden Soeharto", "PER")]),
+    ])
+    got = run(project)
+    assert got[(0, "Amerika Serikat")] == got[(0, "AS")] == got[(1, "AS")]
+    assert got[(0, "Perserikatan Bangsa-Bangsa")] == got[(1, "PBB")]
+    assert got[(0, "Dmitry Peskov")] == got[(1, "Dmitri Peskov")] == got[(2, "Peskov")]
+    assert got[(0, "kosmodrom Vostochny")] == got[(1, "Vostochny Cosmodrome")] == got[
+        (2, "Vostochny")]
+    assert got[(0, "Soeharto")] == got[(1, "Suharto")] == got[(2, "Presiden Soeharto")]
+
+
+def test_a_name_given_in_brackets_holds_in_other_articles() -> None:
+    project = make_project([
+        ("Kementerian Luar Negeri (Kemlu) membantah.", [("Kementerian Luar Negeri", "ORG"),
+                                                       ("Kemlu", "ORG")]),
+        ("Kemlu menyatakan hal serupa.", [("Kemlu", "ORG")]),
+        ("Juru bicara Kementerian Luar Negeri hadir.", [("Kementerian Luar Negeri", "ORG")]),
+    ])
+    got = run(project)
+    assert got[(0, "Kemlu")] == got[(1, "Kemlu")] == got[(2, "Kementerian Luar Negeri")]
+
+
+def test_labels_of_another_scheme_are_understood() -> None:
+    assert family_of("PERSON") == family_of("PER") == family_of("B-PPL") == "person"
+    assert family_of("PLACE") == family_of("LOC") == "place" != family_of("MISC")
+    project = make_project([
+        ("Vladimir Putin tiba. Putin tersenyum.", [("Vladimir Putin", "PERSON"),
+                                                 ("Putin", "PERSON")]),
+        ("Putin pulang.", [("Putin", "PERSON")]),
+    ])
+    got = run(project)
+    assert got[(0, "Putin")] == got[(0, "Vladimir Putin")] == got[(1, "Putin")]
+    assert project.kb[got[(1, "Putin")]].label == "PERSON"
+
+
+def test_without_any_person_label_names_are_guessed() -> None:
+    docs = [("Vladimir Putin tiba di Korea Utara. Putin tersenyum.",
+             [("Vladimir Putin", "ENT"), ("Putin", "ENT"), ("Korea Utara", "ENT")]),
+            ("Putin pulang dari Korea.", [("Putin", "ENT"), ("Korea", "ENT")])]
+    got = run(make_project(docs))
+    assert got[(0, "Putin")] == got[(0, "Vladimir Putin")] == got[(1, "Putin")]
+    assert got[(1, "Korea")] != got[(0, "Korea Utara")]  # "utara" is no part of a name
+    with_persons = run(make_project([*docs, ("Joko tiba.", [("Joko", "PER")])]))
+    assert with_persons[(1, "Putin")] != with_persons[(0, "Vladimir Putin")]
+
+
+def test_token_rules() -> None:
+    assert variant("moskow", "moscow") and variant("dmitri", "dmitry")
+    assert variant("rusia", "russia") and not variant("putin", "putih")
+    assert not variant("kim", "kin") and not variant("su57", "su58")
+    assert modern("soekarno") == "sukarno" and modern("djakarta") == "jakarta"
+
+
+def test_existing_entities_and_anchors_are_used() -> None:
+    kb = KnowledgeBase([Entity("putin", "Vladimir Putin", "PER", ["Putin"])])
+    project = make_project([
+        ("Presiden Vladimir Putin menyambut Kim Jong Un. Kim tersenyum.",
+         [("Vladimir Putin", "PER"), ("Kim Jong Un", "PER:kju"), ("Kim", "PER")]),
+        ("Presiden Putin pulang.", [("Presiden Putin", "PER")]),
+    ], kb=kb)
+    project.kb.add(Entity("kju", "Kim Jong-un", "PER"))
+    plan = plan_autolink(project)
+    assert plan.to_existing == 3 and plan.new_entities == []
+    autolink_command(project, plan).do(project)
+    got = linked(project)
+    assert got[(0, "Vladimir Putin")] == got[(1, "Presiden Putin")] == {"putin"}
+    assert got[(0, "Kim")] == {"kju"}  # beside a span linked by hand
+    assert "Presiden Putin" in project.kb["putin"].aliases  # learned, as when linking by hand
+
+
+def test_threshold_decides_what_is_confident() -> None:
+    kb = KnowledgeBase([Entity("moskow", "Moskow", "GPE")])
+    docs = [("Moscow dingin.", [("Moscow", "GPE")])]
+    strict = plan_autolink(make_project(docs, kb=kb), threshold=99.0)
+    assert strict.to_existing == 0 and len(strict.new_entities) == 1
+    assert plan_autolink(make_project(docs, kb=kb), threshold=85.0).to_existing == 1
+
+
+def test_command_is_one_undoable_step() -> None:
+    project = make_project([RUSSIA])
+    before = [(s, s.origin, s.kb_id) for s in project.sets_of()[0].spans]
+    notified: list[str] = []
+    kb_notified: list[int] = []
+    project.subscribe(notified.append)
+    project.subscribe_kb(lambda: kb_notified.append(len(project.kb)))
+    plan = plan_autolink(project)
+    command = autolink_command(project, plan)
+    command.do(project)
+    spans = project.sets_of()[0].spans
+    assert all(s.origin == Origin.AUTO and s.kb_id for s in spans)
+    assert len(project.kb) == len(plan.new_entities) == 4 and auto_links(project) == len(spans)
+    assert notified == [project.article_ids[0]] and kb_notified == [4]
+    command.undo(project)
+    assert [(s, s.origin, s.kb_id) for s in project.sets_of()[0].spans] == before
+    assert len(project.kb) == 0
+    command.do(project)  # redo
+    assert auto_links(project) == len(spans) and len(project.kb) == 4
+
+
+def test_accept_all_auto_links_at_once() -> None:
+    project = make_project([RUSSIA])
+    autolink_command(project, plan_autolink(project)).do(project)
+    links = {s.key: s.kb_id for s in project.sets_of()[0].spans}
+    accept = accept_auto_links(project)
+    accept.do(project)
+    assert auto_links(project) == 0
+    assert {s.key: s.kb_id for s in project.sets_of()[0].spans} == links
+    assert all(s.origin == Origin.MANUAL for s in project.sets_of()[0].spans)
+    accept.undo(project)
+    assert auto_links(project) == len(links)
+
+
+def test_a_stale_plan_never_overwrites_later_work() -> None:
+    project = make_project([RUSSIA])
+    plan = plan_autolink(project)
+    aset = project.sets_of()[0]
+    putin = next(s for s in aset.spans if s.end - s.start == len("Vladimir Putin"))
+    aset.spans[aset.spans.index(putin)] = putin.with_(kb_id="by-hand")  # linked meanwhile
+    project.kb.add(Entity(plan.new_entities[0].kb_id, "Someone", "PER"))  # id taken meanwhile
+    autolink_command(project, plan).do(project)
+    spans = {s.key: s for s in project.sets_of()[0].spans}
+    assert spans[putin.key].kb_id == "by-hand" and spans[putin.key].origin == Origin.MANUAL
+    assert project.kb[plan.new_entities[0].kb_id].name == "Someone"
+    assert len(project.kb) == 5
+
+
+def test_plans_for_another_annotator_edit_their_set() -> None:
+    project = make_project([RUSSIA], annotator="budi", owner="ayu")
+    plan = plan_autolink(project, "budi")
+    assert plan.annotator == "budi" and plan.links
+    autolink_command(project, plan).do(project)
+    assert auto_links(project, "budi") == len(plan.links) and auto_links(project) == 0
+
+
+def test_progress_cancel_and_nothing_to_do() -> None:
+    project = make_project([RUSSIA, ("Putin pulang.", [("Putin", "PER")])])
+    seen: list[tuple[int, int]] = []
+    plan_autolink(project, progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 2) and seen[-1] == (2, 2)
+    cancelled = plan_autolink(project, cancelled=lambda: True)
+    assert cancelled.cancelled and not cancelled.links
+    autolink_command(project, plan_autolink(project)).do(project)
+    again = plan_autolink(project)
+    assert not again.links and not again.new_entities and not again.cancelled
+
+
+@pytest.mark.parametrize("n_docs", [1, 60])
+def test_every_unlinked_span_gets_exactly_one_link(n_docs: int) -> None:
+    docs = [RUSSIA, *[(f"Putin dan Kim bertemu lagi di Vladivostok ({n}).",
+                       [("Putin", "PER"), ("Kim", "PER"), ("Vladivostok", "GPE")])
+                      for n in range(n_docs)]]
+    project = make_project(docs)
+    plan = plan_autolink(project)
+    keys = [(aid, span.key) for aid, span, _ in plan.links]
+    assert len(keys) == len(set(keys)) == sum(len(s.spans) for s in project.sets_of())
+    assert {kb_id for _, _, kb_id in plan.links} == {e.kb_id for e in plan.new_entities}
