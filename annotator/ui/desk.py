@@ -50,6 +50,8 @@ class DeskController(QObject):
             ("Statistics…", ("Ctrl+Shift+S",), self.statistics),
             ("Label scheme…", ("Ctrl+Shift+L",), self.edit_scheme),
             ("Settings…", ("Ctrl+,",), self.edit_settings),
+            ("Link all…", ("Ctrl+Shift+K",), self.window.linking.link_all),
+            ("Accept auto links", (), self.window.linking.accept_auto),
         ]
         for text, keys, slot in specs:
             action = QAction(text, self.window)

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from annotator.core.autolink import (
+    AutoLinkPlan,
+    accept_auto_links,
+    auto_links,
+    autolink_command,
+    plan_autolink,
+)
 from annotator.core.commands import Command, retarget
 from annotator.core.entity_commands import (
     ReplaceEntity,
@@ -23,6 +30,7 @@ from annotator.ui.article_view import ArticleView
 from annotator.ui.entity_dialogs import EntityEditDialog, MergeDialog
 from annotator.ui.link_picker import LinkPicker
 from annotator.ui.propagation import PropagationRunner
+from annotator.ui.tasks import BackgroundTask
 from annotator.ui.undo import CoreUndoCommand
 
 
@@ -119,6 +127,54 @@ class LinkingController(QObject):
             self.on_message("No pending suggestions for this entity.")
             return
         self.push(command)
+
+    # -- auto-link -----------------------------------------------------------
+    def link_all(self) -> BackgroundTask | None:
+        """Project > Link all: plan in the background behind a progress dialog, then one step."""
+        if self.project.read_only:
+            self.on_message("This project is open read-only; edits are not possible.")
+            return None
+        dialog = QProgressDialog("Linking every unlinked mention…", "Cancel", 0, 0,
+                                 self.parent_widget)
+        dialog.setObjectName("linkAllProgress")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)  # edits wait for the plan
+        dialog.setMinimumDuration(0)
+        project = self.project
+
+        def body(ctx):  # noqa: ANN001, ANN202
+            return plan_autolink(project, progress=ctx.progress, cancelled=lambda: ctx.cancelled)
+
+        task = BackgroundTask("Link all", body)
+        task.progressed.connect(lambda done, total: (dialog.setMaximum(total),
+                                                     dialog.setValue(done)))
+        dialog.canceled.connect(task.cancel)
+        task.succeeded.connect(lambda plan: self._apply_plan(plan, dialog))
+        task.cancelled.connect(dialog.close)
+        task.failed.connect(lambda msg: (dialog.close(), self.on_message(msg)))
+        self.autolink_task = task
+        dialog.show()
+        task.start()
+        return task
+
+    def _apply_plan(self, plan: AutoLinkPlan, dialog: QProgressDialog) -> None:
+        dialog.close()
+        self._refocus()
+        if plan.cancelled:
+            return
+        if not plan.links:
+            self.on_message("Every mention is already linked.")
+            return
+        self.push(autolink_command(self.project, plan))
+        self.on_message(
+            f"Linked {len(plan.links)} mention(s), {len(plan.new_entities)} new entities "
+            "(origin auto; Project › Accept auto links confirms them)"
+        )
+
+    def accept_auto(self) -> None:
+        if not auto_links(self.project):
+            self.on_message("No auto links to accept.")
+            return
+        self.push(accept_auto_links(self.project))
 
     # -- entities ----------------------------------------------------------
     def edit_entity(self, kb_id: str) -> EntityEditDialog:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.core.agreement import AgreementReport, article_agreement, project_agreement
 from annotator.core.annotations import AnnotationSet
+from annotator.core.link_agreement import link_agreement
 from annotator.core.review import ReviewItem, diff_article, step
 from annotator.core.review_commands import GOLD, AcceptAgreed, ChooseVersion, MarkReviewed
 from annotator.store.project_store import ProjectStore, StoreError
@@ -192,9 +193,11 @@ class ReviewController(QObject):
             return word_tokens(texts(article_id), tokenize(texts(article_id)))
 
         def body(ctx):  # noqa: ANN001, ANN202
-            return project_agreement(
+            report = project_agreement(
                 frozen, who, tokens_for, progress=ctx.progress, cancelled=lambda: ctx.cancelled
             )
+            report.links = link_agreement(frozen, who[0], who[1])  # type: ignore[attr-defined]
+            return report
 
         task = BackgroundTask("Agreement", body)
         task.succeeded.connect(self._figures_ready)

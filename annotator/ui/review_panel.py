@@ -207,10 +207,18 @@ class ReviewPanel(QWidget):
     def show_project_figures(self, report: AgreementReport, colours: dict[str, str]) -> None:
         overall = report.spans.overall
         counts = ", ".join(f"{KIND_TEXT[k]} {n}" for k, n in report.conflicts.items())
+        links = getattr(report, "links", None) or {}
+        link_text = ""
+        if links.get("conll") is not None:
+            link_text = (
+                f"\nLinks: CoNLL {_fmt(links['conll'])} (MUC {_fmt(links['muc']['f'])}, "
+                f"B³ {_fmt(links['b_cubed']['f'])}, CEAF-e {_fmt(links['ceaf_e']['f'])}) · "
+                f"linked by one only: {links['linked']['only_a'] + links['linked']['only_b']}"
+            )
         self.project_figures.setText(
             f"Project ({report.pairs_compared} articles, {' vs '.join(report.annotators)}): "
             f"P {_fmt(overall.p)} R {_fmt(overall.r)} F {_fmt(overall.f)} · "
-            f"kappa {_fmt(report.kappa)} · alpha {_fmt(report.alpha)}\n{counts}"
+            f"kappa {_fmt(report.kappa)} · alpha {_fmt(report.alpha)}\n{counts}{link_text}"
         )
         bars = [
             (label, prf.f if not math.isnan(prf.f) else 0.0, colours.get(label, "#999999"))

@@ -153,3 +153,31 @@ def test_move_a_mention_to_another_entity_and_undo_unlink(window, qtbot) -> None
     assert find_span(window, "Vladimir Putin", pending=False).kb_id == "shoigu"
     key(window, "Z", CTRL)
     assert find_span(window, "Vladimir Putin", pending=False).kb_id == "vladimir-putin"
+
+
+def test_link_all_then_accept_auto_links_and_undo(window, qtbot) -> None:  # noqa: ANN001
+    from annotator.core.model import Origin
+
+    for _ in range(5):  # accept every suggestion in every article, unlinked
+        key(window, "A", CTRL | SHIFT)
+        key(window, "N")
+    project = window.project
+    unlinked = [s for a in project.sets_of() for s in a.spans if not s.kb_id]
+    assert len(unlinked) > 100
+    task = window.linking.link_all()
+    assert task is not None
+    qtbot.waitUntil(lambda: task.isFinished(), timeout=60000)
+    qtbot.waitUntil(lambda: any(s.origin == Origin.AUTO for a in project.sets_of()
+                                for s in a.spans), timeout=10000)
+    spans = [s for a in project.sets_of() for s in a.spans]
+    assert sum(1 for s in spans if s.origin == Origin.AUTO) >= len(unlinked) * 0.9
+    kim = {s.kb_id for a, s in project.mentions()
+           if project.text(a)[s.start : s.end] in ("Kim Jong-un", "Kim Jong Un")}
+    assert len(kim) == 1  # both spellings became one entity (Kim Jong-il stays apart)
+    window.linking.accept_auto()
+    assert not any(s.origin == Origin.AUTO for a in project.sets_of() for s in a.spans)
+    key(window, "Z", CTRL)  # back to auto links
+    assert any(s.origin == Origin.AUTO for a in project.sets_of() for s in a.spans)
+    key(window, "Z", CTRL)  # the whole auto-link in one step
+    assert all(not s.kb_id for a in project.sets_of() for s in a.spans)
+    assert len(project.kb) == 0

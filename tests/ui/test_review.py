@@ -70,6 +70,8 @@ def test_review_two_annotators_into_gold(opener, qtbot) -> None:  # noqa: ANN001
                     timeout=30000)
     assert window.review.report is not None and window.review.report.conflicts[Kind.LABEL] >= 1
     assert window.review.panel.chart.bars  # one bar per label
+    assert window.review.report.links["mentions"] > 0  # link agreement over shared mentions
+    assert "Links: CoNLL" in window.review.panel.project_figures.text()
 
     before = [(s.key, s.kb_id) for s in gold.spans]
     opener.close(window)
