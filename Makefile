@@ -22,8 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check annotator tests bench
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_startup.py
-	$(BIN)/python bench/bench_save.py
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
