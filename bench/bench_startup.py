@@ -39,7 +39,7 @@ window.view.viewport().repaint()
 t_article = time.perf_counter()
 result = {}
 def poll():
-    if not window.suggestions.running:
+    if window.suggestions.task is not None and not window.suggestions.running:
         app.processEvents()
         waiting = sum(len(s.suggestions) for s in project.sets_of())
         result.update(first_article=t_article - t0, seeded=t_seeded - t0,

@@ -34,8 +34,17 @@ class AnnotationSet:
         return span in self.suggestions
 
     def overlapping(self, start: int, end: int, *, suggestions: bool = False) -> list[Span]:
+        """Spans (or suggestions) overlapping [start, end); binary search over the sorted list."""
         pool = self.suggestions if suggestions else self.spans
-        return [s for s in pool if s.overlaps(start, end)]
+        i = bisect.bisect_left(pool, end, key=_start)
+        found = []
+        for j in range(i - 1, -1, -1):
+            span = pool[j]
+            if span.end > start:
+                found.append(span)
+            elif span.start + _LONGEST_SPAN < start:
+                break  # sorted by start: nothing further left can reach `start`
+        return found[::-1]
 
     @property
     def touched(self) -> bool:
@@ -46,13 +55,13 @@ class AnnotationSet:
         bisect.insort(self.spans, span)
 
     def delete_span(self, span: Span) -> None:
-        self.spans.remove(span)
+        del self.spans[_index(self.spans, span)]
 
     def insert_suggestion(self, span: Span) -> None:
         bisect.insort(self.suggestions, span)
 
     def delete_suggestion(self, span: Span) -> None:
-        self.suggestions.remove(span)
+        del self.suggestions[_index(self.suggestions, span)]
 
     def merge_suggestions(self, candidates: Iterable[Span]) -> list[Span]:
         """Add candidates that are not rejected and overlap no span; return those added.
@@ -102,11 +111,36 @@ class AnnotationSet:
         return cls(
             article_id=str(data["article_id"]),
             annotator=str(data["annotator"]),
-            spans=sorted(Span.from_dict(s) for s in data.get("spans", [])),
-            suggestions=sorted(Span.from_dict(s) for s in data.get("suggestions", [])),
+            spans=sorted((Span.from_dict(s) for s in data.get("spans", [])), key=_order),
+            suggestions=sorted(
+                (Span.from_dict(s) for s in data.get("suggestions", [])), key=_order
+            ),
             rejected={(int(a), int(b), str(c)) for a, b, c in data.get("rejected", [])},
             status=ArticleStatus(data.get("status", ArticleStatus.NEW)),
             updated=float(data.get("updated", 0.0)),
             suggested=bool(data.get("suggested", False)),
             reviewer=str(data.get("reviewer", "")),
         )
+
+
+# Each list holds non-overlapping spans, so scanning back stops at the first span ending before
+# `start`; this margin (code points) still finds a nested span in damaged data.
+_LONGEST_SPAN = 1000
+
+
+def _start(span: Span) -> int:
+    return span.start
+
+
+def _order(span: Span) -> SpanKey:
+    return span.key
+
+
+def _index(pool: list[Span], span: Span) -> int:
+    """Position of the span equal to `span` in a sorted list (ValueError when absent)."""
+    i = bisect.bisect_left(pool, span.key, key=_order)
+    while i < len(pool) and pool[i].start == span.start:
+        if pool[i] == span:
+            return i
+        i += 1
+    raise ValueError(f"span {span.key} is not in the list")

@@ -27,6 +27,9 @@ class ArticleStatus(StrEnum):
     REVIEWED = "reviewed"
 
 
+_ORIGINS = {str(o): o for o in Origin}
+
+
 def article_id_for(text: str) -> str:
     """Stable article id: a content hash of the text."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
@@ -86,11 +89,12 @@ class Span:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Span:
+        origin = data.get("origin", "manual")
         return cls(
             start=int(data["start"]),
             end=int(data["end"]),
             label=str(data["label"]),
-            origin=Origin(data.get("origin", Origin.MANUAL)),
+            origin=_ORIGINS.get(origin) or Origin(origin),
             kb_id=data.get("kb_id") or None,
         )
 

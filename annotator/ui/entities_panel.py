@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from annotator.core.entities import Entity
 from annotator.core.model import Span
 from annotator.core.project import Project
-from annotator.ui.panels import make_table
+from annotator.ui.panels import fixed_columns, make_table
 
 Index = QModelIndex | QPersistentModelIndex
 _KWIC_WIDTH = 36
@@ -107,8 +107,7 @@ class EntitiesPanel(QWidget):
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 3, 4):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        fixed_columns(self.table, {1: 64, 2: 120, 3: 70, 4: 62})
         self.mentions = QTableWidget(0, 4)
         self.mentions.setObjectName("kwicTable")
         self.mentions.setHorizontalHeaderLabels(["", "Mention", "", "Article"])

@@ -110,8 +110,8 @@ class MainWindow(QMainWindow):
         self.status.show_progress(project)
         if len(project):
             self.article_panel.select_article(project.article_ids[0])
-        if suggest:
-            self.start_suggestions()
+        if suggest:  # after the first paint, so the article shows before spaCy loads
+            QTimer.singleShot(0, self.start_suggestions)
 
     # -- construction -----------------------------------------------------
     def _build_layout(self) -> None:
@@ -202,6 +202,10 @@ class MainWindow(QMainWindow):
         self._entities_timer.setSingleShot(True)
         self._entities_timer.setInterval(100)
         self._entities_timer.timeout.connect(self.entities_panel.refresh)
+        self._progress_timer = QTimer(self)  # recounting a 10k project costs ms: once per 250
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(250)
+        self._progress_timer.timeout.connect(lambda: self.status.show_progress(self.project))
         self.entities_panel.refresh()
         self.bridge = SaveBridge()
         self.bridge.saved.connect(self._refresh_save_state)
@@ -314,7 +318,7 @@ class MainWindow(QMainWindow):
         if article_id == self.article_id:
             self._refresh_spans()
             self.review.refresh()
-        self.status.show_progress(self.project)
+        self._progress_timer.start()
         self._entities_timer.start()
         if not self.project.read_only:
             self._refresh_save_state()
@@ -347,11 +351,12 @@ class MainWindow(QMainWindow):
         else:
             self.status.show_save_state("All changes saved")
 
-    def _suggestions_ready(self, item: object) -> None:
-        article_id, spans, tokens = item  # type: ignore[misc]
-        self.tokens.put(article_id, tokens)
-        if self.project.has_article(article_id):
-            self.project.merge_suggestions(article_id, spans)
+    def _suggestions_ready(self, batch: object) -> None:
+        for article_id, spans, tokens in batch:  # type: ignore[attr-defined]
+            if article_id == self.article_id:
+                self.tokens.put(article_id, tokens)
+            if self.project.has_article(article_id):
+                self.project.merge_suggestions(article_id, spans)
 
     def _span_clicked(self, span: object) -> None:
         self.view.set_current_span(span)  # type: ignore[arg-type]
@@ -385,6 +390,7 @@ class MainWindow(QMainWindow):
         self.linking.stop()
         self.review.shutdown()
         self._entities_timer.stop()
+        self._progress_timer.stop()
         self.project.unsubscribe(self._article_changed)
         self.project.unsubscribe_kb(self._kb_changed)
         self.store.on_saved = self.store.on_error = self.store.on_recovered = None

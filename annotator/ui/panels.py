@@ -19,6 +19,15 @@ from annotator.ui.article_filter import ArticleFilterProxy, FilterBar
 from annotator.ui.models import SpanTableModel
 
 
+def fixed_columns(view: QTableView, widths: dict[int, int], stretch: int = 0) -> None:
+    """Columns of set widths (the user can drag them): sizing to contents reads every row."""
+    header = view.horizontalHeader()
+    for col, width in widths.items():
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(col, width)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
 def make_table(name: str) -> QTableView:
     """A read-only, row-selecting table as every panel uses."""
     view = QTableView()
@@ -44,12 +53,9 @@ class ArticleListPanel(QWidget):
         self.proxy = proxy
         self.table = make_table("articleList")
         self.table.setModel(proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # project order until asked
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # project order until a header is clicked
+        fixed_columns(self.table, {1: 84, 2: 62})
         self.filter_bar = FilterBar(proxy.project, proxy)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -73,13 +79,12 @@ class ArticleListPanel(QWidget):
 
     def neighbour(self, article_id: str | None, step: int) -> str | None:
         """The article `step` rows away in the list as filtered and sorted now."""
-        ids = self.proxy.visible_ids()
-        if not ids:
+        rows = self.proxy.rowCount()
+        if not rows:
             return None
-        if article_id not in ids:
-            return ids[0]
-        row = max(0, min(ids.index(article_id) + step, len(ids) - 1))
-        return ids[row]
+        row = self.proxy.row_of(article_id) if article_id else -1
+        row = 0 if row < 0 else max(0, min(row + step, rows - 1))
+        return self.proxy.article_id_at(row)
 
 
 class SpanPanel(QWidget):
@@ -92,10 +97,7 @@ class SpanPanel(QWidget):
         self.model = model
         self.table = make_table("spanTable")
         self.table.setModel(model)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3, 4):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        fixed_columns(self.table, {1: 80, 2: 110, 3: 78, 4: 74})
         self.summary = QLabel()
         self.summary.setObjectName("spanSummary")
         self.accept_button = QPushButton("Accept (A)")

@@ -29,8 +29,11 @@ def suggest_body(
             ctx.check()
             batch = article_ids[offset : offset + batch_size]
             texts = [project.text(aid) for aid in batch]
-            for aid, text, spans in zip(batch, texts, suggester.suggest_many(texts), strict=True):
-                ctx.emit((aid, spans, tokenize(text)))
+            found = suggester.suggest_many(texts)
+            ctx.emit([  # one queued event per batch, not per article
+                (aid, spans, tokenize(text) if offset == 0 else [])
+                for aid, text, spans in zip(batch, texts, found, strict=True)
+            ])
             ctx.progress(min(offset + batch_size, total), total)
         return total
 

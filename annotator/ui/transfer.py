@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.annotations import AnnotationSet
 from annotator.core.model import ArticleStatus
 from annotator.core.project import Project
 from annotator.io.export import (
@@ -48,8 +48,8 @@ EXPORT_FORMATS = ("jsonl", "spacy", "doccano", "conll", "kb")
 def snapshot(project: Project) -> Project:
     """A frozen copy of the project's annotations for a background reader."""
     copy = Project(project.annotator, project.scheme, project.text, list(project.infos))
-    copy.load_sets(
-        AnnotationSet.from_dict(s.to_dict())
+    copy.load_sets(  # spans are frozen: copying the containers is enough
+        replace(s, spans=list(s.spans), suggestions=list(s.suggestions), rejected=set(s.rejected))
         for who in project.annotators()
         for s in project.sets_of(who)
     )

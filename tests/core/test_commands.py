@@ -126,3 +126,15 @@ def test_annotation_set_roundtrips_through_dict(project: Project) -> None:
 
     aset = project.annotation_set("a1")
     assert AnnotationSet.from_dict(aset.to_dict()) == aset
+
+
+def test_overlapping_uses_the_sorted_order_and_finds_every_overlap() -> None:
+    from annotator.core.annotations import AnnotationSet
+
+    spans = [Span(i * 10, i * 10 + 5, "PER") for i in range(200)]
+    aset = AnnotationSet("a", "ayu", spans=list(spans))
+    for start, end in [(0, 1), (3, 12), (4, 1000), (1995, 2000), (5, 10), (2001, 3000)]:
+        expected = [s for s in spans if s.overlaps(start, end)]
+        assert aset.overlapping(start, end) == expected
+    aset.delete_span(Span(500, 505, "PER"))
+    assert Span(500, 505, "PER") not in aset.spans and len(aset.spans) == 199

@@ -11,8 +11,8 @@ from tinydb import TinyDB
 
 from annotator.core.annotations import AnnotationSet
 from annotator.core.labels import LabelScheme
-from annotator.core.project import ProjectSettings
 from annotator.core.model import Article, ArticleStatus, Span
+from annotator.core.project import ProjectSettings
 from annotator.store.atomic import AtomicJSONStorage, read_tables, write_json_atomic
 from annotator.store.project_store import CHUNK_SIZE, SCHEMA_VERSION, ProjectStore, StoreError
 

@@ -44,6 +44,8 @@ class Opener:
         return window
 
     def wait_suggestions(self, window: MainWindow) -> None:
+        if window.project.settings.suggest_builtin:  # started just after the first paint
+            self.qtbot.waitUntil(lambda: window.suggestions.task is not None, timeout=5000)
         self.qtbot.waitUntil(lambda: not window.suggestions.running, timeout=60000)
         self.qtbot.wait(50)  # let queued results arrive
 

@@ -134,11 +134,11 @@ def test_drag_span_edge_with_mouse(window) -> None:  # noqa: ANN001
     assert [view.text[s.start : s.end] for s in grown] == ["Vladimir Putin, serta"]
 
 
-def test_mark_done_updates_list_and_status_bar(window) -> None:  # noqa: ANN001
+def test_mark_done_updates_list_and_status_bar(window, qtbot) -> None:  # noqa: ANN001
     key(window, "D", CTRL)
     assert window.project.status(window.article_id) == ArticleStatus.DONE
     assert window.article_model.data(window.article_model.index(0, 1)) == "done"
-    assert "1/5 done" in window.status.progress_label.text()
+    qtbot.waitUntil(lambda: "1/5 done" in window.status.progress_label.text(), timeout=3000)
     key(window, "Z", CTRL)
     assert window.project.status(window.article_id) != ArticleStatus.DONE
 
