@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     from annotator.link_cli import add_parser as add_link_parser
 
     add_link_parser(sub, _common)
+    from annotator.nlp_cli import add_parsers as add_nlp_parsers
+
+    add_nlp_parsers(sub, _common)
     return parser
 
 
@@ -146,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
             from annotator.link_cli import cmd_link
 
             return cmd_link(args)
+        if args.command in ("suggest", "train", "evaluate"):
+            from annotator.nlp_cli import run as run_nlp
+
+            return run_nlp(args)
         return cmd_gui(args)
     except UsageError as exc:
         _error(str(exc))

@@ -1,0 +1,378 @@
+"""The project's learned model: a spaCy `ner` trained on its accepted spans, with rejected
+suggestions as negative evidence (the ner's `incorrect_spans_key`).
+
+Data: finished articles (done or reviewed) are complete annotations (every other token is
+"O"); articles in progress count as partial ones (only their accepted spans are known, the
+rest is missing). Rejected suggestions become `doc.spans["incorrect_spans"]`: the ner is
+penalised for predicting them. Held-out: finished articles whose seeded hash falls below the
+ratio (stable as the project grows). The best checkpoint on the held-out part is kept.
+A model that beats the current source is saved to <project>/models/learned/ (the previous
+one moves to models/learned-previous/); one that does not goes to models/candidate/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.model import ArticleStatus, Span, SpanKey
+from annotator.nlp.evaluate import GoldDoc, score_predictions
+from annotator.nlp.sources import LEARNED, SpacyPipelineSource, SuggestionSource, _sha
+from annotator.store.atomic import read_json, write_json_atomic
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.training import Example
+
+    from annotator.core.project import Project, ProjectSettings
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+NEG_KEY = "incorrect_spans"
+MODELS, CANDIDATE, PREVIOUS, SCORES = "models", "candidate", "learned-previous", "scores.json"
+ALL = "all"
+SELECTION_DOCS = 200
+KEY_RETRAIN, DEFAULT_RETRAIN = "retrain_after", 10
+log = logging.getLogger(__name__)
+FINISHED = (ArticleStatus.DONE, ArticleStatus.REVIEWED)
+
+
+class TrainError(Exception):
+    """Training cannot start (no data, read-only folder); the message says why."""
+
+
+def learned_dir(root: Path) -> Path:
+    return Path(root) / MODELS / LEARNED
+
+
+def candidate_dir(root: Path) -> Path:
+    return Path(root) / MODELS / CANDIDATE
+
+
+@dataclass
+class TrainItem:
+    """One annotation set as training data."""
+
+    article_id: str
+    text: str
+    spans: list[Span]
+    rejected: list[SpanKey]
+    complete: bool
+
+
+@dataclass
+class TrainingData:
+    train: list[TrainItem] = field(default_factory=list)
+    dev: list[TrainItem] = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str]:
+        return sorted({s.label for item in self.train for s in item.spans})
+
+
+@dataclass
+class TrainResult:
+    """Held-out scores (spaCy's keys) of the new model and of the current source."""
+
+    scores: dict[str, Any]
+    path: Path | None
+    current: dict[str, Any] | None = None
+    switched: bool = False
+    steps: int = 0
+    n_train: int = 0
+    n_dev: int = 0
+    cancelled: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def f(self) -> float | None:
+        return self.scores.get("ents_f")
+
+
+def should_switch(new_f: float | None, current_f: float | None, margin: float = 0.0) -> bool:
+    """True when the new model's held-out F1 beats the current source's (by `margin`)."""
+    if new_f is None:
+        return False
+    return current_f is None or new_f > current_f + margin
+
+
+def _key(article_id: str, seed: int) -> bytes:
+    from annotator.io.formats.split import shuffle_key
+
+    return shuffle_key(article_id, seed)
+
+
+def _is_dev(article_id: str, seed: int, ratio: float) -> bool:
+    """Held out when the article's seeded hash falls below `ratio`: stable as articles come."""
+    return int.from_bytes(_key(article_id, seed)[:8], "big") < ratio * 2**64
+
+
+def training_data(project: Project, annotator: str | None = None, *, seed: int = 0,
+                  dev_ratio: float = 0.2) -> TrainingData:
+    """Items of `annotator` (None: the project's; "all": everyone's), split by article."""
+    who = project.annotators() if annotator == ALL else [annotator or project.annotator]
+    data = TrainingData()
+    finished: dict[str, list[TrainItem]] = {}
+    for info in project.infos:
+        for name in who:
+            aset = project.existing_set(info.id, name)
+            if aset is None or not (aset.spans or aset.rejected):
+                continue
+            complete = aset.status in FINISHED
+            item = TrainItem(info.id, project.text(info.id), list(aset.spans),
+                             sorted(aset.rejected), complete)
+            (finished.setdefault(info.id, []) if complete else data.train).append(item)
+    ids = list(finished)
+    dev = {i for i in ids if _is_dev(i, seed, dev_ratio)}
+    if len(ids) >= 2 and not dev:  # small projects: hold out the lowest hash anyway
+        dev = {min(ids, key=lambda i: _key(i, seed))}
+    if ids and dev == set(ids) and not data.train:
+        dev.discard(max(ids, key=lambda i: _key(i, seed)))
+    for article_id, items in finished.items():
+        (data.dev if article_id in dev else data.train).extend(items)
+    return data
+
+
+def _example(nlp: Language, item: TrainItem) -> Example:
+    """Predicted/reference pair: accepted spans as ents, rejected ones as incorrect spans."""
+    from spacy.tokens import Span as SpacySpan
+    from spacy.training import Example
+
+    from annotator.nlp.evaluate import _aligned
+
+    reference = nlp.make_doc(item.text)
+    ents, _ = _aligned(reference, item.spans)
+    reference.set_ents(ents, default="outside" if item.complete else "missing")
+    taken = {(e.start, e.end, e.label_) for e in ents}
+    wrong, _ = _aligned(reference, [Span(s, e, lab) for s, e, lab in item.rejected
+                                    if 0 <= s < e <= len(item.text)])
+    reference.spans[NEG_KEY] = [SpacySpan(reference, w.start, w.end, w.label_) for w in wrong
+                                if (w.start, w.end, w.label_) not in taken]
+    return Example(nlp.make_doc(item.text), reference)
+
+
+def _gold(items: Sequence[TrainItem]) -> list[GoldDoc]:
+    from annotator.nlp.tokens import tokenize
+
+    return [GoldDoc(i.text, [(s, e) for s, e, _ in tokenize(i.text)], i.spans) for i in items]
+
+
+def _predict(nlp: Language, texts: Sequence[str]) -> list[list[Span]]:
+    source = SpacyPipelineSource("", name=LEARNED)
+    return [source.spans(doc) for doc in nlp.pipe(texts, batch_size=32)]
+
+
+def train(
+    project: Project, out_dir: Path, *, annotator: str | None = None,
+    progress: Progress | None = None, cancelled: Cancelled | None = None,
+    max_steps: int = 800, max_seconds: float | None = None, eval_every: int = 50,
+    patience: int = 6, batch_words: int = 500, dropout: float = 0.1, seed: int = 0,
+    dev_ratio: float = 0.2, current: SuggestionSource | None = None,
+    data: TrainingData | None = None,
+) -> TrainResult:
+    """Train, keep the best checkpoint on the held-out part, score `current` there too, save.
+
+    A step is one update on about `batch_words` tokens. Training stops after `max_steps`,
+    `max_seconds`, or `patience` evaluations without a better held-out F1. The model is saved
+    to `out_dir` when it beats `current` (see `should_switch`), else to a `candidate` folder
+    beside it. Cancelling saves nothing. TrainError when there is nothing to learn.
+    """
+    from spacy.training.batchers import minibatch_by_words
+    from spacy.util import fix_random_seed
+
+    from annotator.nlp.tokens import make_nlp
+
+    data = data if data is not None else training_data(project, annotator, seed=seed,
+                                                       dev_ratio=dev_ratio)
+    if not data.labels:
+        raise TrainError("nothing to train on: no article has accepted spans yet")
+    started = time.monotonic()
+    fix_random_seed(seed)
+    nlp = make_nlp()
+    ner = nlp.add_pipe("ner", config={"incorrect_spans_key": NEG_KEY})
+    for label in data.labels:
+        ner.add_label(label)
+    examples = [_example(nlp, item) for item in data.train]
+    optimizer = nlp.initialize(lambda: examples)
+    gold = _gold(data.dev)
+    check = gold[:SELECTION_DOCS]  # checkpoints are chosen on at most this many held-out docs
+    best: tuple[float, bytes] | None = None
+    result = TrainResult(scores={}, path=None, n_train=len(data.train), n_dev=len(data.dev))
+    rng, stale, step = random.Random(seed), 0, 0
+
+    def out_of_budget() -> bool:
+        late = max_seconds is not None and time.monotonic() - started > max_seconds
+        return step >= max_steps or stale >= patience or late
+
+    while not out_of_budget():
+        rng.shuffle(examples)
+        for batch in minibatch_by_words(examples, size=batch_words, get_length=len):
+            if cancelled and cancelled():
+                result.cancelled = True
+                return result
+            nlp.update(batch, drop=dropout, sgd=optimizer)
+            step += 1
+            if progress:
+                progress(step, max_steps)
+            if check and (step % eval_every == 0 or out_of_budget()):
+                f = _score(nlp, check).get("ents_f") or 0.0
+                log.debug("learned model: step %d, held-out F %.3f", step, f)
+                if best is None or f > best[0]:
+                    best, stale = (f, ner.to_bytes()), 0
+                else:
+                    stale += 1
+            if out_of_budget():
+                break
+    if best is not None:
+        ner.from_bytes(best[1])
+    result.steps = step
+    if progress:
+        progress(max_steps, max_steps)
+    dev_texts = [g.text for g in gold]
+    if gold:
+        result.scores = _score(nlp, gold)
+        if current is not None:
+            predicted = list(current.suggest_many(dev_texts))
+            result.current = score_predictions(gold, predicted).scores
+    else:
+        result.notes.append("no finished article held out: the model has no held-out score")
+    result.switched = should_switch(result.f, (result.current or {}).get("ents_f"))
+    dest = Path(out_dir) if result.switched else Path(out_dir).parent / CANDIDATE
+    info = {**result.scores, "current": result.current, "current_source": getattr(
+        current, "name", None), "steps": step, "seconds": round(time.monotonic() - started, 1),
+        "n_train": result.n_train, "n_dev": result.n_dev, "labels": data.labels,
+        "annotator": annotator or project.annotator, "seed": seed,
+        "articles": sorted({i.article_id for i in (*data.train, *data.dev) if i.complete}),
+        "trained_at": time.time(), "model_id": uuid.uuid4().hex}
+    result.path = save_model(nlp, dest, info)
+    return result
+
+
+def _score(nlp: Language, gold: Sequence[GoldDoc]) -> dict[str, Any]:
+    return score_predictions(gold, _predict(nlp, [g.text for g in gold])).scores
+
+
+def save_model(nlp: Language, dest: Path, info: dict[str, Any]) -> Path:
+    """Write the pipeline and scores.json to a temp folder, then swap it in for `dest`."""
+    from thinc.api import Config
+
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.parent / f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        nlp.to_disk(tmp)
+        config = Config().from_disk(tmp / "config.cfg", interpolate=False)
+        config["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}  # plain spaCy
+        config.to_disk(tmp / "config.cfg")
+        write_json_atomic(tmp / SCORES, info, indent=True)
+        _retire(dest)
+        tmp.rename(dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return dest
+
+
+def _retire(dest: Path) -> None:
+    """Move models/learned aside to learned-previous; delete any other existing `dest`."""
+    if not dest.exists():
+        return
+    if dest.name != LEARNED:
+        shutil.rmtree(dest)
+        return
+    previous = dest.parent / PREVIOUS
+    shutil.rmtree(previous, ignore_errors=True)
+    dest.rename(previous)
+
+
+def read_scores(folder: Path) -> dict[str, Any] | None:
+    """scores.json of a saved model (None when missing or unreadable)."""
+    with contextlib.suppress(Exception):
+        data = read_json(Path(folder) / SCORES)
+        return data if isinstance(data, dict) else None
+    return None
+
+
+class LearnedSource(SpacyPipelineSource):
+    """The learned model as a suggestion source; loads in milliseconds on the shared tokenizer."""
+
+    def __init__(self, folder: Path, scores: dict[str, Any]) -> None:
+        super().__init__(folder, name=LEARNED)
+        self.folder = Path(folder)
+        self.scores = scores
+
+    def _load(self) -> Language:
+        import spacy
+
+        from annotator.nlp.tokens import SHARED_TOKENIZER, _shared
+
+        try:
+            return spacy.load(self.folder, vocab=_shared().vocab, exclude=["tokenizer"],
+                              config={"nlp": {"tokenizer": {"@tokenizers": SHARED_TOKENIZER}}})
+        except Exception as exc:
+            from annotator.nlp.sources import SourceError
+
+            raise SourceError(f"cannot load the learned model in {self.folder}: {exc}") from exc
+
+    def signature(self) -> str:
+        return _sha(LEARNED, self.scores.get("model_id"), str(self.folder))
+
+
+def load_learned(project_root: Path) -> LearnedSource | None:
+    """The project's learned model (models/learned, else models/learned-previous), or None."""
+    for name in (LEARNED, PREVIOUS):
+        folder = Path(project_root) / MODELS / name
+        scores = read_scores(folder)
+        if scores is not None and (folder / "config.cfg").is_file():
+            return LearnedSource(folder, scores)
+    return None
+
+
+def promote_candidate(project_root: Path) -> Path:
+    """Use the last candidate model anyway: it becomes models/learned."""
+    source = candidate_dir(project_root)
+    if read_scores(source) is None:
+        raise TrainError(f"no candidate model in {source}")
+    dest = learned_dir(project_root)
+    _retire(dest)
+    source.rename(dest)
+    return dest
+
+
+def finished_ids(project: Project, annotator: str | None = None) -> set[str]:
+    who = project.annotators() if annotator == ALL else [annotator or project.annotator]
+    return {info.id for info in project.infos for name in who
+            if (s := project.existing_set(info.id, name)) is not None and s.status in FINISHED}
+
+
+def newly_finished(project: Project, project_root: Path, annotator: str | None = None) -> int:
+    """Finished articles that the last trained model (learned or candidate) did not see."""
+    runs = [s for s in (read_scores(learned_dir(project_root)),
+                        read_scores(candidate_dir(project_root))) if s]
+    seen: Collection[str] = max(runs, key=lambda s: s.get("trained_at", 0)).get(
+        "articles", []) if runs else ()
+    return len(finished_ids(project, annotator) - set(seen))
+
+
+def retrain_due(project: Project, project_root: Path, every: int,
+                annotator: str | None = None) -> bool:
+    """True after `every` (> 0) newly finished articles; `every` <= 0 never retrains."""
+    return every > 0 and newly_finished(project, project_root, annotator) >= every
+
+
+def auto_retrain_due(project: Project, project_root: Path, settings: ProjectSettings) -> bool:
+    """The window's check after an article is finished: the learned model is on and
+    `retrain_after` (extra key; 0 = never) finished articles are new since the last training."""
+    from annotator.nlp.sources import KEY_MODEL
+
+    if not settings.extra.get(KEY_MODEL):
+        return False
+    every = settings.extra.get(KEY_RETRAIN, DEFAULT_RETRAIN)
+    return retrain_due(project, project_root, every if isinstance(every, int) else 0)

@@ -1,0 +1,184 @@
+"""The learned model: training data and split, tiny training runs, saving, switching, retraining."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+import spacy
+
+from annotator.core.model import Article, ArticleStatus, Origin, Span
+from annotator.core.project import Project, ProjectSettings
+from annotator.nlp import learned
+from annotator.nlp.learned import (
+    NEG_KEY,
+    LearnedSource,
+    TrainError,
+    candidate_dir,
+    learned_dir,
+    load_learned,
+    promote_candidate,
+    read_scores,
+    retrain_due,
+    should_switch,
+    train,
+    training_data,
+)
+from annotator.nlp.tokens import make_nlp
+from annotator.store.project_store import ProjectStore
+from annotator.store.session import open_project
+from tests.io.test_formats_common import article, spans_of
+
+TINY = {"max_steps": 12, "eval_every": 6, "batch_words": 300}
+
+
+def build(root: Path, n: int = 12, done: int = 10) -> tuple[Project, ProjectStore]:
+    """`n` articles; the first `done` finished, the next one in progress, the rest untouched."""
+    project, store = open_project(root, "ayu", sync=False, window=0.0)
+    store.add_articles(Article.from_text(article(i)[0], f"A{i}") for i in range(n))
+    project.add_infos(store.article_infos())
+    for i, article_id in enumerate(project.article_ids[: done + 1]):
+        aset = project.annotation_set(article_id)
+        spans = spans_of(project.text(article_id), article(i)[1])
+        for span in spans if i < done else spans[:2]:
+            aset.insert_span(span)
+        aset.rejected.add((0, 6, "ORG"))  # "Berita" is not an organisation
+        aset.status = ArticleStatus.DONE if i < done else ArticleStatus.IN_PROGRESS
+    return project, store
+
+
+@pytest.fixture
+def proj(tmp_path: Path) -> Iterator[tuple[Project, Path]]:
+    project, store = build(tmp_path / "p")
+    yield project, tmp_path / "p"
+    store.close()
+
+
+class Perfect:
+    """A current source that knows every answer."""
+
+    name = "perfect"
+    origin = Origin.SUGGESTED
+    cacheable = False
+
+    def __init__(self, project: Project) -> None:
+        self.answers = {project.text(i): list(project.annotation_set(i).spans)
+                        for i in project.article_ids}
+
+    def signature(self) -> str:
+        return "perfect"
+
+    def suggest_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Span]]:
+        for text in texts:
+            yield self.answers.get(text, [])
+
+
+def test_training_data_split_by_article(proj: tuple[Project, Path]) -> None:
+    project, root = proj
+    data = training_data(project, seed=0, dev_ratio=0.3)
+    assert len(data.train) + len(data.dev) == 11
+    assert data.dev and all(item.complete for item in data.dev)
+    partial = [item for item in data.train if not item.complete]
+    assert len(partial) == 1 and len(partial[0].spans) == 2
+    assert data.labels == ["GPE", "ORG", "PER"]
+    dev = {item.article_id for item in data.dev}
+    more, store = build(root.parent / "q", n=30, done=28)
+    bigger = {item.article_id for item in training_data(more, seed=0, dev_ratio=0.3).dev}
+    store.close()
+    assert dev <= bigger  # an article keeps its side as the project grows
+    assert training_data(project, "nobody").train == []
+
+
+def test_examples_carry_missing_tokens_and_negative_spans(proj: tuple[Project, Path]) -> None:
+    project, _ = proj
+    data = training_data(project)
+    nlp = make_nlp()
+    partial = next(item for item in data.train if not item.complete)
+    example = learned._example(nlp, partial)
+    reference = example.reference
+    assert [(e.text, e.label_) for e in reference.ents] == [
+        (partial.text[s.start:s.end], s.label) for s in partial.spans]
+    assert any(token.ent_iob == 0 for token in reference)  # unknown, not "O"
+    assert [(s.text, s.label_) for s in reference.spans[NEG_KEY]] == [("Berita", "ORG")]
+    complete = learned._example(nlp, data.dev[0]).reference
+    assert all(token.ent_iob != 0 for token in complete)
+
+
+def test_train_saves_a_model_that_suggests(proj: tuple[Project, Path]) -> None:
+    project, root = proj
+    steps: list[int] = []
+    result = train(project, learned_dir(root), progress=lambda d, t: steps.append(d), **TINY)
+    assert not result.cancelled and result.switched and result.path == learned_dir(root)
+    assert set(result.scores) == {"ents_p", "ents_r", "ents_f", "ents_per_type"}
+    assert result.steps == 12 and steps[-1] == 12 and result.n_dev >= 1
+    scores = read_scores(result.path)
+    assert scores is not None and scores["ents_f"] == result.f and scores["labels"] == [
+        "GPE", "ORG", "PER"]
+    source = load_learned(root)
+    assert isinstance(source, LearnedSource) and source.name == "learned"
+    [spans] = list(source.suggest_many([project.text(project.article_ids[0])]))
+    assert all(s.origin is Origin.MODEL for s in spans)
+    assert spacy.load(result.path).pipe_names == ["ner"]  # a plain spaCy pipeline
+
+
+def test_a_model_that_does_not_win_goes_to_candidate(proj: tuple[Project, Path]) -> None:
+    project, root = proj
+    first = train(project, learned_dir(root), **TINY)
+    first_id = read_scores(first.path)["model_id"]  # type: ignore[index]
+    result = train(project, learned_dir(root), current=Perfect(project), **TINY)
+    assert result.current is not None and result.current["ents_f"] == pytest.approx(1.0)
+    assert not result.switched and result.path == candidate_dir(root)
+    assert read_scores(learned_dir(root))["model_id"] == first_id  # type: ignore[index]
+    assert promote_candidate(root) == learned_dir(root)
+    assert read_scores(learned_dir(root))["current_source"] == "perfect"  # type: ignore[index]
+    assert read_scores(root / "models" / "learned-previous")["model_id"] == first_id  # type: ignore
+    with pytest.raises(TrainError, match="no candidate"):
+        promote_candidate(root)
+
+
+def test_cancel_saves_nothing(proj: tuple[Project, Path]) -> None:
+    project, root = proj
+    result = train(project, learned_dir(root), cancelled=lambda: True, **TINY)
+    assert result.cancelled and result.path is None
+    assert not (root / "models").exists() or not any((root / "models").iterdir())
+
+
+def test_nothing_to_train_on(tmp_path: Path) -> None:
+    project, store = build(tmp_path / "p", n=3, done=0)
+    try:
+        project.annotation_set(project.article_ids[0]).spans.clear()
+        with pytest.raises(TrainError, match="nothing to train on"):
+            train(project, learned_dir(tmp_path / "p"), **TINY)
+    finally:
+        store.close()
+
+
+def test_should_switch() -> None:
+    assert should_switch(0.6, 0.5) and should_switch(0.1, None)
+    assert not should_switch(0.5, 0.5) and not should_switch(None, 0.2)
+    assert not should_switch(None, None) and not should_switch(0.55, 0.5, margin=0.1)
+
+
+def test_retrain_after_newly_finished_articles(tmp_path: Path) -> None:
+    project, store = build(tmp_path / "p", n=14, done=10)
+    root = tmp_path / "p"
+    try:
+        assert retrain_due(project, root, 10) and not retrain_due(project, root, 11)
+        train(project, learned_dir(root), **TINY)
+        assert not retrain_due(project, root, 1)
+        for article_id in project.article_ids[11:13]:
+            aset = project.annotation_set(article_id)
+            aset.insert_span(Span(0, 6, "ORG"))
+            aset.status = ArticleStatus.DONE
+        assert learned.newly_finished(project, root) == 2
+        assert retrain_due(project, root, 2) and not retrain_due(project, root, 3)
+        assert not retrain_due(project, root, 0)
+        settings = ProjectSettings(extra={"retrain_after": 2})
+        assert not learned.auto_retrain_due(project, root, settings)  # learned model off
+        settings.extra["suggest_model"] = True
+        assert learned.auto_retrain_due(project, root, settings)
+        settings.extra["retrain_after"] = 0
+        assert not learned.auto_retrain_due(project, root, settings)
+    finally:
+        store.close()
