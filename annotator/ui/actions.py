@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
 
 
 @dataclass(frozen=True)
@@ -95,3 +99,36 @@ def shortcut_rows() -> list[tuple[str, str]]:
     """(keys, what it does) for the Help menu."""
     rows = [(" / ".join(s.keys), s.text.replace("&", "").rstrip("…")) for s in SPECS if s.keys]
     return list(EXTRA_HELP) + rows
+
+
+def window_slots(window: MainWindow) -> dict[str, Callable[[], object]]:
+    """What each window action does (the table above says which keys trigger it)."""
+    from annotator.core.model import ArticleStatus
+    from annotator.ui.dialogs import ShortcutsDialog
+
+    self, edit = window, window.editor
+    return {
+        "import_files": self.transfer.import_files,
+        "import_folder": self.transfer.import_folder,
+        "export": self.transfer.export,
+        "quit": self.close,
+        "undo": self.undo_stack.undo,
+        "redo": self.undo_stack.redo,
+        "accept": edit.accept_current,
+        "reject": edit.reject_current,
+        "accept_all": edit.accept_all,
+        "clear": self.clear_selection,
+        "next_span": lambda: edit.next_span(1),
+        "prev_span": lambda: edit.next_span(-1),
+        "next_article": lambda: self.step_article(1),
+        "prev_article": lambda: self.step_article(-1),
+        "mark_done": self.mark_done,
+        "mark_open": lambda: edit.set_status(ArticleStatus.IN_PROGRESS),
+        "zoom_in": lambda: self.zoom(1),
+        "zoom_out": lambda: self.zoom(-1),
+        "shortcuts": lambda: ShortcutsDialog(self).open(),
+        "link": self.linking.link_current,
+        "unlink": self.linking.unlink_current,
+        "accept_entity": self.linking.accept_for_entity,
+        "entities": lambda: self.side_tabs.setCurrentWidget(self.entities_panel),
+    }

@@ -51,6 +51,8 @@ class DeskController(QObject):
             ("Label scheme…", ("Ctrl+Shift+L",), self.edit_scheme),
             ("Settings…", ("Ctrl+,",), self.edit_settings),
             ("Link all…", ("Ctrl+Shift+K",), self.window.linking.link_all),
+            ("Train model", ("Ctrl+Shift+T",), self.window.training.train),
+            ("Model scores…", (), self.window.training.show_scores),
             ("Accept auto links", (), self.window.linking.accept_auto),
         ]
         for text, keys, slot in specs:

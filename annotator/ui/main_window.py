@@ -20,11 +20,10 @@ from PySide6.QtWidgets import (
 from annotator.core.model import ArticleStatus
 from annotator.core.project import Project
 from annotator.store.project_store import ProjectStore, StoreError
-from annotator.ui.actions import build_actions
+from annotator.ui.actions import build_actions, window_slots
 from annotator.ui.article_filter import ArticleFilterProxy
 from annotator.ui.article_view import ArticleView
 from annotator.ui.desk import DeskController
-from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.editor import EditController, TokenCache
 from annotator.ui.entities_panel import EntitiesPanel
 from annotator.ui.linking import LinkingController
@@ -34,6 +33,7 @@ from annotator.ui.review import ReviewController
 from annotator.ui.statusbar import ProjectStatusBar
 from annotator.ui.style import SpanStyles
 from annotator.ui.suggestions import SuggestionRunner
+from annotator.ui.training import TrainingController
 from annotator.ui.transfer import TransferController
 from annotator.ui.typing_guard import TypingGuard
 
@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.editor = EditController(project, self.undo_stack, self.view, self.tokens, self.say)
         self.editor.on_applied = self._edit_applied
-        self.suggestions = SuggestionRunner(project)
+        self.suggestions = SuggestionRunner(project, store.root)
         self.entities_panel = EntitiesPanel(project)
         self.linking = LinkingController(
             self, project, self.undo_stack, self.view, lambda: self.article_id, self.say,
@@ -96,7 +96,8 @@ class MainWindow(QMainWindow):
         self.switch_annotator: Callable[[str], None] | None = None  # set by the GUI session
 
         self._build_layout()
-        self.actions_by_id = build_actions(self, self._slots())
+        self.actions_by_id = build_actions(self, window_slots(self))
+        self.training = TrainingController(self)
         self.typing_guard = TypingGuard(self)
         QApplication.instance().installEventFilter(self.typing_guard)
         self.desk = DeskController(self)
@@ -140,34 +141,6 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([280, 680, 460])
         self.setCentralWidget(self.splitter)
 
-    def _slots(self) -> dict:
-        edit = self.editor
-        return {
-            "import_files": self.transfer.import_files,
-            "import_folder": self.transfer.import_folder,
-            "export": self.transfer.export,
-            "quit": self.close,
-            "undo": self.undo_stack.undo,
-            "redo": self.undo_stack.redo,
-            "accept": edit.accept_current,
-            "reject": edit.reject_current,
-            "accept_all": edit.accept_all,
-            "clear": self._clear,
-            "next_span": lambda: edit.next_span(1),
-            "prev_span": lambda: edit.next_span(-1),
-            "next_article": lambda: self.step_article(1),
-            "prev_article": lambda: self.step_article(-1),
-            "mark_done": self.mark_done,
-            "mark_open": lambda: edit.set_status(ArticleStatus.IN_PROGRESS),
-            "zoom_in": lambda: self.zoom(1),
-            "zoom_out": lambda: self.zoom(-1),
-            "shortcuts": lambda: ShortcutsDialog(self).open(),
-            "link": self.linking.link_current,
-            "unlink": self.linking.unlink_current,
-            "accept_entity": self.linking.accept_for_entity,
-            "entities": lambda: self.side_tabs.setCurrentWidget(self.entities_panel),
-        }
-
     def _help_menu_last(self) -> None:
         bar = self.menuBar()
         help_menu = next(a for a in bar.actions() if a.text() == "&Help")
@@ -186,6 +159,7 @@ class MainWindow(QMainWindow):
         self.span_panel.done_button.clicked.connect(self.mark_done)
         self.suggestions.itemReady.connect(self._suggestions_ready)
         self.suggestions.progressed.connect(self.status.task_progress)
+        self.suggestions.problems.connect(lambda found: self.say("; ".join(found)))
         self.suggestions.finished.connect(self.status.task_finished)
         self.suggestions.finished.connect(lambda _msg: self.linking.propagate(None))
         self.linking.propagation.batchReady.connect(self.linking.apply_batch)
@@ -281,6 +255,7 @@ class MainWindow(QMainWindow):
 
     def mark_done(self) -> None:
         self.editor.set_status(ArticleStatus.DONE)
+        self.training.after_done()
         if self.desk.auto_advance:
             self.step_article(1)
 
@@ -295,7 +270,9 @@ class MainWindow(QMainWindow):
 
     def start_suggestions(self) -> None:
         """Built-in suggestions in the background (propagation follows), as the settings say."""
-        if not self.project.settings.suggest_builtin:
+        settings = self.project.settings
+        if not (settings.suggest_builtin or settings.extra.get("suggest_pipeline")
+                or settings.extra.get("suggest_model")):
             self.linking.propagate(None)
             return
         task = self.suggestions.start(first=self.article_id)
@@ -305,7 +282,7 @@ class MainWindow(QMainWindow):
     def say(self, message: str) -> None:
         self.status.showMessage(message, 6000)
 
-    def _clear(self) -> None:
+    def clear_selection(self) -> None:
         self.view.clear_selection()
         self.view.set_current_span(None)
 
@@ -386,6 +363,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
         self.suggestions.stop()
+        self.training.stop()
         self.transfer.stop()
         self.linking.stop()
         self.review.shutdown()

@@ -1,8 +1,9 @@
-"""Runs the built-in suggester over the project in a background thread."""
+"""Runs the project's suggestion sources over every article in a background thread."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -14,27 +15,41 @@ SuggestedItem = tuple[str, list[Span], list[tuple[int, int, bool]]]
 
 
 def suggest_body(
-    project: Project, article_ids: list[str], batch_size: int = 32
+    project: Project, root: Path, article_ids: list[str], batch_size: int = 32
 ) -> Callable[[TaskContext], int]:
-    """Task body: suggestions and tokens for each article, emitted as they are ready."""
+    """Task body: combined suggestions of the configured sources (cache first), per batch.
+
+    Propagation is left out: the window runs it live whenever the knowledge base changes.
+    """
 
     def body(ctx: TaskContext) -> int:
-        from annotator.nlp.builtin import BuiltinSuggester
+        from annotator.nlp.cache import suggest_articles
+        from annotator.nlp.sources import PROPAGATION, enabled_kinds, sources_from_settings
         from annotator.nlp.tokens import tokenize
 
-        suggester = BuiltinSuggester()
+        problems: list[str] = []
+        kinds = [k for k in enabled_kinds(project.settings) if k != PROPAGATION]
+        sources = sources_from_settings(
+            project.settings, root, labels=project.scheme.names, problems=problems, kinds=kinds
+        )
+        if problems:
+            ctx.emit(("problems", problems))
         total = len(article_ids)
         ctx.progress(0, total)
-        for offset in range(0, total, batch_size):
-            ctx.check()
-            batch = article_ids[offset : offset + batch_size]
-            texts = [project.text(aid) for aid in batch]
-            found = suggester.suggest_many(texts)
-            ctx.emit([  # one queued event per batch, not per article
-                (aid, spans, tokenize(text) if offset == 0 else [])
-                for aid, text, spans in zip(batch, texts, found, strict=True)
-            ])
-            ctx.progress(min(offset + batch_size, total), total)
+        batch: list[SuggestedItem] = []
+        found_all = suggest_articles(
+            project, root, sources, article_ids, cancelled=lambda: ctx.cancelled,
+            batch_size=batch_size, sync=not project.read_only,
+        )
+        for done, found in enumerate(found_all, start=1):
+            # the article on screen (first) brings its tokens along for snapping
+            tokens = tokenize(project.text(found.article_id)) if done == 1 else []
+            batch.append((found.article_id, found.spans, tokens))
+            if len(batch) >= batch_size or done == total:
+                ctx.emit(("spans", batch))  # one queued event per batch, not per article
+                batch = []
+                ctx.progress(done, total)
+        ctx.check()
         return total
 
     return body
@@ -44,12 +59,14 @@ class SuggestionRunner(QObject):
     """Owns the suggestion task; results are merged on the UI thread as they arrive."""
 
     itemReady = Signal(object)
+    problems = Signal(list)
     progressed = Signal(int, int)
     finished = Signal(str)
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, root: Path) -> None:
         super().__init__()
         self.project = project
+        self.root = root
         self.task: BackgroundTask | None = None
 
     @property
@@ -63,8 +80,8 @@ class SuggestionRunner(QObject):
         if first in ids:
             ids.remove(first)
             ids.insert(0, first)
-        task = BackgroundTask("Suggestions", suggest_body(self.project, ids))
-        task.item_ready.connect(self.itemReady)
+        task = BackgroundTask("Suggestions", suggest_body(self.project, self.root, ids))
+        task.item_ready.connect(self._item)
         task.progressed.connect(self.progressed)
         task.succeeded.connect(lambda n: self.finished.emit(f"Suggestions ready for {n} articles"))
         task.failed.connect(self.finished)
@@ -72,6 +89,13 @@ class SuggestionRunner(QObject):
         self.task = task
         task.start()
         return task
+
+    def _item(self, item: object) -> None:
+        kind, payload = item  # type: ignore[misc]
+        if kind == "problems":
+            self.problems.emit(payload)
+        else:
+            self.itemReady.emit(payload)
 
     def stop(self, wait_ms: int = 5000) -> None:
         if self.task is not None:

@@ -1,0 +1,129 @@
+"""Project > Train model: a spaCy ner trained on the project in the background, and its scores."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.store.project_store import StoreError
+from annotator.ui.tasks import BackgroundTask
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+
+def describe_scores(scores: dict[str, Any] | None) -> str:
+    """spaCy's ents_p / ents_r / ents_f (and per type) as plain lines."""
+    if not scores:
+        return "No learned model yet: Project › Train model."
+    lines = [
+        f"P {scores.get('ents_p') or 0:.3f}  R {scores.get('ents_r') or 0:.3f}  "
+        f"F {scores.get('ents_f') or 0:.3f}"
+    ]
+    for label, prf in sorted((scores.get("ents_per_type") or {}).items()):
+        lines.append(f"  {label}: P {prf.get('p', 0):.3f}  R {prf.get('r', 0):.3f}  "
+                     f"F {prf.get('f', 0):.3f}")
+    current = scores.get("current")
+    if isinstance(current, dict) and current.get("ents_f") is not None:
+        lines.append(f"Sources it replaced, same held-out articles: F {current['ents_f']:.3f}")
+    return "\n".join(lines)
+
+
+class TrainingController(QObject):
+    """Trains in a background task with progress and cancel; switches when it scores better."""
+
+    max_steps = 800
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.task: BackgroundTask | None = None
+        self.last_result: Any = None
+
+    def train(self) -> BackgroundTask | None:
+        from annotator.nlp import learned
+        from annotator.nlp.sources import (
+            PROPAGATION,
+            CombinedSource,
+            enabled_kinds,
+            sources_from_settings,
+        )
+
+        window, project = self.window, self.window.project
+        if self.task is not None and self.task.isRunning():
+            window.say("Training is already running.")
+            return None
+        data = learned.training_data(project)  # snapshot on the UI thread
+        if not data.train:
+            window.say("Nothing to learn from yet: accept or add spans first.")
+            return None
+        root = window.store.root
+        kinds = [k for k in enabled_kinds(project.settings) if k != PROPAGATION]
+        current = CombinedSource(sources_from_settings(
+            project.settings, root, labels=project.scheme.names, problems=[], kinds=kinds
+        ))
+        steps = self.max_steps
+
+        def body(ctx):  # noqa: ANN001, ANN202
+            return learned.train(
+                project, learned.learned_dir(root), data=data, current=current, max_steps=steps,
+                progress=ctx.progress, cancelled=lambda: ctx.cancelled,
+            )
+
+        task = BackgroundTask("Training", body)
+        window.status.task_started("Training…", task.cancel)
+        task.progressed.connect(window.status.task_progress)
+        task.succeeded.connect(self._done)
+        task.cancelled.connect(lambda: window.status.task_finished("Training cancelled"))
+        task.failed.connect(window.status.task_finished)
+        self.task = task
+        task.start()
+        return task
+
+    def _done(self, result: Any) -> None:
+        from annotator.nlp.sources import KEY_MODEL
+
+        window, project = self.window, self.window.project
+        self.last_result = result
+        if result.cancelled:
+            window.status.task_finished("Training cancelled")
+            return
+        verdict = "now suggests" if result.switched else "kept aside (current sources score higher)"
+        window.status.task_finished(f"Model trained: F {result.f or 0:.3f}, {verdict}")
+        if result.switched and not project.settings.extra.get(KEY_MODEL):
+            project.settings.extra[KEY_MODEL] = True
+            try:
+                window.store.save_meta(project.scheme.to_list(), project.settings.to_dict())
+            except StoreError as exc:
+                window.say(str(exc))
+        if result.switched:
+            window.start_suggestions()
+
+    def show_scores(self) -> QMessageBox:
+        from annotator.nlp import learned
+
+        scores = learned.read_scores(learned.learned_dir(self.window.store.root))
+        box = QMessageBox(QMessageBox.Icon.Information, "Learned model",
+                          describe_scores(scores), parent=self.window)
+        box.setObjectName("modelScores")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        if scores:
+            box.setDetailedText(json.dumps(scores, indent=2, sort_keys=True))
+        box.open()
+        return box
+
+    def after_done(self) -> None:
+        """Retrain in the background when `retrain_after` new articles are finished."""
+        from annotator.nlp import learned
+
+        window = self.window
+        if learned.auto_retrain_due(window.project, window.store.root, window.project.settings):
+            self.train()
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.task.wait(10000)

@@ -1,0 +1,52 @@
+"""Project > Train model in the real window: background task, progress, scores, switch."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.nlp import learned
+from tests.ui.helpers import key
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def test_train_from_the_window_and_read_its_scores(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(type(window.training), "max_steps", 20)  # a tiny model for CI
+    for _ in range(5):  # finish every seed article with the suggestions accepted
+        key(window, "A", CTRL | SHIFT)
+        key(window, "D", CTRL)
+        key(window, "N")
+    progress: list[tuple[int, int]] = []
+    key(window, "T", CTRL | SHIFT)
+    task = window.training.task
+    assert task is not None and task.isRunning()  # the window stays responsive meanwhile
+    assert window.status.task_bar.isVisible()
+    task.progressed.connect(lambda d, t: progress.append((d, t)))
+    key(window, "P")  # editing and navigation keep working while it trains
+    qtbot.waitUntil(lambda: window.training.last_result is not None, timeout=120000)
+    result = window.training.last_result
+    assert not result.cancelled and result.f is not None
+    saved = learned.learned_dir(window.store.root) if result.switched else \
+        learned.candidate_dir(window.store.root)
+    assert (saved / "scores.json").exists()
+    if result.switched:
+        assert window.project.settings.extra.get("suggest_model") is True
+        box = window.training.show_scores()
+        assert isinstance(box, QMessageBox) and "F " in box.text()
+        box.close()
+
+
+def test_training_can_be_cancelled_and_saves_nothing(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(type(window.training), "max_steps", 5000)
+    for _ in range(5):
+        key(window, "A", CTRL | SHIFT)
+        key(window, "D", CTRL)
+        key(window, "N")
+    task = window.training.train()
+    assert task is not None
+    qtbot.wait(300)
+    window.status.task_cancel.click()
+    qtbot.waitUntil(lambda: not task.isRunning(), timeout=60000)
+    assert not (learned.learned_dir(window.store.root) / "scores.json").exists()
