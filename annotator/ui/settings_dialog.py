@@ -40,6 +40,7 @@ PROJECT_DEFAULTS: dict[str, Any] = {
     "token_snapping": True,
     "suggest_builtin": True,
     "suggest_pipeline": "",  # an installed spaCy package name or a pipeline folder
+    "suggest_pipeline_labels": "",  # its label map, e.g. PERSON=PER,MISC=-
     "suggest_model": False,
     "suggest_propagation": True,
     "retrain_after": 10,  # finished articles before the learned model retrains
@@ -160,6 +161,9 @@ class SettingsDialog(QDialog):
         self.pipeline = QLineEdit(project["suggest_pipeline"])
         self.pipeline.setObjectName("settingsSuggestPipeline")
         self.pipeline.setPlaceholderText("spaCy package or folder, e.g. xx_ent_wiki_sm")
+        self.pipeline_labels = QLineEdit(project["suggest_pipeline_labels"])
+        self.pipeline_labels.setObjectName("settingsPipelineLabels")
+        self.pipeline_labels.setPlaceholderText("PERSON=PER,GPE=GPE,LOC=LOC,ORG=ORG,MISC=-")
         self.model = QCheckBox("Model trained on this project's annotations")
         self.model.setObjectName("settingsSuggestModel")
         self.model.setChecked(project["suggest_model"])
@@ -188,6 +192,7 @@ class SettingsDialog(QDialog):
         project_form.addRow("", self.snap_chars)
         project_form.addRow("Suggestions", self.builtin)
         project_form.addRow("spaCy pipeline", self.pipeline)
+        project_form.addRow("Its label map", self.pipeline_labels)
         project_form.addRow("", self.model)
         project_form.addRow("Retrain after", self.retrain)
         project_form.addRow("", self.propagation)
@@ -234,6 +239,7 @@ class SettingsDialog(QDialog):
             "token_snapping": self.snap_tokens.isChecked(),
             "suggest_builtin": self.builtin.isChecked(),
             "suggest_pipeline": self.pipeline.text().strip(),
+            "suggest_pipeline_labels": self.pipeline_labels.text().strip(),
             "suggest_model": self.model.isChecked(),
             "suggest_propagation": self.propagation.isChecked(),
             "retrain_after": self.retrain.value(),

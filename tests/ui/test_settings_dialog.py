@@ -100,6 +100,7 @@ def test_change_everything_by_hand_and_ok_persists(qtbot, settings: QSettings) -
     retype(qtbot, dialog.retrain.lineEdit(), "25")
     tick(qtbot, dialog.propagation)
     retype(qtbot, dialog.pipeline, "xx_ent_wiki_sm")
+    retype(qtbot, dialog.pipeline_labels, "PER=PER,MISC=-")
     qtbot.mouseClick(dialog.buttons.button(OK), LEFT)
     assert not dialog.isVisible()
 
@@ -109,6 +110,7 @@ def test_change_everything_by_hand_and_ok_persists(qtbot, settings: QSettings) -
         "token_snapping": False,
         "suggest_builtin": True,
         "suggest_pipeline": "xx_ent_wiki_sm",
+        "suggest_pipeline_labels": "PER=PER,MISC=-",
         "suggest_model": True,
         "suggest_propagation": False,
         "retrain_after": 25,
