@@ -50,3 +50,30 @@ def test_training_can_be_cancelled_and_saves_nothing(window, qtbot, monkeypatch)
     window.status.task_cancel.click()
     qtbot.waitUntil(lambda: not task.isRunning(), timeout=60000)
     assert not (learned.learned_dir(window.store.root) / "scores.json").exists()
+
+
+def test_a_spacy_pipeline_by_folder_suggests_with_its_label_map(opener, qtbot, tmp_path) -> None:  # noqa: ANN001
+    import spacy
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from annotator.core.model import Origin
+    from tests.ui.helpers import surfaces
+
+    nlp = spacy.blank("id")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Shoigu"},
+                        {"label": "MISC", "pattern": "TASS"}])
+    nlp.to_disk(tmp_path / "pipe")
+    window = opener.open(suggest=False)
+    dialog = window.desk.edit_settings()
+    dialog.builtin.setChecked(False)
+    dialog.propagation.setChecked(False)
+    dialog.pipeline.setText(str(tmp_path / "pipe"))
+    dialog.pipeline_labels.setText("PERSON=PER,MISC=-")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    window.start_suggestions()
+    opener.wait_suggestions(window)
+    pending = surfaces(window, pending=True)
+    assert pending and set(pending) == {"Shoigu"}
+    spans = window.project.annotation_set(window.article_id).suggestions
+    assert {(s.label, s.origin) for s in spans} == {("PER", Origin.MODEL)}
