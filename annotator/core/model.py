@@ -61,6 +61,7 @@ class Span:
     label: str
     origin: Origin = field(default=Origin.MANUAL, compare=False)
     kb_id: str | None = field(default=None, compare=False)
+    source: str = field(default="", compare=False)  # which suggester proposed it, if any
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
@@ -85,6 +86,8 @@ class Span:
         }
         if self.kb_id:
             data["kb_id"] = self.kb_id
+        if self.source:
+            data["source"] = self.source
         return data
 
     @classmethod
@@ -96,6 +99,7 @@ class Span:
             label=str(data["label"]),
             origin=_ORIGINS.get(origin) or Origin(origin),
             kb_id=data.get("kb_id") or None,
+            source=str(data.get("source") or ""),
         )
 
 

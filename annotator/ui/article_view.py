@@ -231,7 +231,8 @@ class ArticleView(QPlainTextEdit):
         parts = [
             f"<b>{html.escape(self._text[span.start:span.end])}</b>",
             f"{html.escape(span.label)}: {html.escape(label.description)}",
-            f"{state}, origin {html.escape(str(span.origin))}",
+            f"{state}, origin {html.escape(str(span.origin))}"
+            + (f" from {html.escape(span.source)}" if span.source else ""),
         ]
         if span.kb_id:
             name = self.entity_names.get(span.kb_id, span.kb_id)

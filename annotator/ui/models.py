@@ -149,7 +149,7 @@ class SpanTableModel(QAbstractTableModel):
             if col == 2:
                 return self._names.get(span.kb_id, span.kb_id or "") if span.kb_id else ""
             if col == 3:
-                return str(span.origin)
+                return f"{span.origin} ({span.source})" if span.source else str(span.origin)
             return "suggested" if span.key in self._pending else "accepted"
         if role == self.SpanRole:
             return span

@@ -44,7 +44,9 @@ def suggest_body(
         for done, found in enumerate(found_all, start=1):
             # the article on screen (first) brings its tokens along for snapping
             tokens = tokenize(project.text(found.article_id)) if done == 1 else []
-            batch.append((found.article_id, found.spans, tokens))
+            named = [s.with_(source=name) for s, name in zip(found.spans, found.sources,
+                                                               strict=False)]
+            batch.append((found.article_id, named, tokens))
             if len(batch) >= batch_size or done == total:
                 ctx.emit(("spans", batch))  # one queued event per batch, not per article
                 batch = []

@@ -77,3 +77,7 @@ def test_a_spacy_pipeline_by_folder_suggests_with_its_label_map(opener, qtbot, t
     assert pending and set(pending) == {"Shoigu"}
     spans = window.project.annotation_set(window.article_id).suggestions
     assert {(s.label, s.origin) for s in spans} == {("PER", Origin.MODEL)}
+    assert {s.source for s in spans} == {"pipeline"} or all(s.source for s in spans)
+    row = window.span_model.row_of(spans[0])
+    shown = window.span_model.data(window.span_model.index(row, 3))
+    assert shown.startswith("model (")
