@@ -61,6 +61,18 @@ class PreparedImport:
     issues: list[ImportIssue] = field(default_factory=list)
     annotator: str | None = None
     cancelled: bool = False
+    stored: tuple[list[Article], list[Article]] | None = None  # texts already written
+
+
+def store_texts(store: ProjectStore, prepared: PreparedImport) -> None:
+    """Write the new article texts now (in the worker), so finishing only updates memory."""
+    if prepared.cancelled or store.read_only:
+        return
+    fresh: dict[str, Article] = {}
+    for record in prepared.records:
+        article = Article.from_text(record.text, record.title, record.meta)
+        fresh.setdefault(article.id, article)
+    prepared.stored = store.add_articles(list(fresh.values())) if fresh else ([], [])
 
 
 def import_paths(
@@ -123,7 +135,7 @@ def finish_import(
     if store.read_only:
         raise StoreError(store.lock_message or "the project is open read-only")
     default = prepared.annotator or project.annotator
-    apply_records(project, store, prepared.records, report, default)
+    apply_records(project, store, prepared.records, report, default, prepared.stored)
     return report
 
 
@@ -142,8 +154,12 @@ def apply_records(
     records: list[ImportRecord],
     report: ImportReport,
     default_annotator: str,
+    stored: tuple[list[Article], list[Article]] | None = None,
 ) -> None:
-    """Write the articles, new labels and annotation sets that `records` bring."""
+    """Write the articles, new labels and annotation sets that `records` bring.
+
+    `stored`: what `store_texts` already wrote; then only the project in memory is updated.
+    """
     new_articles: dict[str, Article] = {}
     known: set[str] = set()
     for record in records:
@@ -158,7 +174,14 @@ def apply_records(
         else:
             new_articles[article.id] = article
 
-    if new_articles:
+    if stored is not None:
+        written = {a.id for a in stored[0]}
+        added = [a for a in new_articles.values() if a.id in written]
+        dupes = [a for a in new_articles.values() if a.id not in written]
+        project.add_infos(ArticleInfo(a.id, a.title, a.meta) for a in stored[0])
+        report.added = len(added)
+        report.duplicates.extend(a.title for a in dupes)
+    elif new_articles:
         added, dupes = store.add_articles(list(new_articles.values()))
         project.add_infos(ArticleInfo(a.id, a.title, a.meta) for a in added)
         report.added = len(added)

@@ -33,7 +33,7 @@ from annotator.io.export import (
     default_out,
     export_project,
 )
-from annotator.io.importer import ImportReport, finish_import, prepare_import
+from annotator.io.importer import ImportReport, finish_import, prepare_import, store_texts
 from annotator.store.project_store import ProjectStore
 from annotator.ui.statusbar import ProjectStatusBar
 from annotator.ui.tasks import BackgroundTask
@@ -187,9 +187,11 @@ class TransferController:
         store = self.store
 
         def body(ctx):  # noqa: ANN001, ANN202
-            return prepare_import(
+            prepared = prepare_import(
                 store, paths, progress=ctx.progress, cancelled=lambda: ctx.cancelled
             )
+            store_texts(store, prepared)  # the disk work stays off the UI thread
+            return prepared
 
         task = self._run("Importing…", body)
         task.succeeded.connect(self._import_done)
