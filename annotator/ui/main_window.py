@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
@@ -97,6 +98,9 @@ class MainWindow(QMainWindow):
 
         self._build_layout()
         self.actions_by_id = build_actions(self, window_slots(self))
+        # Workers are CPU-bound Python threads: hand the interpreter back to the UI thread
+        # often (default 5 ms), so painting never waits long behind them.
+        sys.setswitchinterval(0.0005)
         self.training = TrainingController(self)
         self.typing_guard = TypingGuard(self)
         QApplication.instance().installEventFilter(self.typing_guard)
