@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_settings()
         self.status.show_progress(project)
+        if project.read_only:
+            self.status.show_save_state("Read-only: edits are not possible, nothing is saved")
         if len(project):
             self.article_panel.select_article(project.article_ids[0])
         if suggest:  # after the first paint, so the article shows before spaCy loads

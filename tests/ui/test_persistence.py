@@ -100,6 +100,7 @@ def test_second_window_opens_read_only(opener, tmp_path: Path) -> None:  # noqa:
         assert window.project.read_only
         assert window.banner.isVisible() and "read-only" in window.banner.text()
         assert not window.actions_by_id["accept"].isEnabled()
+        assert window.status.save_label.text().startswith("Read-only")
         span = window.view.spans[0]
         click_span(window, span)
         key(window, "1")
