@@ -16,8 +16,9 @@ from typing import Any
 
 import orjson
 
-from annotator.core.model import Origin, Span, SpanKey
+from annotator.core.model import Span, SpanKey
 from annotator.io.formats.doccano import from_doccano, is_doccano
+from annotator.io.span_fields import kind_of, parse_spans
 
 SUFFIXES = (".txt", ".jsonl", ".conll", ".iob", ".bio")  # what a folder import reads
 CONLL_SUFFIXES = (".conll", ".iob", ".bio", ".tsv")
@@ -293,14 +294,14 @@ def parse_record(
         issues.append(ImportIssue(path, line, prefix + message))
 
     if not isinstance(obj, dict):
-        issue(f"expected a JSON object, got {_kind(obj)}; line skipped")
+        issue(f"expected a JSON object, got {kind_of(obj)}; line skipped")
         return None
     text = obj.get("text")
     if text is None:
         issue('missing "text"; line skipped')
         return None
     if not isinstance(text, str):
-        issue(f'"text" must be a string, got {_kind(text)}; line skipped')
+        issue(f'"text" must be a string, got {kind_of(text)}; line skipped')
         return None
     if not text.strip():
         issue('empty "text"; line skipped')
@@ -315,14 +316,14 @@ def parse_record(
     if raw_spans is None:
         raw_spans = []
     if not isinstance(raw_spans, list):
-        issue(f'"spans" must be a list, got {_kind(raw_spans)}; line skipped')
+        issue(f'"spans" must be a list, got {kind_of(raw_spans)}; line skipped')
         return None
 
     meta = obj.get("meta", {})
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        issue(f'"meta" must be an object, got {_kind(meta)}; meta ignored')
+        issue(f'"meta" must be an object, got {kind_of(meta)}; meta ignored')
         meta = {}
     meta = dict(meta)
     title = meta.pop("title", None)
@@ -355,68 +356,3 @@ def parse_record(
     elif answer != "ignore":
         record.spans = spans
     return record
-
-
-def parse_spans(raw_spans: list[Any], text: str, issue: Any, check_overlap: bool) -> list[Span]:
-    """Valid spans of one record, sorted; each bad span is reported and left out."""
-    valid: list[tuple[int, Span]] = []
-    for index, raw in enumerate(raw_spans, start=1):
-        span = _parse_span(raw, len(text), lambda m, i=index: issue(f"span {i}: {m}"))
-        if span is not None:
-            valid.append((index, span))
-    valid.sort(key=lambda pair: (pair[1].start, pair[1].end, pair[1].label, pair[0]))
-    kept: list[Span] = []
-    for index, span in valid:
-        if check_overlap and kept and kept[-1].end > span.start:
-            prev = kept[-1]
-            what = "repeats" if prev.key == span.key else "overlaps"
-            issue(
-                f"span {index}: {span.start}..{span.end} {span.label} {what} "
-                f"{prev.start}..{prev.end} {prev.label}; span skipped"
-            )
-            continue
-        if not check_overlap and kept and kept[-1].key == span.key:
-            continue
-        kept.append(span)
-    return kept
-
-
-def _parse_span(raw: Any, length: int, issue: Any) -> Span | None:
-    if not isinstance(raw, dict):
-        issue(f"expected an object, got {_kind(raw)}; span skipped")
-        return None
-    start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
-    for name, value in (("start", start), ("end", end)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            issue(f'"{name}" must be an integer, got {_kind(value)}; span skipped')
-            return None
-    assert isinstance(start, int) and isinstance(end, int)
-    if not isinstance(label, str) or not label.strip():
-        issue(f'"label" must be a non-empty string, got {label!r}; span skipped')
-        return None
-    if end <= start:
-        issue(f"end {end} is not after start {start}; span skipped")
-        return None
-    if start < 0 or end > length:
-        issue(f"{start}..{end} is outside the text (0..{length}); span skipped")
-        return None
-    kb_id = raw.get("kb_id")
-    if kb_id is not None and not isinstance(kb_id, str):
-        issue(f'"kb_id" must be a string, got {_kind(kb_id)}; link dropped')
-        kb_id = None
-    origin = Origin.MANUAL
-    raw_origin = raw.get("origin")
-    if raw_origin is not None:
-        try:
-            origin = Origin(raw_origin)
-        except ValueError:
-            issue(f'unknown "origin" {raw_origin!r}; taken as manual')
-    return Span(start, end, label.strip(), origin, kb_id or None)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string",
-             list: "a list", dict: "an object"}
-    return names.get(type(value), type(value).__name__)
