@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from annotator.core.entities import Entity
 from annotator.core.model import Span
 from annotator.core.project import Project
+from annotator.ui.models import ColumnsModel
 from annotator.ui.panels import fixed_columns, make_table
 
 Index = QModelIndex | QPersistentModelIndex
@@ -29,7 +30,7 @@ _KWIC_WIDTH = 36
 _MENTION_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
-class EntityTableModel(QAbstractTableModel):
+class EntityTableModel(ColumnsModel):
     """One row per entity: name, label, aliases, mentions, articles."""
 
     COLUMNS = ("Name", "Label", "Aliases", "Mentions", "Articles")
@@ -51,16 +52,8 @@ class EntityTableModel(QAbstractTableModel):
         self.articles = Counter(kb for kb, _ in {(s.kb_id, a) for a, s in pairs if s.kb_id})
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def entity_at_row(self, row: int) -> Entity:
         return self._rows[row]

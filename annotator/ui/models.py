@@ -32,7 +32,27 @@ _STATUS_COLORS = {
 }
 
 
-class ArticleListModel(QAbstractTableModel):
+class ColumnsModel(QAbstractTableModel):
+    """A flat table with named COLUMNS; subclasses say how many rows there are."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def row_total(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.row_total()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+
+class ArticleListModel(ColumnsModel):
     """One row per article: title, status, number of accepted entities."""
 
     COLUMNS = ("Title", "Status", "Entities")
@@ -42,16 +62,8 @@ class ArticleListModel(QAbstractTableModel):
         super().__init__()
         self.project = project
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.project)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self.project)
 
     def article_id(self, row: int) -> str:
         return self.project.infos[row].id
@@ -92,7 +104,7 @@ class ArticleListModel(QAbstractTableModel):
         self.endResetModel()
 
 
-class SpanTableModel(QAbstractTableModel):
+class SpanTableModel(ColumnsModel):
     """Spans of the shown article: text, label, origin, status (accepted or suggested)."""
 
     COLUMNS = ("Text", "Label", "Entity", "Origin", "Status")
@@ -119,16 +131,8 @@ class SpanTableModel(QAbstractTableModel):
         self._names = entity_names or {}
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._spans)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._spans)
 
     def span_at_row(self, row: int) -> Span:
         return self._spans[row]
