@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.agreement import AgreementReport, ArticleAgreement
 from annotator.core.review import Kind, ReviewItem
-from annotator.ui.charts import BarChart
+from annotator.ui.stats_view import BarChart
 
 KIND_COLOURS = {
     Kind.AGREED: "#C8E6C9",
@@ -100,7 +100,7 @@ class ReviewPanel(QWidget):
         self.project_figures.setObjectName("projectFigures")
         self.project_figures.setTextFormat(Qt.TextFormat.PlainText)
         self.project_figures.setWordWrap(True)
-        self.chart = BarChart()
+        self.chart = BarChart("F1 per label (A against B)")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -113,7 +113,6 @@ class ReviewPanel(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.article_figures)
         layout.addWidget(self.project_figures)
-        layout.addWidget(QLabel("F1 per label (A against B):"))
         layout.addWidget(self.chart)
 
     # -- annotators ---------------------------------------------------------
@@ -224,7 +223,7 @@ class ReviewPanel(QWidget):
             (label, prf.f if not math.isnan(prf.f) else 0.0, colours.get(label, "#999999"))
             for label, prf in sorted(report.spans.per_label.items())
         ]
-        self.chart.set_bars(bars, maximum=1.0)
+        self.chart.set_bars(bars, maximum=1.0, digits=2)
 
 
 def _describe(span) -> str:  # noqa: ANN001

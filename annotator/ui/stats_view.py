@@ -88,9 +88,11 @@ class BarChart(_Chart):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self.bars: list[Bar] = []
+        self.maximum: float | None = None  # the value of a full-width bar (default: the largest)
+        self.digits = 1
 
-    def set_bars(self, bars: Iterable[Bar]) -> None:
-        self.bars = list(bars)
+    def set_bars(self, bars: Iterable[Bar], maximum: float | None = None, digits: int = 1) -> None:
+        self.bars, self.maximum, self.digits = list(bars), maximum, digits
         self.update()
 
     def paintEvent(self, _event: QPaintEvent) -> None:
@@ -104,8 +106,8 @@ class BarChart(_Chart):
         label_w = min(
             max(metrics.horizontalAdvance(n) for n, _, _ in self.bars) + 8, area.width() / 2
         )
-        value_w = max(metrics.horizontalAdvance(_fmt(v)) for _, v, _ in self.bars) + 8
-        top = max(v for _, v, _ in self.bars) or 1
+        value_w = max(metrics.horizontalAdvance(_fmt(v, self.digits)) for _, v, _ in self.bars) + 8
+        top = self.maximum or max(v for _, v, _ in self.bars) or 1
         row_h = min(area.height() / len(self.bars), metrics.height() * 1.8)
         text = self.palette().text().color()
         for i, (name, value, color) in enumerate(self.bars):
@@ -122,7 +124,7 @@ class BarChart(_Chart):
             painter.drawText(
                 QRectF(bar.right() + 4, y, value_w, row_h),
                 Qt.AlignmentFlag.AlignVCenter,
-                _fmt(value),
+                _fmt(value, self.digits),
             )
         painter.end()
 
@@ -207,8 +209,8 @@ class LineChart(_Chart):
         painter.end()
 
 
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+def _fmt(value: float, digits: int = 1) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.{digits}f}"
 
 
 class StatisticsDialog(QDialog):
