@@ -229,4 +229,8 @@ class LinkingController(QObject):
     def stop(self) -> None:
         self._timer.stop()
         self.propagation.stop()
+        task = getattr(self, "autolink_task", None)
+        if task is not None:
+            task.cancel()
+            task.wait(10000)
         self.project.unsubscribe_kb(self._kb_changed)
