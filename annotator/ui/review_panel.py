@@ -101,6 +101,7 @@ class ReviewPanel(QWidget):
         self.project_figures.setTextFormat(Qt.TextFormat.PlainText)
         self.project_figures.setWordWrap(True)
         self.chart = BarChart("F1 per label (A against B)")
+        self.chart.setMinimumSize(200, 90)  # the side panel must not force a tall window
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
