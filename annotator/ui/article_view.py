@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -48,6 +48,7 @@ class ArticleView(QPlainTextEdit):
         self._drag: tuple[Span, str] | None = None
         self._preview: tuple[int, int] | None = None
         self.entity_names: dict[str, str] = {}
+        self._render_pending = False
 
     # -- content ----------------------------------------------------------
     def set_article(self, text: str) -> None:
@@ -67,7 +68,7 @@ class ArticleView(QPlainTextEdit):
         self._pending = pending
         if self._current is not None:  # keep the same span current, as its fresh object
             self._current = next((s for s in self._spans if s == self._current), None)
-        self._render()
+        self.schedule_render()
 
     @property
     def spans(self) -> list[Span]:
@@ -84,7 +85,7 @@ class ArticleView(QPlainTextEdit):
         if found and reveal:
             self._reveal(found)
         if changed:
-            self._render()
+            self.schedule_render()
             self.currentSpanChanged.emit(found)
 
     def span_at(self, cp: int) -> Span | None:
@@ -142,7 +143,14 @@ class ArticleView(QPlainTextEdit):
         sel.format = fmt
         return sel
 
+    def schedule_render(self) -> None:
+        """Redraw the highlights once, after every change made in this turn of the event loop."""
+        if not self._render_pending:
+            self._render_pending = True
+            QTimer.singleShot(0, self._render)
+
     def _render(self) -> None:
+        self._render_pending = False
         selections = []
         for span in self._spans:
             if self._preview and span is self._current:
@@ -195,7 +203,7 @@ class ArticleView(QPlainTextEdit):
             cp = self.codepoint_at(event.position().toPoint())
             start, end = (cp, span.end) if edge == "start" else (span.start, cp)
             self._preview = (min(start, end), max(start, end)) if start != end else None
-            self._render()
+            self.schedule_render()
             return
         super().mouseMoveEvent(event)
 
@@ -205,7 +213,7 @@ class ArticleView(QPlainTextEdit):
             preview = self._preview
             self._drag, self._preview = None, None
             self.viewport().unsetCursor()
-            self._render()
+            self.schedule_render()
             if preview and preview != (span.start, span.end):
                 self.boundaryDragged.emit(span, *preview)
             return
