@@ -49,6 +49,7 @@ class ArticleView(QPlainTextEdit):
         self._preview: tuple[int, int] | None = None
         self.entity_names: dict[str, str] = {}
         self._render_pending = False
+        self.marks: list[tuple[int, int, str]] = []  # review: undecided conflicts, by colour
 
     # -- content ----------------------------------------------------------
     def set_article(self, text: str) -> None:
@@ -143,6 +144,12 @@ class ArticleView(QPlainTextEdit):
         sel.format = fmt
         return sel
 
+    def set_marks(self, marks: list[tuple[int, int, str]]) -> None:
+        """Wavy underlines in a colour per range (review mode marks undecided conflicts)."""
+        if marks != self.marks:
+            self.marks = list(marks)
+            self.schedule_render()
+
     def schedule_render(self) -> None:
         """Redraw the highlights once, after every change made in this turn of the event loop."""
         if not self._render_pending:
@@ -162,6 +169,8 @@ class ArticleView(QPlainTextEdit):
             else:
                 fmt = self.styles.accepted(span.label)
             selections.append(self._selection(span.start, span.end, fmt))
+        for start, end, colour in self.marks:
+            selections.append(self._selection(start, end, self.styles.mark(colour)))
         if self._preview:
             selections.append(self._selection(*self._preview, self.styles.preview()))
         self.setExtraSelections(selections)

@@ -10,11 +10,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from annotator.core.agreement import AgreementReport, article_agreement, project_agreement
 from annotator.core.annotations import AnnotationSet
 from annotator.core.link_agreement import link_agreement
-from annotator.core.review import ReviewItem, diff_article, step
+from annotator.core.review import ReviewItem, diff_article, is_resolved, step
 from annotator.core.review_commands import GOLD, AcceptAgreed, ChooseVersion, MarkReviewed
 from annotator.store.project_store import ProjectStore, StoreError
 from annotator.store.session import attach_gold
-from annotator.ui.review_panel import ReviewPanel
+from annotator.ui.review_panel import KIND_COLOURS, ReviewPanel
 from annotator.ui.tasks import BackgroundTask
 
 if TYPE_CHECKING:
@@ -95,6 +95,7 @@ class ReviewController(QObject):
         if not self.active:
             return
         self.active = False
+        self.window.view.set_marks([])
         self.window.set_edit_target(None)
         if self._gold_saver is not None:
             self.project.unsubscribe(self._gold_saver)
@@ -125,6 +126,11 @@ class ReviewController(QObject):
         gold = self.project.existing_set(article_id, GOLD)
         gold_of = {row: _gold_text(item, gold) for row, item in enumerate(self.items)}
         self.panel.show_items(self.window.view.text, self.items, self.annotators, gold_of)
+        self.window.view.set_marks([
+            (item.start, item.end, KIND_COLOURS[item.kind])
+            for item in self.items
+            if item.is_conflict and not is_resolved(item, gold)
+        ])
         text = self.window.view.text
         tokens = word_tokens(text, self.window.tokens.get(article_id).tokens)
         self.panel.show_article_figures(

@@ -54,6 +54,13 @@ class SpanStyles:
         fmt.setUnderlineColor(QColor("#000000"))
         return fmt
 
+    def mark(self, colour: str) -> QTextCharFormat:
+        """A thick wavy underline, drawn over whatever span is there (review conflicts)."""
+        fmt = QTextCharFormat()
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        fmt.setUnderlineColor(QColor(colour).darker(260))
+        return fmt
+
     def preview(self) -> QTextCharFormat:
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(120, 120, 120, 90))

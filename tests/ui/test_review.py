@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCharFormat
 from PySide6.QtTest import QTest
 
 from annotator.core.model import ArticleStatus
@@ -56,8 +57,18 @@ def test_review_two_annotators_into_gold(opener, qtbot) -> None:  # noqa: ANN001
     assert window.view.spans == gold.spans  # the view shows the gold version now
 
     label_row = found.index(Kind.LABEL)
+    label_item = window.review.items[label_row]
+    qtbot.wait(20)  # let the view redraw
+    marked = {(start, end) for start, end, _ in window.view.marks}
+    assert (label_item.start, label_item.end) in marked  # the conflict is marked in the text
+    waves = [s for s in window.view.extraSelections()
+             if s.format.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline]
+    drawn = {(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in waves}
+    assert window.view.marks and {(a, b) for a, b, _ in window.view.marks} <= drawn  # drawn
     table.selectRow(label_row)
     key(window, "2", ALT)  # take budi's version: ORG
+    marked = {(start, end) for start, end, _ in window.view.marks}
+    assert (label_item.start, label_item.end) not in marked  # decided: no longer marked
     putin = [s for s in gold.spans if window.view.text[s.start : s.end] == "Vladimir Putin"]
     assert [s.label for s in putin] == ["ORG"]
     key(window, "M", ALT)
@@ -102,7 +113,7 @@ def test_stepping_and_rejecting_conflicts(opener, qtbot) -> None:  # noqa: ANN00
     gold = window.project.annotation_set(window.article_id, GOLD)
     assert window.review.items[row].keys() <= gold.rejected
     key(window, "R", CTRL)  # leave review mode: my own spans again
-    assert not window.review.active
+    assert not window.review.active and window.view.marks == []
     assert window.view.spans == window.project.annotation_set(window.article_id).all_spans()
 
 
