@@ -52,3 +52,24 @@ def find_span(window: MainWindow, surface: str, pending: bool | None = None) -> 
 def surfaces(window: MainWindow, *, pending: bool) -> list[str]:
     view = window.view
     return [view.text[s.start : s.end] for s in view.spans if view.is_pending(s) == pending]
+
+
+def choose(qtbot, combo, text: str, *, confirm: bool = True) -> None:  # noqa: ANN001
+    """Open the combo's list with a click, arrow to the item showing `text`, press Enter.
+
+    `confirm` checks the combo shows `text` afterwards (off when choosing rebuilds the list).
+    """
+    target = combo.findText(text)
+    assert target >= 0, (
+        f"{text!r} is not offered: {[combo.itemText(i) for i in range(combo.count())]}"
+    )
+    qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible)
+    step = Qt.Key.Key_Down if target > view.currentIndex().row() else Qt.Key.Key_Up
+    while view.currentIndex().row() != target:
+        QTest.keyClick(view, step)
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not view.isVisible())
+    if confirm:
+        assert combo.currentText() == text

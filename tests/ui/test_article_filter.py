@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtTest import QTest
 
 from annotator.core.commands import AddSpan, SetStatus
 from annotator.core.entities import Entity
@@ -13,25 +12,11 @@ from annotator.core.project import Project
 from annotator.ui.article_filter import ArticleFilterProxy, FilterBar
 from annotator.ui.models import ArticleListModel
 from annotator.ui.panels import make_table
+from tests.ui.helpers import choose
 
 LEFT = Qt.MouseButton.LeftButton
 
 
-def choose(qtbot, combo, text: str) -> None:  # noqa: ANN001
-    """Open the combo's list with a click, arrow to the item showing `text`, press Enter."""
-    target = combo.findText(text)
-    assert target >= 0, (
-        f"{text!r} is not offered: {[combo.itemText(i) for i in range(combo.count())]}"
-    )
-    qtbot.mouseClick(combo, LEFT)
-    view = combo.view()
-    qtbot.waitUntil(view.isVisible)
-    step = Qt.Key.Key_Down if target > view.currentIndex().row() else Qt.Key.Key_Up
-    while view.currentIndex().row() != target:
-        QTest.keyClick(view, step)
-    QTest.keyClick(view, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not view.isVisible())
-    assert combo.currentText() == text
 
 
 def titles(proxy: ArticleFilterProxy) -> list[str]:

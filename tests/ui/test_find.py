@@ -9,6 +9,7 @@ from annotator.core.labels import LabelScheme
 from annotator.core.model import ArticleInfo
 from annotator.core.project import Project
 from annotator.ui.find import ALL_ARTICLES, FindPanel
+from tests.ui.helpers import choose
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -27,19 +28,6 @@ def make_panel(qtbot, project: Project, article_id: str | None = None, **kw) -> 
     return panel
 
 
-def choose(qtbot, combo, text: str) -> None:  # noqa: ANN001
-    """Open the combo's list with a click, arrow to the item showing `text`, press Enter."""
-    target = combo.findText(text)
-    assert target >= 0, f"{text!r} is not offered"
-    qtbot.mouseClick(combo, LEFT)
-    view = combo.view()
-    qtbot.waitUntil(view.isVisible)
-    step = Qt.Key.Key_Down if target > view.currentIndex().row() else Qt.Key.Key_Up
-    while view.currentIndex().row() != target:
-        QTest.keyClick(view, step)
-    QTest.keyClick(view, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not view.isVisible())
-    assert combo.currentText() == text
 
 
 def tick(qtbot, button) -> None:  # noqa: ANN001

@@ -9,24 +9,18 @@ from PySide6.QtWidgets import QMessageBox, QToolButton
 
 from annotator.core.labels import LabelScheme
 from annotator.ui.scheme_editor import LabelSchemeDialog
+from tests.ui.helpers import choose as choose_item
 
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def choose(qtbot, combo, text: str) -> None:  # noqa: ANN001
-    """Open the combo's list with a click, arrow to the item showing `text`, press Enter."""
-    target = combo.findText(text)
-    assert target >= 0, f"{text!r} not in {[combo.itemText(i) for i in range(combo.count())]}"
-    qtbot.mouseClick(combo, LEFT)
-    view = combo.view()
-    qtbot.waitUntil(view.isVisible)
-    step = Qt.Key.Key_Down if target > view.currentIndex().row() else Qt.Key.Key_Up
-    while view.currentIndex().row() != target:
-        QTest.keyClick(view, step)
-    QTest.keyClick(view, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not view.isVisible())
 
+
+
+def choose(qtbot, combo, text: str) -> None:  # noqa: ANN001
+    """Choose by keyboard; a key choice relabels the items, so the text is not re-checked."""
+    choose_item(qtbot, combo, text, confirm=False)
 
 def click_label(qtbot, dialog: LabelSchemeDialog, name: str) -> None:  # noqa: ANN001
     table = dialog.table

@@ -19,6 +19,7 @@ from annotator.ui.settings_dialog import (
     view_font,
 )
 from annotator.ui.theme import ThemeManager, apply_theme, dark_palette, system_scheme
+from tests.ui.helpers import choose
 
 LEFT = Qt.MouseButton.LeftButton
 OK = QDialogButtonBox.StandardButton.Ok
@@ -26,18 +27,6 @@ APPLY = QDialogButtonBox.StandardButton.Apply
 CANCEL = QDialogButtonBox.StandardButton.Cancel
 
 
-def choose(qtbot, combo, text: str) -> None:  # noqa: ANN001
-    """Open the combo's list with a click, arrow to the item showing `text`, press Enter."""
-    target = combo.findText(text)
-    assert target >= 0, f"{text!r} not in {[combo.itemText(i) for i in range(combo.count())]}"
-    qtbot.mouseClick(combo, LEFT)
-    view = combo.view()
-    qtbot.waitUntil(view.isVisible)
-    step = Qt.Key.Key_Down if target > view.currentIndex().row() else Qt.Key.Key_Up
-    while view.currentIndex().row() != target:
-        QTest.keyClick(view, step)
-    QTest.keyClick(view, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not view.isVisible())
 
 
 def tick(qtbot, button) -> None:  # noqa: ANN001
