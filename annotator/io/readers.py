@@ -155,18 +155,27 @@ def _utf8_error(path: Path, data: bytes, exc: UnicodeDecodeError, line: int | No
     )
 
 
-def read_txt(path: Path, source_name: str | None = None) -> ReadResult:
-    """One article per file: title from the first non-empty line, meta.source the file name."""
-    result = ReadResult()
+def read_utf8(path: Path, result: ReadResult) -> tuple[bytes, str] | None:
+    """The file's bytes and its text without a BOM; None (issue recorded) when unreadable."""
     data = _read_bytes(path, result)
     if data is None:
-        return result
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         result.issues.append(_utf8_error(path, data, exc, None))
+        return None
+    return data, text.removeprefix(BOM)
+
+
+def read_txt(path: Path, source_name: str | None = None) -> ReadResult:
+    """One article per file: title from the first non-empty line, meta.source the file name."""
+    result = ReadResult()
+    read = read_utf8(path, result)
+    if read is None:
         return result
-    text = normalise_newlines(text.removeprefix(BOM))
+    data, text = read
+    text = normalise_newlines(text)
     if "\x00" in text:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         message = "contains NUL bytes: a binary file, or UTF-16 text without a byte-order mark? " \
@@ -246,15 +255,10 @@ def read_jsonl(path: Path, source_name: str | None = None) -> ReadResult:
 def read_json(path: Path, source_name: str | None = None) -> ReadResult:
     """A .json file holding one record object or an array of them (same fields as JSONL)."""
     result = ReadResult()
-    data = _read_bytes(path, result)
-    if data is None:
+    read = read_utf8(path, result)
+    if read is None:
         return result
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        result.issues.append(_utf8_error(path, data, exc, None))
-        return result
-    data = data.removeprefix(BOM_BYTES)
+    data = read[0].removeprefix(BOM_BYTES)
     if not data.strip():
         result.issues.append(ImportIssue(path, None, "empty file; skipped"))
         return result

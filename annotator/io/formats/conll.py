@@ -39,13 +39,11 @@ from annotator.core.annotations import AnnotationSet
 from annotator.core.model import Span
 from annotator.core.tokens import TokenIndex
 from annotator.io.readers import (
-    BOM,
     CONLL_SUFFIXES,
     ImportIssue,
     ImportRecord,
     ReadResult,
-    _read_bytes,
-    _utf8_error,
+    read_utf8,
     title_from_text,
 )
 
@@ -131,15 +129,10 @@ Row = tuple[str, str, int]  # token, tag, line number
 def read_conll(path: Path, source_name: str | None = None) -> ReadResult:
     """Articles and their spans from a CoNLL / BIO / BIOES file (see the module docstring)."""
     result = ReadResult()
-    data = _read_bytes(path, result)
-    if data is None:
+    read = read_utf8(path, result)
+    if read is None:
         return result
-    try:
-        content = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        result.issues.append(_utf8_error(path, data, exc, None))
-        return result
-    docs = _documents(content.removeprefix(BOM), path, result.issues)
+    docs = _documents(read[1], path, result.issues)
     if not docs:
         result.issues.append(ImportIssue(path, None, "no tokens found; skipped"))
         return result
