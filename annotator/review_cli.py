@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from annotator import cli
 from annotator.config import default_project_dir
+from annotator.core.review_commands import GOLD
 
 if TYPE_CHECKING:
     from annotator.core.agreement import PRF, AgreementReport
     from annotator.core.project import Project
 
 ALL = "all"
-GOLD = "gold"
 
 
 def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser, object], None]) -> None:

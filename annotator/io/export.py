@@ -24,8 +24,9 @@ from typing import Any
 from annotator.core.annotations import AnnotationSet
 from annotator.core.model import Article, ArticleStatus
 from annotator.core.project import Project
+from annotator.core.review_commands import GOLD
 from annotator.io.formats import conll, docbin, doccano, kb
-from annotator.io.formats.selection import GOLD, select_sets
+from annotator.io.formats.selection import select_sets
 from annotator.io.formats.split import DEV, TRAIN, check_ratio, split_ids
 from annotator.io.jsonl_export import DEFAULT_DIR, Tokenizer, dumps_jsonl, export_record
 from annotator.io.jsonl_export import ExportReport as _BaseReport

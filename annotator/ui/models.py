@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from annotator.core.model import ArticleStatus, Span
 from annotator.core.project import Project
+from annotator.core.review_commands import GOLD
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -78,7 +79,7 @@ class ArticleListModel(ColumnsModel):
             if col == 0:
                 return info.title or "(untitled)"
             if col == 1:
-                gold = self.project.existing_set(info.id, "gold")
+                gold = self.project.existing_set(info.id, GOLD)
                 if gold is not None and gold.status == ArticleStatus.REVIEWED:
                     return str(ArticleStatus.REVIEWED)
                 return str(aset.status if aset else ArticleStatus.NEW)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.model import ArticleStatus, Span
+from annotator.core.review_commands import GOLD
 from annotator.io.export import (
     ExportError,
     ExportReport,
@@ -17,7 +18,7 @@ from annotator.io.export import (
     export_project,
     normalise_format,
 )
-from annotator.io.formats.selection import GOLD, select_sets
+from annotator.io.formats.selection import select_sets
 from annotator.io.formats.split import split_ids
 from annotator.io.jsonl_export import export_jsonl
 from tests.io.test_formats_common import Opener, annotated_project

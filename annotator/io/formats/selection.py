@@ -15,8 +15,6 @@ from annotator.core.annotations import AnnotationSet
 from annotator.core.model import ArticleInfo, ArticleStatus
 from annotator.core.project import Project
 
-GOLD = "gold"  # the annotator name under which reviewed gold versions are kept
-
 
 @dataclass
 class Chosen:
