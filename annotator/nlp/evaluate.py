@@ -192,16 +192,13 @@ def _aligned(doc: Doc, spans: Iterable[Span]) -> tuple[list[Any], int]:
     from spacy.tokens import Span as SpacySpan
     from spacy.util import filter_spans
 
+    from annotator.nlp.tokens import token_bounds
+
     found, lost = [], 0
     for span in spans:
-        ent = doc.char_span(span.start, span.end, alignment_mode="expand")
-        first, last = (ent.start, ent.end) if ent is not None else (0, 0)
-        while first < last and doc[first].is_space:
-            first += 1
-        while last > first and doc[last - 1].is_space:
-            last -= 1
-        if first < last:
-            found.append(SpacySpan(doc, first, last, label=span.label))
+        bounds = token_bounds(doc, span.start, span.end)
+        if bounds is not None:
+            found.append(SpacySpan(doc, *bounds, label=span.label))
         else:
             lost += 1
     kept = filter_spans(found)

@@ -78,3 +78,17 @@ def tokenize(text: str) -> list[tuple[int, int, bool]]:
     with _lock:
         doc = tokenizer(text)
     return [(t.idx, t.idx + len(t.text), bool(t.whitespace_)) for t in doc]
+
+
+def token_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Tokens [first, last) covering characters [start, end), expanded to whole tokens and
+    with whitespace tokens at the edges dropped; None when no word token is covered."""
+    if not 0 <= start < end <= len(doc.text):
+        return None
+    found = doc.char_span(start, end, alignment_mode="expand")
+    first, last = (found.start, found.end) if found is not None else (0, 0)
+    while first < last and doc[first].is_space:
+        first += 1
+    while last > first and doc[last - 1].is_space:
+        last -= 1
+    return (first, last) if first < last else None

@@ -38,21 +38,17 @@ def make_doc(nlp: Language, article: Article, aset: AnnotationSet) -> DocResult:
     """The Doc of one annotation set with its accepted spans as entities."""
     from spacy.tokens import Span as SpacySpan
 
+    from annotator.nlp.tokens import token_bounds
+
     doc = nlp.make_doc(article.text)
     result = DocResult(doc)
     ents: list[SpacySpan] = []
     for span in sorted(aset.spans):
-        found = None
-        if 0 <= span.start < span.end <= len(article.text):
-            found = doc.char_span(span.start, span.end, alignment_mode="expand")
-        first, last = (found.start, found.end) if found is not None else (0, 0)
-        while first < last and doc[first].is_space:
-            first += 1
-        while last > first and doc[last - 1].is_space:
-            last -= 1
-        if first >= last:
+        bounds = token_bounds(doc, span.start, span.end)
+        if bounds is None:
             result.lost["cover no token"] += 1
             continue
+        first, last = bounds
         if ents and ents[-1].end > first:
             result.lost["overlap another span once aligned to tokens"] += 1
             continue
