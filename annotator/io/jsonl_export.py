@@ -150,9 +150,8 @@ def dumps_jsonl(records: list[dict[str, Any]]) -> bytes:
 
 def load_all_sets(project: Project, store: ProjectStore) -> None:
     """Add every annotator's saved sets the session did not load (it loads only its own)."""
-    missing = [
-        s for s in store.load_sets(None) if project.existing_set(s.article_id, s.annotator) is None
-    ]
+    others = store.load_other_sets(project.annotator)  # the session loaded its own already
+    missing = [s for s in others if project.existing_set(s.article_id, s.annotator) is None]
     project.load_sets(missing)
 
 

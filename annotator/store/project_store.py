@@ -291,6 +291,10 @@ class ProjectStore:
     def _shards(folder: Path) -> list[Path]:
         return sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))
 
+    def load_other_sets(self, annotator: str) -> list[AnnotationSet]:
+        """Saved sets of every annotator but `annotator` (whose shards are not read at all)."""
+        return [s for name in self.annotators() if name != annotator for s in self.load_sets(name)]
+
     def load_sets(self, annotator: str | None = None) -> list[AnnotationSet]:
         """Saved sets of one annotator, or of all when None; a damaged shard raises StoreError."""
         base = self.root / "annotations"

@@ -119,8 +119,7 @@ class DeskController(QObject):
         self.window.view.ensureCursorVisible()
 
     def statistics(self) -> StatisticsDialog:
-        mine = self.project.annotator
-        sets = [s for s in self.window.store.load_sets(None) if s.annotator != mine]
+        sets = self.window.store.load_other_sets(self.project.annotator)
         self.stats = StatisticsDialog(self.project, sets + self.project.sets_of(), self.window)
         self.stats.show()
         return self.stats
