@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
 Token = tuple[int, int]
@@ -35,3 +36,11 @@ class TokenIndex:
 
     def is_aligned(self, start: int, end: int) -> bool:
         return self.snap(start, end) == (start, end)
+
+
+_GUESS = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+
+
+def guessed_tokens(text: str) -> list[Token]:
+    """Word and punctuation tokens by a regex: a stand-in until spaCy's tokens arrive."""
+    return [m.span() for m in _GUESS.finditer(text)]

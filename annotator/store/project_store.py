@@ -55,13 +55,14 @@ class ProjectStore:
         *,
         window: float = 0.025,
         sync: bool = True,
+        read_only: bool = False,
     ) -> None:
         if not annotator.strip():
             raise StoreError("The annotator name must not be empty.")
         self.root = Path(root).expanduser().absolute()
         self.annotator = annotator
         self.slug = slug(annotator)
-        self.read_only = False
+        self.read_only = read_only  # True: a reader (e.g. a worker process), never locks
         self.lock_message = ""
         self.on_error: Callable[[str], None] | None = None
         self.on_saved: Callable[[int], None] | None = None
@@ -73,7 +74,7 @@ class ProjectStore:
         self._infos: list[ArticleInfo] = []
         self._chunk_of: dict[str, int] = {}
         self._load_index()
-        self._lock = self._acquire_lock()
+        self._lock = None if read_only else self._acquire_lock()
         self._writer: ShardWriter | None = None
         if not self.read_only:
             with contextlib.suppress(OSError):  # the writer recreates it when needed

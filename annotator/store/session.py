@@ -18,9 +18,16 @@ def open_project(
     *,
     window: float = 0.025,
     sync: bool = True,
+    read_only: bool = False,
+    load_sets: bool = True,
 ) -> tuple[Project, ProjectStore]:
-    """Load the project for `annotator` and save each edited set through the store's writer."""
-    store = ProjectStore(root, annotator, create=create, window=window, sync=sync)
+    """Load the project for `annotator` and save each edited set through the store's writer.
+
+    `read_only` opens it as a reader that never takes the lock (a worker process beside the
+    window); `load_sets=False` skips the annotations (texts and settings only).
+    """
+    store = ProjectStore(root, annotator, create=create, window=window, sync=sync,
+                         read_only=read_only)
     try:
         meta = store.meta()
         labels = meta.get("labels")
@@ -32,7 +39,7 @@ def open_project(
             settings=ProjectSettings.from_dict(meta.get("settings") or {}),
             read_only=store.read_only,
         )
-        sets = store.load_sets(annotator)
+        sets = store.load_sets(annotator) if load_sets else []
         project.kb = load_kb(store)
     except BaseException:
         store.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 
 from PySide6.QtGui import QUndoStack
@@ -20,36 +19,9 @@ from annotator.core.commands import (
 )
 from annotator.core.model import ArticleStatus, Origin, Span
 from annotator.core.project import Project
-from annotator.core.tokens import TokenIndex
 from annotator.ui.article_view import ArticleView
+from annotator.ui.token_cache import TokenCache
 from annotator.ui.undo import CoreUndoCommand
-
-
-class TokenCache:
-    """Token offsets per article, filled by the suggestion worker or on demand."""
-
-    LIMIT = 256  # articles; a 10k project would otherwise keep every token in memory
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self._cache: OrderedDict[str, TokenIndex] = OrderedDict()
-
-    def put(self, article_id: str, tokens: list[tuple[int, int, bool]]) -> None:
-        self._cache[article_id] = TokenIndex([(s, e) for s, e, _ in tokens])
-        self._cache.move_to_end(article_id)
-        while len(self._cache) > self.LIMIT:
-            self._cache.popitem(last=False)
-
-    def get(self, article_id: str) -> TokenIndex:
-        index = self._cache.get(article_id)
-        if index is not None:
-            self._cache.move_to_end(article_id)
-        if index is None:
-            from annotator.nlp.tokens import tokenize  # spaCy loads on first use, not at start
-
-            self.put(article_id, tokenize(self.project.text(article_id)))
-            index = self._cache[article_id]
-        return index
 
 
 class EditController:

@@ -25,7 +25,7 @@ from annotator.ui.actions import build_actions, window_slots
 from annotator.ui.article_filter import ArticleFilterProxy
 from annotator.ui.article_view import ArticleView
 from annotator.ui.desk import DeskController
-from annotator.ui.editor import EditController, TokenCache
+from annotator.ui.editor import EditController
 from annotator.ui.entities_panel import EntitiesPanel
 from annotator.ui.linking import LinkingController
 from annotator.ui.models import ArticleListModel, SpanTableModel
@@ -34,6 +34,7 @@ from annotator.ui.review import ReviewController
 from annotator.ui.statusbar import ProjectStatusBar
 from annotator.ui.style import SpanStyles
 from annotator.ui.suggestions import SuggestionRunner
+from annotator.ui.token_cache import TokenCache
 from annotator.ui.training import TrainingController
 from annotator.ui.transfer import TransferController
 from annotator.ui.typing_guard import TypingGuard
@@ -219,6 +220,7 @@ class MainWindow(QMainWindow):
         position = self.project.position(article_id) + 1
         self.title_label.setText(f"{info.title}    ({position} / {len(self.project)})")
         self.view.set_article(text)
+        self.tokens.request(article_id)  # spaCy's tokens for snapping, from a worker
         self._refresh_spans()
         self.review.refresh()
         self.desk.find_panel.set_article(article_id)
@@ -282,9 +284,15 @@ class MainWindow(QMainWindow):
             self.linking.propagate(None)
             return
         task = self.suggestions.start(first=self.article_id)
+        if self.article_id is not None:
+            self.tokens.provided(self.article_id)  # the pass sends the first article's tokens
         self.status.task_started("Suggesting…", task.cancel)
 
     # -- reactions --------------------------------------------------------
+    def extra_stores(self) -> list[ProjectStore]:
+        """Stores besides the annotator's own that hold edits (the gold store when reviewing)."""
+        return [self.review.gold_store] if self.review.gold_store is not None else []
+
     def say(self, message: str) -> None:
         self.status.showMessage(message, 6000)
 
@@ -369,6 +377,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
         self.suggestions.stop()
+        self.tokens.stop()
         self.training.stop()
         self.transfer.stop()
         self.linking.stop()

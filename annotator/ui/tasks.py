@@ -69,3 +69,31 @@ class BackgroundTask(QThread):
                 self.cancelled.emit()
             else:
                 self.succeeded.emit(result)
+
+
+class ProcessTask(BackgroundTask):
+    """Runs `target(ctx, *args)` in a warm worker process; this thread only relays.
+
+    The worker has its own interpreter, so CPU-bound work (spaCy, export) never holds the
+    window's GIL. `target` and `args` must be picklable (a module-level function). Cancel asks
+    the job to stop; a worker that does not stop within `grace` seconds is terminated.
+    """
+
+    def __init__(self, name: str, target: Callable[..., Any], args: tuple[Any, ...],
+                 grace: float = 5.0, before: Callable[[], None] | None = None) -> None:
+        super().__init__(name, self._relay)
+        self._target, self._args, self._grace = target, args, grace
+        self._before = before  # run on this thread first (e.g. wait for pending saves)
+
+    def _relay(self, ctx: TaskContext) -> Any:
+        from annotator.jobs.child import JobCancelled
+        from annotator.jobs.pool import POOL
+
+        if self._before is not None:
+            self._before()
+
+        try:
+            return POOL.run(self._target, self._args, progress=ctx.progress, item=ctx.emit,
+                            cancelled=lambda: ctx.cancelled, grace=self._grace)
+        except JobCancelled:
+            raise TaskCancelled from None

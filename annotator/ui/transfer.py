@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,34 +25,18 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import ArticleStatus
 from annotator.core.project import Project
-from annotator.io.export import (
-    ExportError,
-    ExportReport,
-    check_options,
-    default_out,
-    export_project,
-)
+from annotator.io.export import ExportError, ExportReport, check_options, default_out
 from annotator.io.importer import ImportReport, finish_import, prepare_import, store_texts
 from annotator.store.project_store import ProjectStore
 from annotator.ui.statusbar import ProjectStatusBar
-from annotator.ui.tasks import BackgroundTask
+from annotator.jobs.export_job import export_job
+from annotator.ui.tasks import BackgroundTask, ProcessTask
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 
 EXPORT_FORMATS = ("jsonl", "spacy", "doccano", "conll", "kb")
-
-
-def snapshot(project: Project) -> Project:
-    """A frozen copy of the project's annotations for a background reader."""
-    copy = Project(project.annotator, project.scheme, project.text, list(project.infos))
-    copy.load_sets(  # spans are frozen: copying the containers is enough
-        replace(s, spans=list(s.spans), suggestions=list(s.suggestions), rejected=set(s.rejected))
-        for who in project.annotators()
-        for s in project.sets_of(who)
-    )
-    return copy
 
 
 class ExportDialog(QDialog):
@@ -193,7 +176,7 @@ class TransferController:
             store_texts(store, prepared)  # the disk work stays off the UI thread
             return prepared
 
-        task = self._run("Importing…", body)
+        task = self._run("Importing…", BackgroundTask("Import", body))
         task.succeeded.connect(self._import_done)
         return task
 
@@ -234,14 +217,15 @@ class TransferController:
         except ExportError as exc:
             self._summary("Cannot export", [str(exc)], warn=True)
             return None
-        frozen = snapshot(self.project)
+        stores = [self.store, *self.window.extra_stores()]
 
-        def body(ctx):  # noqa: ANN001, ANN202
-            return export_project(
-                frozen, progress=ctx.progress, cancelled=lambda: ctx.cancelled, **options
-            )
+        def flush() -> None:  # the worker reads the project from disk
+            for store in stores:
+                if not store.flush(10.0):
+                    raise RuntimeError(store.last_error or "saving did not finish")
 
-        task = self._run("Exporting…", body)
+        args = (str(self.store.root), self.project.annotator, options)
+        task = self._run("Exporting…", ProcessTask("Export", export_job, args, before=flush))
         task.succeeded.connect(self._export_done)
         return task
 
@@ -266,8 +250,7 @@ class TransferController:
             return True
         return False
 
-    def _run(self, name: str, body) -> BackgroundTask:  # noqa: ANN001
-        task = BackgroundTask(name.rstrip("…"), body)
+    def _run(self, name: str, task: BackgroundTask) -> BackgroundTask:
         self.bar.task_started(name, task.cancel)
         task.progressed.connect(self.bar.task_progress)
         task.succeeded.connect(lambda _r: self.bar.task_finished(f"{name.rstrip('…')} done"))

@@ -1,0 +1,26 @@
+"""Export as a worker job: the project is read from disk, as `annotator export` reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.jobs.child import JobContext
+
+
+def export_job(ctx: JobContext, root: str, annotator: str, options: dict[str, Any]) -> Any:
+    """Export every annotator's saved sets with `options` (see `export_project`).
+
+    The window flushes its saves first, so what is on disk is what it shows.
+    """
+    from annotator.io.export import export_project
+    from annotator.io.jsonl_export import load_all_sets
+    from annotator.store.session import open_project
+
+    project, store = open_project(Path(root), annotator, create=False, read_only=True)
+    try:
+        load_all_sets(project, store)
+        return export_project(project, progress=ctx.progress,
+                              cancelled=lambda: ctx.cancelled, **options)
+    finally:
+        store.close()

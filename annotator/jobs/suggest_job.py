@@ -1,0 +1,59 @@
+"""The suggestion pass as a worker job: combined sources per article, cache first, in batches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import Span
+from annotator.jobs.child import JobContext
+
+SuggestedItem = tuple[str, list[Span], list[tuple[int, int, bool]]]
+
+
+def suggest_job(
+    ctx: JobContext, root: str, annotator: str, article_ids: list[str],
+    settings: dict[str, Any], labels: list[str], sync: bool, batch_size: int = 32,
+) -> int:
+    """Suggest for `article_ids` with the window's settings; emits ("spans", batch) items.
+
+    The project is read from disk (texts only); `settings` and `labels` are the window's, so
+    unsaved setting changes count. Propagation is left out: the window runs it live. The first
+    article (the one on screen) brings its tokens along for snapping.
+    """
+    from annotator.core.project import ProjectSettings
+    from annotator.nlp.cache import suggest_articles
+    from annotator.nlp.sources import PROPAGATION, enabled_kinds, sources_from_settings
+    from annotator.nlp.tokens import tokenize
+    from annotator.store.session import open_project
+
+    project, store = open_project(Path(root), annotator, create=False, read_only=True,
+                                  load_sets=False)
+    try:
+        wanted = ProjectSettings.from_dict(settings)
+        problems: list[str] = []
+        kinds = [k for k in enabled_kinds(wanted) if k != PROPAGATION]
+        sources = sources_from_settings(wanted, Path(root), labels=labels, problems=problems,
+                                        kinds=kinds)
+        if problems:
+            ctx.emit(("problems", problems))
+        ids = [i for i in article_ids if project.has_article(i)]
+        total = len(ids)
+        ctx.progress(0, total)
+        batch: list[SuggestedItem] = []
+        found_all = suggest_articles(project, Path(root), sources, ids,
+                                     cancelled=lambda: ctx.cancelled, batch_size=batch_size,
+                                     sync=sync)
+        for done, found in enumerate(found_all, start=1):
+            tokens = tokenize(project.text(found.article_id)) if done == 1 else []
+            named = [s.with_(source=name) for s, name in zip(found.spans, found.sources,
+                                                               strict=False)]
+            batch.append((found.article_id, named, tokens))
+            if len(batch) >= batch_size or done == total:
+                ctx.emit(("spans", batch))  # one message per batch, not per article
+                batch = []
+                ctx.progress(done, total)
+        ctx.check()
+        return total
+    finally:
+        store.close()
