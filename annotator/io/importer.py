@@ -62,6 +62,7 @@ class PreparedImport:
     annotator: str | None = None
     cancelled: bool = False
     stored: tuple[list[Article], list[Article]] | None = None  # texts already written
+    articles: list[Article] | None = None  # one per record, hashed in the worker
 
 
 def store_texts(store: ProjectStore, prepared: PreparedImport) -> None:
@@ -69,8 +70,10 @@ def store_texts(store: ProjectStore, prepared: PreparedImport) -> None:
     if prepared.cancelled or store.read_only:
         return
     fresh: dict[str, Article] = {}
+    prepared.articles = []
     for record in prepared.records:
         article = Article.from_text(record.text, record.title, record.meta)
+        prepared.articles.append(article)
         fresh.setdefault(article.id, article)
     prepared.stored = store.add_articles(list(fresh.values())) if fresh else ([], [])
 
@@ -135,7 +138,8 @@ def finish_import(
     if store.read_only:
         raise StoreError(store.lock_message or "the project is open read-only")
     default = prepared.annotator or project.annotator
-    apply_records(project, store, prepared.records, report, default, prepared.stored)
+    apply_records(project, store, prepared.records, report, default, prepared.stored,
+                  prepared.articles)
     return report
 
 
@@ -155,15 +159,18 @@ def apply_records(
     report: ImportReport,
     default_annotator: str,
     stored: tuple[list[Article], list[Article]] | None = None,
+    articles: list[Article] | None = None,
 ) -> None:
     """Write the articles, new labels and annotation sets that `records` bring.
 
     `stored`: what `store_texts` already wrote; then only the project in memory is updated.
+    `articles`: the records' articles when already built (parallel to `records`).
     """
     new_articles: dict[str, Article] = {}
     known: set[str] = set()
-    for record in records:
-        article = Article.from_text(record.text, record.title, record.meta)
+    if articles is None or len(articles) != len(records):
+        articles = [Article.from_text(r.text, r.title, r.meta) for r in records]
+    for record, article in zip(records, articles, strict=True):
         if project.has_article(article.id):
             if article.id not in known:
                 known.add(article.id)

@@ -53,7 +53,8 @@ class LinkingController(QObject):
         self.article_id, self.on_message, self.on_applied = article_id, on_message, on_applied
         self.matcher = CandidateMatcher(project.kb)
         self.target: Callable[[], str | None] = lambda: None
-        self.propagation = PropagationRunner(project)
+        store = parent.store  # type: ignore[attr-defined]
+        self.propagation = PropagationRunner(project, store.root, store.flush)
         self.picker: LinkPicker | None = None
         self._seen_version = project.kb.version
         self._timer = QTimer(self)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
@@ -31,6 +30,7 @@ from annotator.ui.linking import LinkingController
 from annotator.ui.models import ArticleListModel, SpanTableModel
 from annotator.ui.panels import ArticleListPanel, SpanPanel
 from annotator.ui.review import ReviewController
+from annotator.ui.runtime import settle, tune_interpreter
 from annotator.ui.statusbar import ProjectStatusBar
 from annotator.ui.style import SpanStyles
 from annotator.ui.suggestions import SuggestionRunner
@@ -99,9 +99,7 @@ class MainWindow(QMainWindow):
 
         self._build_layout()
         self.actions_by_id = build_actions(self, window_slots(self))
-        # Workers are CPU-bound Python threads: hand the interpreter back to the UI thread
-        # often (default 5 ms), so painting never waits long behind them.
-        sys.setswitchinterval(0.0005)
+        tune_interpreter()
         self.training = TrainingController(self)
         self.typing_guard = TypingGuard(self)
         QApplication.instance().installEventFilter(self.typing_guard)
@@ -118,6 +116,7 @@ class MainWindow(QMainWindow):
             self.status.show_save_state("Read-only: edits are not possible, nothing is saved")
         if len(project):
             self.article_panel.select_article(project.article_ids[0])
+        settle()
         if suggest:  # after the first paint, so the article shows before spaCy loads
             QTimer.singleShot(0, self.start_suggestions)
 
@@ -169,6 +168,7 @@ class MainWindow(QMainWindow):
         self.suggestions.problems.connect(lambda found: self.say("; ".join(found)))
         self.suggestions.finished.connect(self.status.task_finished)
         self.suggestions.finished.connect(lambda _msg: self.linking.propagate(None))
+        self.suggestions.finished.connect(lambda _msg: settle())  # out of the collector's way
         self.linking.propagation.batchReady.connect(self.linking.apply_batch)
         self.linking.propagation.finished.connect(self.say)
         self.project.subscribe_kb(self._kb_changed)

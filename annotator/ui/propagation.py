@@ -1,43 +1,15 @@
-"""Runs alias propagation over every article in the background after the KB changes."""
+"""Runs alias propagation over every article in a worker process after the KB changes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from annotator.core.model import Span
 from annotator.core.project import Project
-from annotator.core.propagation import AliasFinder, existing_snapshot, propagate_article
-from annotator.ui.tasks import BackgroundTask, TaskContext
-
-Batch = list[tuple[str, list[Span]]]
-
-
-def propagation_body(
-    project: Project, finder: AliasFinder, batch_size: int = 200
-) -> Callable[[TaskContext], int]:
-    """Task body: propagated suggestions, emitted in batches of articles."""
-    ids = project.article_ids
-    existing = existing_snapshot(project)  # taken now, on the UI thread
-
-    def body(ctx: TaskContext) -> int:
-        found, batch = 0, []
-        ctx.progress(0, len(ids))
-        for done, article_id in enumerate(ids, start=1):
-            ctx.check()
-            accepted, rejected = existing(article_id)
-            spans = propagate_article(project.text(article_id), finder, accepted, rejected)
-            if spans:
-                batch.append((article_id, spans))
-                found += len(spans)
-            if len(batch) >= batch_size or done == len(ids):
-                ctx.emit(batch)
-                batch = []
-                ctx.progress(done, len(ids))
-        return found
-
-    return body
+from annotator.jobs.propagate_job import propagate_job
+from annotator.ui.tasks import BackgroundTask, ProcessTask
 
 
 class PropagationRunner(QObject):
@@ -47,9 +19,10 @@ class PropagationRunner(QObject):
     progressed = Signal(int, int)
     finished = Signal(str)
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, root: Path, flush: Callable[[], object]) -> None:
         super().__init__()
-        self.project = project
+        self.project, self.root = project, root
+        self._flush = flush  # the worker reads the saved spans: wait for pending saves first
         self.task: BackgroundTask | None = None
         self._pending: set[str] | None = set()
 
@@ -68,10 +41,13 @@ class PropagationRunner(QObject):
             }
         else:
             self._pending = None if only is None else set(only)
-        finder = AliasFinder.from_kb(self.project.kb, only=self._pending)
-        if not len(finder):
+        wanted = self._pending
+        entities = {e.kb_id: (e.label, list(e.surfaces())) for e in self.project.kb
+                    if wanted is None or e.kb_id in wanted}
+        if not entities:
             return None
-        task = BackgroundTask("Propagation", propagation_body(self.project, finder))
+        args = (str(self.root), self.project.annotator, entities)
+        task = ProcessTask("Propagation", propagate_job, args, before=self._flush)
         task.item_ready.connect(self.batchReady)
         task.progressed.connect(self.progressed)
         task.succeeded.connect(self._done)

@@ -10,6 +10,7 @@ from annotator.core.project import Project
 from annotator.jobs.suggest_job import suggest_job
 from annotator.ui.tasks import BackgroundTask, ProcessTask
 
+
 class SuggestionRunner(QObject):
     """Owns the suggestion task; results are merged on the UI thread as they arrive."""
 

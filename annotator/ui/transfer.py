@@ -27,9 +27,10 @@ from annotator.core.model import ArticleStatus
 from annotator.core.project import Project
 from annotator.io.export import ExportError, ExportReport, check_options, default_out
 from annotator.io.importer import ImportReport, finish_import, prepare_import, store_texts
-from annotator.store.project_store import ProjectStore
-from annotator.ui.statusbar import ProjectStatusBar
 from annotator.jobs.export_job import export_job
+from annotator.store.project_store import ProjectStore
+from annotator.ui.runtime import settle
+from annotator.ui.statusbar import ProjectStatusBar
 from annotator.ui.tasks import BackgroundTask, ProcessTask
 
 if TYPE_CHECKING:
@@ -184,6 +185,7 @@ class TransferController:
         report = finish_import(self.project, self.store, prepared)  # type: ignore[arg-type]
         self.window.article_model.reset()
         self.window.status.show_progress(self.project)
+        settle()  # the new articles out of the collector's way
         self.last_report = report
         lines = [f"Imported {report.added} article(s), {report.spans} span(s)."]
         if report.duplicates:
