@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
-from annotator.core.agreement import AgreementReport, article_agreement, project_agreement
+from annotator.core.agreement import AgreementReport, article_agreement
 from annotator.core.annotations import AnnotationSet
-from annotator.core.link_agreement import link_agreement
 from annotator.core.review import ReviewItem, diff_article, is_resolved, step
 from annotator.core.review_commands import GOLD, AcceptAgreed, ChooseVersion, MarkReviewed
+from annotator.jobs.agreement_job import agreement_job, word_tokens
 from annotator.store.project_store import ProjectStore, StoreError
 from annotator.store.session import attach_gold
 from annotator.ui.review_panel import KIND_COLOURS, ReviewPanel
-from annotator.ui.tasks import BackgroundTask
+from annotator.ui.tasks import BackgroundTask, ProcessTask
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -180,32 +180,17 @@ class ReviewController(QObject):
 
     # -- project figures (background) -----------------------------------------
     def _start_project_figures(self) -> None:
-        from annotator.nlp.tokens import tokenize
-
         if self.task is not None and self.task.isRunning():
             self.task.cancel()
             self.task.wait(5000)
-        who = list(self.annotators)
-        frozen = {
-            info.id: {
-                a: AnnotationSet.from_dict(s.to_dict()) if s is not None else None
-                for a, s in self._sets(info.id).items()
-            }
-            for info in self.project.infos
-        }
-        texts = self.project.text
+        stores = [self.window.store, *self.window.extra_stores()]
 
-        def tokens_for(article_id: str) -> list[tuple[int, int]]:
-            return word_tokens(texts(article_id), tokenize(texts(article_id)))
+        def flush() -> None:  # the worker reads the saved sets
+            for store in stores:
+                store.flush(10.0)
 
-        def body(ctx):  # noqa: ANN001, ANN202
-            report = project_agreement(
-                frozen, who, tokens_for, progress=ctx.progress, cancelled=lambda: ctx.cancelled
-            )
-            report.links = link_agreement(frozen, who[0], who[1])  # type: ignore[attr-defined]
-            return report
-
-        task = BackgroundTask("Agreement", body)
+        args = (str(self.window.store.root), self.project.annotator, list(self.annotators))
+        task = ProcessTask("Agreement", agreement_job, args, before=flush)
         task.succeeded.connect(self._figures_ready)
         task.failed.connect(self.window.say)
         self.task = task
@@ -222,11 +207,6 @@ class ReviewController(QObject):
             self.task.cancel()
             self.task.wait(5000)
         self.stop()
-
-
-def word_tokens(text: str, tokens) -> list[tuple[int, int]]:  # noqa: ANN001
-    """Token offsets without the whitespace tokens spaCy keeps for double spaces."""
-    return [(t[0], t[1]) for t in tokens if not text[t[0] : t[1]].isspace()]
 
 
 def _gold_text(item: ReviewItem, gold: AnnotationSet | None) -> str:

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox
 
+from annotator.jobs.train_job import train_job
 from annotator.store.project_store import StoreError
-from annotator.ui.tasks import BackgroundTask
+from annotator.ui.tasks import BackgroundTask, ProcessTask
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -44,36 +45,17 @@ class TrainingController(QObject):
         self.last_result: Any = None
 
     def train(self) -> BackgroundTask | None:
-        from annotator.nlp import learned
-        from annotator.nlp.sources import (
-            PROPAGATION,
-            CombinedSource,
-            enabled_kinds,
-            sources_from_settings,
-        )
-
         window, project = self.window, self.window.project
         if self.task is not None and self.task.isRunning():
             window.say("Training is already running.")
             return None
-        data = learned.training_data(project)  # snapshot on the UI thread
-        if not data.train:
+        if not any(aset.spans for aset in project.sets_of()):
             window.say("Nothing to learn from yet: accept or add spans first.")
             return None
-        root = window.store.root
-        kinds = [k for k in enabled_kinds(project.settings) if k != PROPAGATION]
-        current = CombinedSource(sources_from_settings(
-            project.settings, root, labels=project.scheme.names, problems=[], kinds=kinds
-        ))
-        steps = self.max_steps
-
-        def body(ctx):  # noqa: ANN001, ANN202
-            return learned.train(
-                project, learned.learned_dir(root), data=data, current=current, max_steps=steps,
-                progress=ctx.progress, cancelled=lambda: ctx.cancelled,
-            )
-
-        task = BackgroundTask("Training", body)
+        store = window.store
+        args = (str(store.root), project.annotator, project.settings.to_dict(),
+                list(project.scheme.names), self.max_steps)
+        task = ProcessTask("Training", train_job, args, before=store.flush)
         window.status.task_started("Training…", task.cancel)
         task.progressed.connect(window.status.task_progress)
         task.succeeded.connect(self._done)

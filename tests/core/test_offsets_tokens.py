@@ -31,3 +31,12 @@ def test_snap_expands_to_whole_tokens() -> None:
     assert tokens.snap(9, 12) == (9, 12)
     assert tokens.token_range(4, 12) == (1, 3)
     assert tokens.is_aligned(4, 8) and not tokens.is_aligned(4, 7)
+
+
+def test_guessed_tokens_split_like_spacy_on_names_and_keep_reduplications() -> None:
+    from annotator.core.tokens import guessed_tokens
+
+    text = "Kim Jong-un dan negara-negara lain, kata KONTAN.CO.ID (8.000 orang)."
+    shown = [text[s:e] for s, e in guessed_tokens(text)]
+    assert shown == ["Kim", "Jong", "-", "un", "dan", "negara-negara", "lain", ",", "kata",
+                     "KONTAN.CO.ID", "(", "8.000", "orang", ")", "."]
