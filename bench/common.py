@@ -109,13 +109,30 @@ def run_json(cmd: Sequence[str], timeout: float = 600.0) -> dict:
     return json.loads(lines[-1])
 
 
-def rss_mb() -> float:
-    """Resident set size of this process in MB (VmRSS of /proc/self/status)."""
-    with open("/proc/self/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident set size of a process (this one by default) in MB, from /proc/PID/status."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return float("nan")
+
+
+def children_rss_mb() -> float:
+    """Resident memory of this process's child processes (the worker processes), in MB."""
+    me, total = str(os.getpid()), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me:
+            value = rss_mb(stat.parent.name)
+            total += 0.0 if value != value else value
+    return total
 
 
 def median(values: Sequence[float]) -> float:

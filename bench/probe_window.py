@@ -6,7 +6,8 @@
 
 `startup` is a fresh process timed from the parent's clock reading T (CLOCK_MONOTONIC, shared
 by processes) to the first article painted, as `annotator` opens it (suggestions on).
-`desk` opens MainWindow(suggest=False), merges built-in suggestions into the articles it uses
+`desk` opens MainWindow(suggest=False), merges built-in suggestions (computed by a worker
+process, as the window's pass computes them) into the articles it uses
 and times, on the UI thread: switching articles (show_article + repaint + processEvents),
 edits (select a word, editor.apply_label), the 200 KB article with 2,000 spans, accept-all
 and undo on it, and reads the resident memory.
@@ -30,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ANNOTATOR, rss_mb  # noqa: E402
+from common import ANNOTATOR, children_rss_mb, rss_mb  # noqa: E402
 
 WORD = re.compile(r"\w[\w-]*")
 LONG_SPANS = 2000
@@ -168,13 +169,33 @@ def startup(project_dir: Path, t0: float, settings: Path) -> dict:
 
 
 # -- desk: switches, edits, the long article ----------------------------------
-def merge_builtin(window, suggester, article_ids: list[str]) -> int:  # noqa: ANN001
-    """Merge the built-in suggester's spans into these articles, as the suggestion pass does."""
+def worker_suggestions(window, article_ids: list[str]) -> dict[str, list]:  # noqa: ANN001
+    """Built-in suggestions for these articles, computed by a worker process as the window's
+    suggestion pass computes them (spaCy stays out of this process, as in the app)."""
+    from annotator.jobs.pool import POOL
+    from annotator.jobs.suggest_job import suggest_job
+
     project = window.project
-    texts = [project.text(aid) for aid in article_ids]
+    found: dict[str, list] = {}
+
+    def item(message: tuple) -> None:
+        if message[0] == "spans":
+            found.update((aid, spans) for aid, spans, _tokens in message[1])
+
+    args = (str(window.store.root), project.annotator, article_ids, project.settings.to_dict(),
+            list(project.scheme.names), False)
+    POOL.run(suggest_job, args, item=item)
+    return found
+
+
+def merge_builtin(window, article_ids: list[str]) -> int:  # noqa: ANN001
+    """Merge built-in suggestions into these articles, as the suggestion pass does."""
+    from annotator.ui.runtime import settle
+
     added = 0
-    for aid, spans in zip(article_ids, suggester.suggest_many(texts), strict=True):
-        added += len(project.merge_suggestions(aid, spans))
+    for aid, spans in worker_suggestions(window, article_ids).items():
+        added += len(window.project.merge_suggestions(aid, spans))
+    settle()  # as the window does when its pass ends
     return added
 
 
@@ -195,12 +216,30 @@ def time_switch(window, app, article_id: str) -> float:  # noqa: ANN001
     return elapsed
 
 
-def long_article(window, suggester) -> str:  # noqa: ANN001
+def time_click(window, app, article_id: str) -> float:  # noqa: ANN001
+    """Click the article's row in the list, as a user does once it is scrolled into view."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    panel = window.article_panel
+    index = panel.proxy.index(panel.proxy.row_of(article_id), 0)
+    panel.table.scrollTo(index)  # the user's scrolling: not part of the switch
+    paint(window, app)
+    point = panel.table.visualRect(index).center()
+    t0 = time.perf_counter()
+    QTest.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, point)
+    paint(window, app)
+    elapsed = time.perf_counter() - t0
+    assert window.article_id == article_id and window.view.text == window.project.text(article_id)
+    return elapsed
+
+
+def long_article(window) -> str:  # noqa: ANN001
     """The 200 KB article, given LONG_SPANS built-in suggestions spread over its length."""
     project = window.project
     aid = max(project.article_ids[-3:], key=lambda a: len(project.text(a)))
-    spans = suggester.suggest_many([project.text(aid)]).__next__()
-    spans = sorted(spans)
+    spans = sorted(worker_suggestions(window, [aid])[aid])
     if len(spans) >= LONG_SPANS:
         stride = len(spans) / LONG_SPANS
         spans = [spans[int(i * stride)] for i in range(LONG_SPANS)]
@@ -213,20 +252,18 @@ def desk(args: argparse.Namespace) -> dict:
     settle(app, 0.3)
     project = window.project
     result: dict = {"articles": len(project), "rss_open_mb": rss_mb()}
-    from annotator.nlp.builtin import BuiltinSuggester
-
-    suggester = BuiltinSuggester()
     rng = random.Random(0)
     short = [aid for aid in project.article_ids if len(project.text(aid)) < 20_000]
     jumps = rng.sample(short, args.switches)
     start = rng.randrange(len(short) - args.switches - 1)
     steps = short[start : start + args.switches + 1]
-    merge_builtin(window, suggester, jumps + steps)
+    merge_builtin(window, jumps + steps)
     settle(app, 0.3)
 
     with profiled(args.profile):
-        # switching: random jumps (text often in a chunk not cached yet), then N, N, N...
-        result["jump_s"] = [time_switch(window, app, aid) for aid in jumps]
+        # switching: clicks on random rows of the list (text often in a chunk not cached
+        # yet), then N, N, N...
+        result["jump_s"] = [time_click(window, app, aid) for aid in jumps]
         window.show_article(steps[0])
         paint(window, app)
         next_s = []
@@ -265,7 +302,7 @@ def desk(args: argparse.Namespace) -> dict:
         result.update(edit_s=edit_s, edit_paint_s=edit_paint_s, edit_after_gap_s=after_gap_s)
 
         if args.long:
-            aid = long_article(window, suggester)
+            aid = long_article(window)
             aset = project.annotation_set(aid)
             result["long_chars"] = len(project.text(aid))
             result["long_spans"] = len(aset.all_spans())
@@ -338,6 +375,7 @@ def blocks(args: argparse.Namespace) -> dict:
     result = {"task": args.task, "max_gap_s": meter.max_gap, "ticks": meter.ticks,
               "long_gaps": len(meter.long), "top_gaps_s": sorted(meter.long)[-5:],
               "elapsed_s": elapsed, "articles": len(window.project), "rss_mb": rss_mb(),
+              "workers_rss_mb": children_rss_mb(),
               "message": transfer.last_message.splitlines()[:1] or finished[:1]}
     close_window(window)
     return result

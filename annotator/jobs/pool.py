@@ -18,7 +18,7 @@ from typing import Any
 from annotator.jobs.child import JobCancelled, serve
 
 POLL_SECONDS = 0.05
-KEEP_IDLE = 2  # warm workers kept for the next job
+KEEP_IDLE = 1  # a warm worker kept for the next job (each holds ~200 MB with spaCy)
 KEEP_PARKED = 2  # workers still finishing a cancelled job
 
 

@@ -39,7 +39,8 @@ __all__ = ["CHUNK_SIZE", "SCHEMA_VERSION", "ProjectStore", "StoreError", "slug"]
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-CHUNK_SIZE = 500
+CHUNK_SIZE = 100  # articles per text file: ~300 KB, parsed in ~0.5 ms on a jump
+CACHED_CHUNKS = 8  # parsed text files kept in memory (~2.4 MB)
 PROJECT_FILE = "project.json"
 _IGNORED = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
@@ -218,7 +219,7 @@ class ProjectStore:
             except KeyError as exc:
                 raise StoreError(f"{path} is damaged: a text record lacks {exc}.", path) from exc
             self._cache[chunk] = texts
-            while len(self._cache) > 4:
+            while len(self._cache) > CACHED_CHUNKS:
                 self._cache.popitem(last=False)
         else:
             self._cache.move_to_end(chunk)

@@ -32,6 +32,9 @@ class ArticleView(QPlainTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # a scroll bar that comes and goes with the article's length would resize the text
+        # area, so the next article would be laid out twice
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.document().setDocumentMargin(14)
         self.setUndoRedoEnabled(False)
@@ -156,7 +159,14 @@ class ArticleView(QPlainTextEdit):
             self._render_pending = True
             QTimer.singleShot(0, self._render)
 
+    def render_now(self) -> None:
+        """Apply a scheduled redraw at once (a new article: paint it once, with its spans)."""
+        if self._render_pending:
+            self._render()
+
     def _render(self) -> None:
+        if not self._render_pending:
+            return  # already applied by render_now
         self._render_pending = False
         selections = []
         for span in self._spans:

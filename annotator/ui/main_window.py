@@ -25,6 +25,7 @@ from annotator.ui.article_filter import ArticleFilterProxy
 from annotator.ui.article_view import ArticleView
 from annotator.ui.desk import DeskController
 from annotator.ui.editor import EditController
+from annotator.ui.elided_label import ElidedLabel
 from annotator.ui.entities_panel import EntitiesPanel
 from annotator.ui.linking import LinkingController
 from annotator.ui.models import ArticleListModel, SpanTableModel
@@ -73,10 +74,8 @@ class MainWindow(QMainWindow):
         self.view = ArticleView(self.styles)
         self.span_model = SpanTableModel()
         self.span_panel = SpanPanel(self.span_model)
-        self.title_label = QLabel()
+        self.title_label = ElidedLabel()
         self.title_label.setObjectName("articleTitle")
-        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.title_label.setWordWrap(True)
         self.banner = QLabel()
         self.banner.setObjectName("readOnlyBanner")
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
@@ -226,6 +225,7 @@ class MainWindow(QMainWindow):
         self.desk.find_panel.set_article(article_id)
         self.article_proxy.pin(article_id)
         self.article_panel.select_article(article_id)
+        self.view.render_now()
         self.view.setFocus()
 
     def step_article(self, step: int) -> None:

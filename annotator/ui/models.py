@@ -69,8 +69,11 @@ class ArticleListModel(ColumnsModel):
     def article_id(self, row: int) -> str:
         return self.project.infos[row].id
 
+    _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, SortRole, Qt.ItemDataRole.ToolTipRole,
+                        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole})
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in self._ROLES or not index.isValid():  # most roles asked are not ours
             return None
         info = self.project.infos[index.row()]
         aset = self.project.existing_set(info.id)
@@ -141,8 +144,11 @@ class SpanTableModel(ColumnsModel):
     def row_of(self, span: Span | None) -> int:
         return next((i for i, s in enumerate(self._spans) if s == span), -1)
 
+    _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, SpanRole, Qt.ItemDataRole.DecorationRole,
+                        Qt.ItemDataRole.FontRole})
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in self._ROLES or not index.isValid():  # most roles asked are not ours
             return None
         span = self._spans[index.row()]
         col = index.column()

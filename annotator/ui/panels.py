@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Span
 from annotator.ui.article_filter import ArticleFilterProxy, FilterBar
+from annotator.ui.elided_label import ElidedLabel
 from annotator.ui.models import SpanTableModel
 
 
@@ -56,6 +57,8 @@ class ArticleListPanel(QWidget):
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)  # project order until a header is clicked
         fixed_columns(self.table, {1: 84, 2: 62})
+        # a click opens the article and the text takes the keys; Tab still reaches the list
+        self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.filter_bar = FilterBar(proxy.project, proxy)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -98,7 +101,7 @@ class SpanPanel(QWidget):
         self.table = make_table("spanTable")
         self.table.setModel(model)
         fixed_columns(self.table, {1: 80, 2: 110, 3: 78, 4: 74})
-        self.summary = QLabel()
+        self.summary = ElidedLabel()
         self.summary.setObjectName("spanSummary")
         self.accept_button = QPushButton("Accept (A)")
         self.reject_button = QPushButton("Reject / delete (X)")

@@ -19,7 +19,7 @@ from annotator.core.model import Article, ArticleStatus
 from annotator.store import migrations
 from annotator.store.atomic import read_tables, slug, write_json_atomic
 from annotator.store.kb_store import load_kb
-from annotator.store.project_store import CHUNK_SIZE, SCHEMA_VERSION, ProjectStore, StoreError
+from annotator.store.project_store import SCHEMA_VERSION, ProjectStore, StoreError
 from annotator.store.session import open_project
 
 TEXTS = ["Presiden Putin bertemu Kim Jong-un di Vladivostok.", "🚀 Rudal Kinzhal dari MiG-31I."]
@@ -88,7 +88,7 @@ def _check_upgraded(root: Path, arts: list[Article]) -> None:
 
 def test_schema_0_project_is_backed_up_then_upgraded(tmp_path: Path) -> None:
     root = tmp_path / "lama"
-    arts = make_v0(root, extra_articles=CHUNK_SIZE + 5)  # more than one chunk
+    arts = make_v0(root, extra_articles=505)  # more than one chunk of schema 1 (500 articles)
     before = _snapshot(root)
     project, store = open_project(root, "ayu", create=False)  # the app's way in
     try:
