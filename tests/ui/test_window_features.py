@@ -102,6 +102,29 @@ def test_item_models_pass_qt_model_tester(window, qtmodeltester) -> None:  # noq
     qtmodeltester.check(window.span_model)
 
 
+def test_span_table_stays_consistent_across_switches_and_edits(window, qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtTest import QAbstractItemModelTester
+
+    from tests.ui.helpers import key
+
+    # Qt's tester watches every signal the model sends from now on and fails on a bad one
+    tester = QAbstractItemModelTester(  # noqa: F841 - must stay alive while we drive
+        window.span_model, QAbstractItemModelTester.FailureReportingMode.Warning)
+    model = window.span_model
+    for _ in range(len(window.project) - 1):
+        key(window, "N")
+        spans = sorted(window.project.annotation_set(window.article_id).all_spans())
+        assert model.rowCount() == len(spans)
+        shown = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+        text = window.view.text
+        assert shown == [text[s.start:s.end].replace("\n", " ") for s in spans]
+    key(window, "P")
+    before = model.rowCount()
+    key(window, "A", Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert model.rowCount() == before  # accepted, not added
+    assert all(model.data(model.index(r, 4)) == "accepted" for r in range(before))
+
+
 def test_article_text_is_shown_as_plain_text(opener, tmp_path: Path) -> None:  # noqa: ANN001
     folder = tmp_path / "html"
     folder.mkdir()
