@@ -100,4 +100,7 @@ def run_gui(project_dir: Path | None = None, annotator: str | None = None) -> in
         QTimer.singleShot(200, session.ask_name)
     code = app.exec()
     session.close()
+    from annotator.jobs.pool import POOL
+
+    POOL.shutdown()  # the warm worker processes end with the window
     return code

@@ -76,11 +76,12 @@ class ProcessTask(BackgroundTask):
 
     The worker has its own interpreter, so CPU-bound work (spaCy, export) never holds the
     window's GIL. `target` and `args` must be picklable (a module-level function). Cancel asks
-    the job to stop; a worker that does not stop within `grace` seconds is terminated.
+    the job to stop and waits `grace` seconds at most; a job still running then finishes on its
+    own in a parked worker, so cancelling (and closing the window) never waits long.
     """
 
     def __init__(self, name: str, target: Callable[..., Any], args: tuple[Any, ...],
-                 grace: float = 5.0, before: Callable[[], None] | None = None) -> None:
+                 grace: float = 0.5, before: Callable[[], None] | None = None) -> None:
         super().__init__(name, self._relay)
         self._target, self._args, self._grace = target, args, grace
         self._before = before  # run on this thread first (e.g. wait for pending saves)

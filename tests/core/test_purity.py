@@ -32,3 +32,18 @@ def test_importing_core_loads_no_forbidden_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_worker_jobs_import_no_qt_and_load_spacy_only_when_run() -> None:
+    """annotator.jobs runs in worker processes: no Qt there, and importing a job (as the
+    window does to name it) must not load spaCy into the window."""
+    code = (
+        "import sys, pkgutil, importlib, annotator.jobs as j\n"
+        "for m in pkgutil.iter_modules(j.__path__):\n"
+        "    importlib.import_module('annotator.jobs.' + m.name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'PySide6', 'shiboken6', 'spacy', 'thinc'})\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
