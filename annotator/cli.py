@@ -253,8 +253,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export the project in the chosen format and print a summary."""
     from annotator.core.model import ArticleStatus
     from annotator.io.export import ExportError, check_options, default_out, export_project
-    from annotator.io.jsonl_export import load_all_sets
     from annotator.store.project_store import StoreError
+    from annotator.store.session import load_all_sets
 
     root = Path(args.project) if args.project else default_project_dir()
     try:

@@ -96,7 +96,7 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def _open_all_sets(root: Path, annotator: str) -> tuple[Project, ProjectStore]:
-    from annotator.io.jsonl_export import load_all_sets
+    from annotator.store.session import load_all_sets
 
     project, store = cli._open(root, annotator, create=False)
     load_all_sets(project, store)

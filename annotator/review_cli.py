@@ -59,9 +59,9 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     """Compute and print the agreement figures of the chosen annotators."""
     from annotator.core.agreement import project_agreement
     from annotator.core.link_agreement import link_agreement
-    from annotator.io.jsonl_export import load_all_sets
     from annotator.nlp.tokens import tokenize
     from annotator.store.project_store import StoreError
+    from annotator.store.session import load_all_sets
 
     root = Path(args.project) if args.project else default_project_dir()
     project, store = cli._open(root, cli.resolve_annotator(args.annotator), create=False)

@@ -130,7 +130,7 @@ def export_project(
     annotator. `status`: only sets with that status. `articles`: only these article ids.
     `include_rejected` (jsonl only): add `answer: "reject"` records. `progress(done, total)`
     counts articles; `cancelled()` is polled between articles. Only annotation sets already
-    loaded into `project` are seen (call `jsonl_export.load_all_sets` first for colleagues').
+    loaded into `project` are seen (call `store.session.load_all_sets` first for colleagues').
     Raises ExportError for bad options and OSError when a file cannot be written.
     """
     fmt = check_options(out, format=format, include_rejected=include_rejected, split=split)

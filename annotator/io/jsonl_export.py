@@ -21,7 +21,6 @@ from annotator.core.model import Article, ArticleStatus, Span
 from annotator.core.project import Project
 from annotator.core.tokens import TokenIndex
 from annotator.store.atomic import write_bytes_atomic
-from annotator.store.project_store import ProjectStore
 
 Tok = tuple[int, int, bool]
 Tokenizer = Callable[[str], list[Tok]]
@@ -146,13 +145,6 @@ def _in_text(start: int, end: int, length: int) -> bool:
 def dumps_jsonl(records: list[dict[str, Any]]) -> bytes:
     """One JSON object per line, keys sorted, UTF-8, a newline after each."""
     return b"".join(orjson.dumps(r, option=orjson.OPT_SORT_KEYS) + b"\n" for r in records)
-
-
-def load_all_sets(project: Project, store: ProjectStore) -> None:
-    """Add every annotator's saved sets the session did not load (it loads only its own)."""
-    others = store.load_other_sets(project.annotator)  # the session loaded its own already
-    missing = [s for s in others if project.existing_set(s.article_id, s.annotator) is None]
-    project.load_sets(missing)
 
 
 def _default_tokenizer() -> Tokenizer:

@@ -18,13 +18,10 @@ def agreement_job(ctx: JobContext, root: str, annotator: str, who: list[str]) ->
     """Span and link agreement of `who` over every saved set (the window flushes first)."""
     from annotator.core.agreement import project_agreement
     from annotator.core.link_agreement import link_agreement
-    from annotator.io.jsonl_export import load_all_sets
     from annotator.nlp.tokens import tokenize
-    from annotator.store.session import open_project
+    from annotator.store.session import reading_project
 
-    project, store = open_project(Path(root), annotator, create=False, read_only=True)
-    try:
-        load_all_sets(project, store)
+    with reading_project(Path(root), annotator, sets="all") as (project, _store):
 
         def tokens_for(article_id: str) -> list[tuple[int, int]]:
             text = project.text(article_id)
@@ -34,5 +31,3 @@ def agreement_job(ctx: JobContext, root: str, annotator: str, who: list[str]) ->
                                    cancelled=lambda: ctx.cancelled)
         report.links = link_agreement(project, who[0], who[1])  # type: ignore[attr-defined]
         return report
-    finally:
-        store.close()

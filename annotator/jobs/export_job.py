@@ -14,13 +14,8 @@ def export_job(ctx: JobContext, root: str, annotator: str, options: dict[str, An
     The window flushes its saves first, so what is on disk is what it shows.
     """
     from annotator.io.export import export_project
-    from annotator.io.jsonl_export import load_all_sets
-    from annotator.store.session import open_project
+    from annotator.store.session import reading_project
 
-    project, store = open_project(Path(root), annotator, create=False, read_only=True)
-    try:
-        load_all_sets(project, store)
+    with reading_project(Path(root), annotator, sets="all") as (project, _store):
         return export_project(project, progress=ctx.progress,
                               cancelled=lambda: ctx.cancelled, **options)
-    finally:
-        store.close()

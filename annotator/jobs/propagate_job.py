@@ -19,10 +19,9 @@ def propagate_job(ctx: JobContext, root: str, annotator: str, entities: Entities
     rejections come from the saved sets (the window flushes its saves first).
     """
     from annotator.core.propagation import AliasFinder, existing_snapshot, propagate_article
-    from annotator.store.session import open_project
+    from annotator.store.session import reading_project
 
-    project, store = open_project(Path(root), annotator, create=False, read_only=True)
-    try:
+    with reading_project(Path(root), annotator) as (project, _store):
         finder = AliasFinder(entities)
         existing = existing_snapshot(project)
         ids = project.article_ids
@@ -41,5 +40,3 @@ def propagate_job(ctx: JobContext, root: str, annotator: str, entities: Entities
                 batch = []
                 ctx.progress(done, len(ids))
         return found
-    finally:
-        store.close()

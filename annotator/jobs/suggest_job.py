@@ -11,6 +11,17 @@ from annotator.jobs.child import JobContext
 SuggestedItem = tuple[str, list[Span], list[tuple[int, int, bool]]]
 
 
+def pass_sources(settings: dict[str, Any], root: Path, labels: list[str],
+                 problems: list[str]) -> list[Any]:
+    """The window's enabled sources that run over the corpus (all but live propagation)."""
+    from annotator.core.project import ProjectSettings
+    from annotator.nlp.sources import PROPAGATION, enabled_kinds, sources_from_settings
+
+    wanted = ProjectSettings.from_dict(settings)
+    kinds = [k for k in enabled_kinds(wanted) if k != PROPAGATION]
+    return sources_from_settings(wanted, root, labels=labels, problems=problems, kinds=kinds)
+
+
 def suggest_job(
     ctx: JobContext, root: str, annotator: str, article_ids: list[str],
     settings: dict[str, Any], labels: list[str], sync: bool, batch_size: int = 32,
@@ -21,20 +32,13 @@ def suggest_job(
     unsaved setting changes count. Propagation is left out: the window runs it live. The first
     article (the one on screen) brings its tokens along for snapping.
     """
-    from annotator.core.project import ProjectSettings
     from annotator.nlp.cache import suggest_articles
-    from annotator.nlp.sources import PROPAGATION, enabled_kinds, sources_from_settings
     from annotator.nlp.tokens import tokenize
-    from annotator.store.session import open_project
+    from annotator.store.session import reading_project
 
-    project, store = open_project(Path(root), annotator, create=False, read_only=True,
-                                  load_sets=False)
-    try:
-        wanted = ProjectSettings.from_dict(settings)
+    with reading_project(Path(root), annotator, sets="none") as (project, _store):
         problems: list[str] = []
-        kinds = [k for k in enabled_kinds(wanted) if k != PROPAGATION]
-        sources = sources_from_settings(wanted, Path(root), labels=labels, problems=problems,
-                                        kinds=kinds)
+        sources = pass_sources(settings, Path(root), labels, problems)
         if problems:
             ctx.emit(("problems", problems))
         ids = [i for i in article_ids if project.has_article(i)]
@@ -55,5 +59,3 @@ def suggest_job(
                 ctx.progress(done, total)
         ctx.check()
         return total
-    finally:
-        store.close()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from annotator.core.labels import LabelScheme
@@ -49,6 +50,31 @@ def open_project(
         project.subscribe(_saver(project, store, {s.article_id for s in sets}))
         project.subscribe_kb(lambda: save_kb(store, project.kb))
     return project, store
+
+
+def load_all_sets(project: Project, store: ProjectStore) -> None:
+    """Add every annotator's saved sets the session did not load (it loads only its own)."""
+    others = store.load_other_sets(project.annotator)  # the session loaded its own already
+    missing = [s for s in others if project.existing_set(s.article_id, s.annotator) is None]
+    project.load_sets(missing)
+
+
+@contextmanager
+def reading_project(root: Path, annotator: str, *, sets: str = "own"
+                    ) -> Iterator[tuple[Project, ProjectStore]]:
+    """The saved project opened as a lock-free reader (a worker process beside the window).
+
+    `sets`: "none" (texts and settings only), "own" (the annotator's) or "all" (every
+    annotator's and the gold sets).
+    """
+    project, store = open_project(Path(root), annotator, create=False, read_only=True,
+                                  load_sets=sets != "none")
+    try:
+        if sets == "all":
+            load_all_sets(project, store)
+        yield project, store
+    finally:
+        store.close()
 
 
 def attach_gold(project: Project, root: Path) -> tuple[ProjectStore, Callable[[str], None]]:

@@ -289,9 +289,12 @@ class MainWindow(QMainWindow):
         self.status.task_started("Suggesting…", task.cancel)
 
     # -- reactions --------------------------------------------------------
-    def extra_stores(self) -> list[ProjectStore]:
-        """Stores besides the annotator's own that hold edits (the gold store when reviewing)."""
-        return [self.review.gold_store] if self.review.gold_store is not None else []
+    def flush_saves(self) -> None:
+        """Wait until every edit is on disk (own and gold store); for workers that read it."""
+        gold = self.review.gold_store
+        for store in (self.store, *([gold] if gold is not None else [])):
+            if not store.flush(10.0):
+                raise StoreError(store.last_error or "saving did not finish", store.root)
 
     def say(self, message: str) -> None:
         self.status.showMessage(message, 6000)

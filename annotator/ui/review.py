@@ -183,14 +183,8 @@ class ReviewController(QObject):
         if self.task is not None and self.task.isRunning():
             self.task.cancel()
             self.task.wait(5000)
-        stores = [self.window.store, *self.window.extra_stores()]
-
-        def flush() -> None:  # the worker reads the saved sets
-            for store in stores:
-                store.flush(10.0)
-
         args = (str(self.window.store.root), self.project.annotator, list(self.annotators))
-        task = ProcessTask("Agreement", agreement_job, args, before=flush)
+        task = ProcessTask("Agreement", agreement_job, args, before=self.window.flush_saves)
         task.succeeded.connect(self._figures_ready)
         task.failed.connect(self.window.say)
         self.task = task

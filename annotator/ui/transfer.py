@@ -219,15 +219,9 @@ class TransferController:
         except ExportError as exc:
             self._summary("Cannot export", [str(exc)], warn=True)
             return None
-        stores = [self.store, *self.window.extra_stores()]
-
-        def flush() -> None:  # the worker reads the project from disk
-            for store in stores:
-                if not store.flush(10.0):
-                    raise RuntimeError(store.last_error or "saving did not finish")
-
         args = (str(self.store.root), self.project.annotator, options)
-        task = self._run("Exporting…", ProcessTask("Export", export_job, args, before=flush))
+        task = self._run("Exporting…", ProcessTask("Export", export_job, args,
+                                                   before=self.window.flush_saves))
         task.succeeded.connect(self._export_done)
         return task
 

@@ -13,9 +13,9 @@ from annotator.io.export import export_project
 from annotator.io.formats.conll import SENTENCES_PER_ARTICLE, conll_doc
 from annotator.io.formats.remap import adjust_records, apply_label_map, parse_label_map
 from annotator.io.importer import import_paths
-from annotator.io.jsonl_export import load_all_sets
 from annotator.io.readers import read_source
 from annotator.nlp.tokens import tokenize
+from annotator.store.session import load_all_sets
 from tests.io.test_formats_common import Opener, annotated_project
 
 NERGRIT = Path(__file__).resolve().parents[3] / "shared" / "eval" / "ner-id" / "nergrit"

@@ -8,8 +8,8 @@ from pathlib import Path
 from annotator.core.model import ArticleStatus
 from annotator.io.export import export_project
 from annotator.io.importer import import_paths
-from annotator.io.jsonl_export import load_all_sets
 from annotator.io.readers import read_source
+from annotator.store.session import load_all_sets
 from tests.io.test_formats_common import Opener, annotated_project
 
 

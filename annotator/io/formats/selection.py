@@ -43,7 +43,7 @@ def select_sets(
 
     `articles` limits the export to those article ids (a selection in the window); articles
     outside it are not reported as skipped. Only sets already loaded into `project` count
-    (see `jsonl_export.load_all_sets`).
+    (see `store.session.load_all_sets`).
     """
     who_all = [annotator] if annotator else project.annotators()
     wanted = set(articles) if articles is not None else None
