@@ -30,8 +30,10 @@ from annotator.core.search import (
     search,
 )
 from annotator.ui.models import plain_tooltip
+from annotator.ui.tasks import BackgroundTask, TaskCancelled, TaskContext
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 10
+LINE_ROLE = Qt.ItemDataRole.UserRole + 11
 THIS_ARTICLE, ALL_ARTICLES = 0, 1
 _LEFT, _RIGHT, _TITLE = 24, 48, 28  # keep the match visible in a narrow panel
 
@@ -60,6 +62,7 @@ class FindPanel(QWidget):
 
     jumpRequested = Signal(str, int, int)  # article_id, start, end (code points)
     closeRequested = Signal()  # Escape in the query box
+    searched = Signal()  # new results are listed
 
     def __init__(
         self, project: Project, parent: QWidget | None = None, limit: int = DEFAULT_LIMIT
@@ -72,6 +75,8 @@ class FindPanel(QWidget):
         self.result = SearchResult([], False, 0)
         self._searched: tuple | None = None  # what `result` was computed for
         self._cursor = -1
+        self.task: BackgroundTask | None = None  # an all-articles search running
+        self._then_step = 0  # a step (Enter) asked for while that search runs
 
         self.query = _QueryEdit()
         self.query.setObjectName("findQuery")
@@ -151,14 +156,35 @@ class FindPanel(QWidget):
         self.query.selectAll()
 
     def search(self) -> SearchResult:
-        """Run the query now in the chosen scope and fill the result list."""
+        """Run the query in the chosen scope and list the hits.
+
+        All articles are searched in a background thread (10,000 texts take a second), so
+        the result comes later (`searched`); this article is searched at once.
+        """
         self._timer.stop()
-        query = self.query.text()
-        self.result = search(self._texts(), query, self.options(), self.limit)
-        self._searched = self._key()
-        self._cursor = -1
-        self._fill()
+        self.stop()
+        key, query, options = self._key(), self.query.text(), self.options()
+        if self.scope.currentIndex() != ALL_ARTICLES:
+            ids = [self.article_id] if self.article_id and self.project.has_article(
+                self.article_id) else []
+            self._show(key, *hit_lines(self.project, ids, query, options, self.limit))
+            return self.result
+        project, limit = self.project, self.limit
+
+        def body(ctx: TaskContext) -> tuple:
+            return hit_lines(project, project.article_ids, query, options, limit, ctx)
+
+        task = BackgroundTask("Find", body)
+        task.succeeded.connect(lambda found: self._show(key, *found))
+        task.failed.connect(self.summary.setText)
+        self.task = task
+        self.summary.setText("Searching all articles…")
+        task.start()
         return self.result
+
+    @property
+    def searching(self) -> bool:
+        return self.task is not None and self.task.isRunning()
 
     def find_next(self) -> Hit | None:
         """Jump to the hit after the current one (first after a new search); wraps around."""
@@ -172,37 +198,41 @@ class FindPanel(QWidget):
 
     def refresh_titles(self) -> None:
         """Re-read article titles after an import (hits stay valid: texts never change)."""
-        self._fill()
+        if self._searched is not None:
+            lines = [self.results.item(row).data(LINE_ROLE) for row in range(self.results.count())]
+            self._show(self._searched, self.result, lines)
 
     # -- internals --------------------------------------------------------
     def _key(self) -> tuple:
         return (self.query.text(), self.options(), self.scope.currentIndex(), self.article_id)
 
-    def _texts(self) -> Iterable[tuple[str, str]]:
-        if self.scope.currentIndex() == ALL_ARTICLES:
-            return project_texts(self.project)
-        if self.article_id is None or not self.project.has_article(self.article_id):
-            return []
-        return project_texts(self.project, [self.article_id])
+    def stop(self) -> None:
+        """Cancel an all-articles search still running (a new query, or the window closes)."""
+        if self.task is not None:
+            self.task.cancel()
+            self.task.wait(2000)  # it stops at the next article
+            self.task = None
 
-    def _fill(self) -> None:
+    def _show(self, key: tuple, result: SearchResult, lines: list[str]) -> None:
+        """List a search's hits (with their context lines) unless the query changed since."""
+        if key != self._key():
+            return
+        self.result, self._searched, self._cursor = result, key, -1
         self.results.clear()
         all_scope = self.scope.currentIndex() == ALL_ARTICLES
-        texts: dict[str, str] = {}
-        for hit in self.result.hits:
-            text = texts.get(hit.article_id)
-            if text is None:
-                text = texts[hit.article_id] = self.project.text(hit.article_id)
-            left, match, _ = context(text, hit.start, hit.end, _LEFT)
-            right = context(text, hit.start, hit.end, _RIGHT)[2]
-            line = f"…{left}«{match}»{right}…"
+        for hit, line in zip(result.hits, lines, strict=True):
             title = self.project.info(hit.article_id).title or "(untitled)"
             short = title if len(title) <= _TITLE else title[: _TITLE - 1] + "…"
             item = QListWidgetItem(f"{short}: {line}" if all_scope else line)
             item.setData(HIT_ROLE, (hit.article_id, hit.start, hit.end))
+            item.setData(LINE_ROLE, line)
             item.setToolTip(plain_tooltip(f"{title}\ncharacters {hit.start}–{hit.end}"))
             self.results.addItem(item)
         self.summary.setText(self._summary())
+        self.searched.emit()
+        step, self._then_step = self._then_step, 0
+        if step:
+            self._step(step)
 
     def _summary(self) -> str:
         if not self.query.text().strip():
@@ -220,6 +250,9 @@ class FindPanel(QWidget):
     def _step(self, step: int) -> Hit | None:
         if self._searched != self._key():
             self.search()
+            if self.searching:
+                self._then_step = step  # taken when the results arrive
+                return None
         if not self.result.hits:
             return None
         count = len(self.result.hits)
@@ -232,7 +265,7 @@ class FindPanel(QWidget):
         return hit
 
     def _focus_results(self) -> None:
-        if self._searched != self._key():
+        if self._searched != self._key() and not self.searching:
             self.search()
         if self.results.count():
             self.results.setFocus()
@@ -243,3 +276,28 @@ class FindPanel(QWidget):
         article_id, start, end = item.data(HIT_ROLE)
         self._cursor = self.results.row(item)
         self.jumpRequested.emit(article_id, start, end)
+
+
+def hit_line(text: str, hit: Hit) -> str:
+    """A hit in its context, on one line: "…left«match»right…"."""
+    left, match, _ = context(text, hit.start, hit.end, _LEFT)
+    right = context(text, hit.start, hit.end, _RIGHT)[2]
+    return f"…{left}«{match}»{right}…"
+
+
+def hit_lines(
+    project: Project, article_ids: Iterable[str], query: str, options: FindOptions, limit: int,
+    ctx: TaskContext | None = None,
+) -> tuple[SearchResult, list[str]]:
+    """Search these articles; the hits and their context lines (stops when cancelled)."""
+
+    def texts() -> Iterable[tuple[str, str]]:
+        for pair in project_texts(project, article_ids):
+            if ctx is not None and ctx.cancelled:
+                raise TaskCancelled
+            yield pair
+
+    result = search(texts(), query, options, limit)
+    hit_texts = {aid: project.text(aid) for aid in dict.fromkeys(h.article_id
+                                                                 for h in result.hits)}
+    return result, [hit_line(hit_texts[h.article_id], h) for h in result.hits]

@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         self._progress_timer.timeout.connect(lambda: self.status.show_progress(self.project))
         self.entities_panel.refresh()
         self.bridge = SaveBridge()
-        self.bridge.saved.connect(self._refresh_save_state)
+        self.bridge.saved.connect(lambda: self.status.show_store_state(self.store))
         self.bridge.failed.connect(lambda msg: self.status.show_save_state(msg, error=True))
         self.store.on_saved = lambda *_: self.bridge.saved.emit()
         self.store.on_error = self.bridge.failed.emit
@@ -315,7 +315,7 @@ class MainWindow(QMainWindow):
         self._progress_timer.start()
         self._entities_timer.start()
         if not self.project.read_only:
-            self._refresh_save_state()
+            self.status.show_store_state(self.store)
 
     def _refresh_spans(self) -> None:
         if self.article_id is None:
@@ -334,16 +334,6 @@ class MainWindow(QMainWindow):
         self.span_panel.summary.setText(
             f"{accepted} accepted · {waiting} suggested · status {aset.status}"
         )
-
-    def _refresh_save_state(self) -> None:
-        writer = self.store.writer
-        pending = writer.pending if writer else 0
-        if pending and self.store.last_error:
-            self.status.show_save_state(f"Not saved yet: {self.store.last_error}", error=True)
-        elif pending:
-            self.status.show_save_state("Saving…")
-        else:
-            self.status.show_save_state("All changes saved")
 
     def _suggestions_ready(self, batch: object) -> None:
         for article_id, spans, tokens in batch:  # type: ignore[attr-defined]
@@ -385,6 +375,7 @@ class MainWindow(QMainWindow):
         self.transfer.stop()
         self.linking.stop()
         self.review.shutdown()
+        self.desk.find_panel.stop()
         self._entities_timer.stop()
         self._progress_timer.stop()
         self.project.unsubscribe(self._article_changed)

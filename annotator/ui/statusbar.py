@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from annotator.core.model import ArticleStatus
 from annotator.core.project import Project
+from annotator.store.project_store import ProjectStore
 
 
 class ProjectStatusBar(QStatusBar):
@@ -56,6 +57,15 @@ class ProjectStatusBar(QStatusBar):
     def show_save_state(self, text: str, error: bool = False) -> None:
         self.save_label.setText(text)
         self.save_label.setStyleSheet("color: #C62828; font-weight: bold;" if error else "")
+
+    def show_store_state(self, store: ProjectStore) -> None:
+        """"Saving…", "All changes saved", or why the pending edits are not saved yet."""
+        writer = store.writer
+        pending = writer.pending if writer else 0
+        if pending and store.last_error:
+            self.show_save_state(f"Not saved yet: {store.last_error}", error=True)
+        else:
+            self.show_save_state("Saving…" if pending else "All changes saved")
 
     def task_started(self, name: str, cancel: Callable[[], None]) -> None:
         self._cancel = cancel

@@ -68,7 +68,8 @@ def test_find_in_window_article_and_across_articles_then_jump(opener, qtbot) -> 
         QTest.keyClick(panel.query, Qt.Key.Key_Return)  # Enter again: the next hit
     assert second.args != first.args or here == 1
 
-    choose(qtbot, panel.scope, "All articles")
+    with qtbot.waitSignal(panel.searched):  # all articles: searched in the background
+        choose(qtbot, panel.scope, "All articles")
     assert panel.results.count() > here
     assert "in 5 article(s)" in panel.summary.text()
     last = panel.results.count() - 1
@@ -123,7 +124,8 @@ def test_results_are_bounded_and_article_text_stays_plain(qtbot) -> None:  # noq
     panel = make_panel(qtbot, project, "a", limit=4)
     panel.set_scope(ALL_ARTICLES)
     qtbot.keyClicks(panel.query, "kim")
-    QTest.keyClick(panel.query, Qt.Key.Key_Return)
+    with qtbot.waitSignal(panel.searched):
+        QTest.keyClick(panel.query, Qt.Key.Key_Return)
     assert panel.results.count() == 4
     assert "first 4 shown" in panel.summary.text()
     assert "«Kim»</b> &amp; <i>" in panel.results.item(0).text()
@@ -138,3 +140,23 @@ def test_focus_query_takes_the_selected_text(qtbot) -> None:  # noqa: ANN001
     assert panel.results.count() == 1
     panel.focus_query("two\nlines")  # multi-line selections are not a query
     assert panel.query.text() == "Vostochny"
+
+
+def test_all_articles_search_runs_in_the_background_and_only_the_last_query_counts(
+    qtbot,  # noqa: ANN001
+) -> None:
+    texts = {f"a{i}": f"Berita {i}: Putin bertemu Kim di kosmodrom." for i in range(3000)}
+    texts["a2999"] += " Shoigu hadir."
+    project = memory_project(texts)
+    panel = make_panel(qtbot, project, "a0")
+    panel.set_scope(ALL_ARTICLES)
+    qtbot.keyClicks(panel.query, "Putin")
+    QTest.keyClick(panel.query, Qt.Key.Key_Return)  # starts a search over 3,000 articles
+    assert panel.searching or panel.results.count()
+    panel.query.selectAll()
+    qtbot.keyClicks(panel.query, "Shoigu")  # a new query before the first one is listed
+    with qtbot.waitSignal(panel.jumpRequested, timeout=10000) as jump:
+        QTest.keyClick(panel.query, Qt.Key.Key_Return)
+    assert tuple(jump.args)[0] == "a2999"
+    assert [h.article_id for h in panel.hits()] == ["a2999"]
+    assert panel.summary.text() == "1 match in 1 article(s)"

@@ -314,7 +314,8 @@ def test_article_text_is_shown_literally_in_every_view(opener, qtbot, tmp_path) 
     find.query.setFocus()
     find.query.selectAll()
     QTest.keyClicks(find.query, SCRIPT)
-    QTest.keyClick(find.query, Qt.Key.Key_Return)
+    with qtbot.waitSignal(find.searched):
+        QTest.keyClick(find.query, Qt.Key.Key_Return)
     assert len(find.hits()) == 2
     for row in range(find.results.count()):
         assert f"«{SCRIPT}»" in find.results.item(row).text()
