@@ -12,7 +12,8 @@ and times, on the UI thread: switching articles (show_article + repaint + proces
 edits (select a word, editor.apply_label), the 200 KB article with 2,000 spans, accept-all
 and undo on it, and reads the resident memory.
 `blocks` ticks a 1 ms timer on the UI thread and reports the longest gap between ticks while a
-suggestion pass, an import or an export runs in the background as the window runs them.
+suggestion pass, an import, an export or a search of all articles runs in the background as the
+window runs them.
 --profile FILE writes a cProfile of the UI thread over the measured part.
 """
 
@@ -344,6 +345,16 @@ def blocks(args: argparse.Namespace) -> dict:
 
         def done() -> bool:
             return bool(finished) and not window.linking.propagation.running
+    elif args.task == "find":  # all articles, a query without hits: every text is read
+        panel = window.desk.find_panel
+
+        def begin() -> None:
+            panel.set_scope(1)
+            panel.query.setText("zzqxj")
+            panel.search()
+
+        def done() -> bool:
+            return not panel.searching and panel.summary.text() == "No matches"
     elif args.task == "import":
         def begin() -> None:
             transfer.start_import(list(args.files))
@@ -396,7 +407,7 @@ def main() -> None:
     p.add_argument("--long", action="store_true", help="also the 200 KB article")
     p.add_argument("--profile", type=Path)
     p = sub.add_parser("blocks")
-    p.add_argument("--task", choices=("suggest", "import", "export"), required=True)
+    p.add_argument("--task", choices=("suggest", "import", "export", "find"), required=True)
     p.add_argument("--project", type=Path, required=True)
     p.add_argument("--settings", type=Path, required=True)
     p.add_argument("--files", type=Path, nargs="*", default=[], help="what to import")

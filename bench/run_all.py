@@ -315,6 +315,12 @@ class Bench:
         self.add(Figure("longest UI-thread block, full suggestion pass (10k, in the window)",
                         [data["max_gap_s"] * 1e3], "ms", "<", 50,
                         note=f"pass took {data['elapsed_s']:.0f} s"))
+        found = [run_json([PY, str(BENCH / "probe_window.py"), "blocks", "--task", "find",
+                           "--project", str(project), "--settings", str(self.tmp("find.ini"))])
+                 for _ in range(self.runs)]
+        self.add(Figure("longest UI-thread block, find in all 10k articles (no hit: reads all)",
+                        [r["max_gap_s"] * 1e3 for r in found], "ms", "<", 50,
+                        note=f"search took {median([r['elapsed_s'] for r in found]):.1f} s"))
 
 
 # -- output -------------------------------------------------------------------------
