@@ -14,6 +14,7 @@ from annotator.ui.find import FindPanel
 from annotator.ui.scheme_editor import LabelSchemeDialog
 from annotator.ui.settings_dialog import SettingsDialog, read_ui_settings, view_font
 from annotator.ui.stats_view import StatisticsDialog
+from annotator.ui.tasks import BackgroundTask
 from annotator.ui.theme import ThemeManager
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class DeskController(QObject):
         self.labels_menu = window.menuBar().addMenu("&Labels")
         self.label_actions: list[QAction] = []
         self.stats: StatisticsDialog | None = None
+        self.stats_task: BackgroundTask | None = None
         self.scheme_dialog: LabelSchemeDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.ui = read_ui_settings(window.settings)
@@ -119,10 +121,22 @@ class DeskController(QObject):
         self.window.view.ensureCursorVisible()
 
     def statistics(self) -> StatisticsDialog:
-        sets = self.window.store.load_other_sets(self.project.annotator)
-        self.stats = StatisticsDialog(self.project, sets + self.project.sets_of(), self.window)
-        self.stats.show()
-        return self.stats
+        """Open with the own sets at once; colleagues' shards are read in the background."""
+        self.stats = dialog = StatisticsDialog(self.project, self.project.sets_of(), self.window)
+        dialog.show()
+        store, me = self.window.store, self.project.annotator
+        self.stats_task = task = BackgroundTask("Statistics",
+                                                lambda _ctx: store.load_other_sets(me))
+        task.succeeded.connect(lambda others: others and dialog.add_sets(others))
+        task.failed.connect(self.window.say)
+        task.start()
+        return dialog
+
+    def stop(self) -> None:
+        """Background work of the desk ends with the window."""
+        self.find_panel.stop()
+        if self.stats_task is not None:
+            self.stats_task.wait(10000)
 
     def edit_scheme(self) -> LabelSchemeDialog:
         self.scheme_dialog = LabelSchemeDialog(

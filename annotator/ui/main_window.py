@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         self.transfer.stop()
         self.linking.stop()
         self.review.shutdown()
-        self.desk.find_panel.stop()
+        self.desk.stop()
         self._entities_timer.stop()
         self._progress_timer.stop()
         self.project.unsubscribe(self._article_changed)

@@ -344,6 +344,13 @@ class StatisticsDialog(QDialog):
         self.last_export = target
         return target
 
+    def add_sets(self, sets: Iterable[AnnotationSet]) -> None:
+        """More annotators' sets (loaded in the background after the dialog opened)."""
+        self.sets = [*(self.sets or []), *sets]
+        self.annotator.clear()
+        self._fill_annotators()
+        self.refresh()
+
     def showEvent(self, event: QShowEvent) -> None:
         """Count again whenever the dialog is shown (it may be kept and reopened)."""
         if self.stats is not None:

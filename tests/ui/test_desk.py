@@ -65,6 +65,23 @@ def test_statistics_dialog_from_the_menu(window, qtbot, tmp_path) -> None:  # no
     dialog.close()
 
 
+def test_statistics_add_a_colleagues_saved_work_read_in_the_background(opener, qtbot) -> None:  # noqa: ANN001
+    budi = opener.open(annotator="budi")
+    key(budi, "A", CTRL | SHIFT)  # budi accepts the first article's suggestions
+    accepted = len(budi.project.annotation_set(budi.article_id).spans)
+    opener.close(budi)
+    window = opener.open(budi.store.root, annotator="ayu", seeds=None, suggest=False)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    key(window, "S", CTRL | SHIFT)
+    dialog = window.desk.stats
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.annotator.findData("budi") >= 0, timeout=10000)
+    dialog.annotator.setCurrentIndex(dialog.annotator.findData("budi"))
+    assert dialog.stats is not None and dialog.stats.total_spans == accepted > 0
+    dialog.close()
+
+
 def test_label_rename_updates_keys_spans_and_project(opener, qtbot) -> None:  # noqa: ANN001
     window = opener.open()
     key(window, "A", CTRL | SHIFT)
