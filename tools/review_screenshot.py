@@ -1,4 +1,5 @@
-"""Save docs/review.png: review mode on the seeds with two annotators' differing work."""
+"""Save docs/review.png and docs/side_by_side.png: review mode on the seeds with two
+annotators' differing work, and their versions side by side (Alt+S)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,16 @@ def main() -> None:
     def shoot() -> None:
         window.grab().save(str(out))
         print(f"saved {out}")
+        side = window.review.side_by_side()
+        assert side is not None
+        side.resize(1440, 760)
+        QTimer.singleShot(500, lambda: shoot_side(side))
+
+    def shoot_side(side) -> None:  # noqa: ANN001
+        target = out.with_name("side_by_side.png")
+        side.grab().save(str(target))
+        print(f"saved {target}")
+        side.close()
         window.close()
         store.close()
         app.quit()

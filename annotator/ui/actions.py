@@ -68,6 +68,7 @@ EXTRA_HELP: tuple[tuple[str, str], ...] = (
     ("Alt+↓ / Alt+↑", "Review: next / previous undecided conflict"),
     ("Alt+1 – Alt+9", "Review: take that annotator's version into gold"),
     ("Alt+X / Alt+A / Alt+M", "Review: reject item / accept all agreed / mark reviewed"),
+    ("Alt+S", "Review: every version side by side, scrolling together"),
 )
 
 

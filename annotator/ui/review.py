@@ -9,11 +9,13 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.core.agreement import AgreementReport, article_agreement
 from annotator.core.annotations import AnnotationSet
+from annotator.core.model import Span
 from annotator.core.review import ReviewItem, diff_article, is_resolved, step
 from annotator.core.review_commands import GOLD, AcceptAgreed, ChooseVersion, MarkReviewed
 from annotator.jobs.agreement_job import agreement_job, word_tokens
 from annotator.store.project_store import ProjectStore, StoreError
 from annotator.store.session import attach_gold
+from annotator.ui.compare_view import CompareDialog
 from annotator.ui.review_panel import KIND_COLOURS, ReviewPanel
 from annotator.ui.tasks import BackgroundTask, ProcessTask
 
@@ -36,6 +38,7 @@ class ReviewController(QObject):
         self.gold_store: ProjectStore | None = None
         self._gold_saver = None
         self.task: BackgroundTask | None = None
+        self.side: CompareDialog | None = None  # the versions side by side, when open
         self.panel.compareRequested.connect(self.compare)
         self.panel.itemSelected.connect(self._show_item)
         self.panel.versionChosen.connect(self.choose)
@@ -53,6 +56,7 @@ class ReviewController(QObject):
             ("Reject item in gold", "Alt+X", self.reject),
             ("Accept all agreed", "Alt+A", self.accept_agreed),
             ("Mark article reviewed", "Alt+M", self.mark_reviewed),
+            ("Versions side by side", "Alt+S", self.side_by_side),
         ]
         specs += [(f"Use version {i}", f"Alt+{i}", lambda i=i: self.choose(i - 1))
                   for i in range(1, 10)]
@@ -95,6 +99,8 @@ class ReviewController(QObject):
         if not self.active:
             return
         self.active = False
+        if self.side is not None:
+            self.side.close()
         self.window.view.set_marks([])
         self.window.set_edit_target(None)
         if self._gold_saver is not None:
@@ -126,16 +132,41 @@ class ReviewController(QObject):
         gold = self.project.existing_set(article_id, GOLD)
         gold_of = {row: _gold_text(item, gold) for row, item in enumerate(self.items)}
         self.panel.show_items(self.window.view.text, self.items, self.annotators, gold_of)
-        self.window.view.set_marks([
+        marks = [
             (item.start, item.end, KIND_COLOURS[item.kind])
             for item in self.items
             if item.is_conflict and not is_resolved(item, gold)
-        ])
+        ]
+        self.window.view.set_marks(marks)
+        if self.side is not None and self.side.isVisible():
+            self.side.show_versions(self.window.view.text, [*self.annotators, GOLD],
+                                    {**sets, GOLD: gold}, marks)
         text = self.window.view.text
         tokens = word_tokens(text, self.window.tokens.get(article_id).tokens)
         self.panel.show_article_figures(
             article_agreement(article_id, sets, self.annotators, tokens)
         )
+
+    def side_by_side(self) -> CompareDialog | None:
+        """Each compared annotator's version and the gold one in columns (Alt+S)."""
+        if not self.active or len(self.annotators) < 2:
+            self.window.say("Start review mode (Ctrl+R) with two annotators first.")
+            return None
+        if self.side is None:
+            self.side = CompareDialog(self.window.styles, self.window)
+            self.side.spanClicked.connect(self._pick)
+        self.side.show()
+        self.side.raise_()
+        self.refresh()
+        return self.side
+
+    def _pick(self, span: object) -> None:
+        """Select the review item a span clicked in a side-by-side column belongs to."""
+        assert isinstance(span, Span)
+        for row, item in enumerate(self.items):
+            if item.start < span.end and span.start < item.end:
+                self.panel.select_row(row)
+                return
 
     def _show_item(self, item: object) -> None:
         if isinstance(item, ReviewItem):

@@ -139,3 +139,56 @@ def test_gold_exports_from_the_cli_while_reviewing(opener, qtbot, tmp_path) -> N
     assert [r["_annotator_id"] for r in records] == ["gold"]
     gold = window.project.annotation_set(window.article_id, GOLD)
     assert len(records[0]["spans"]) == len(gold.spans) > 0
+
+
+def test_versions_side_by_side_follow_decisions_and_pick_items(opener, qtbot) -> None:  # noqa: ANN001
+    from annotator.ui.compare_view import CompareDialog
+    from tests.conftest import SEEDS
+
+    opener.seeds, opener.windows_opened = SEEDS, 0
+    annotate_as(opener, "ayu", None)
+    annotate_as(opener, "budi", "2")  # Vladimir Putin as ORG in budi's version
+    window = opener.open(annotator="rina", seeds=None)
+    key(window, "S", ALT)  # not reviewing yet: nothing opens
+    assert window.review.side is None
+    key(window, "R", CTRL)
+    key(window, "S", ALT)
+    side = window.review.side
+    assert isinstance(side, CompareDialog) and side.isVisible()
+    assert list(side.views) == ["ayu", "budi", GOLD]
+    text = window.view.text
+    for name in ("ayu", "budi"):
+        view = side.views[name]
+        assert view.text == text
+        mine = window.project.annotation_set(window.article_id, name).spans
+        assert sorted(view.spans) == sorted(mine)
+        assert "span(s)" in side.headers[name].text()
+    putin = {name: [s.label for s in side.views[name].spans
+                    if text[s.start:s.end] == "Vladimir Putin"] for name in ("ayu", "budi")}
+    assert putin == {"ayu": ["PER"], "budi": ["ORG"]}
+    assert side.views[GOLD].spans == [] and side.views["ayu"].marks  # conflicts marked
+
+    # a click on budi's Vladimir Putin selects that review item (and the text in the window)
+    span = find_span_in(side.views["budi"], "Vladimir Putin")
+    view = side.views["budi"]
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     view.point_for((span.start + span.end) // 2))
+    item = window.review.panel.current_item()
+    assert item is not None and (item.start, item.end) == (span.start, span.end)
+    assert item.kind == Kind.LABEL
+    key(window, "2", ALT)  # take budi's version into gold: the gold column follows
+    gold_putin = [s.label for s in side.views[GOLD].spans
+                  if text[s.start:s.end] == "Vladimir Putin"]
+    assert gold_putin == ["ORG"]
+    assert (span.start, span.end) not in {(a, b) for a, b, _ in side.views["ayu"].marks}
+
+    # the columns scroll together
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    other = side.views["ayu"].verticalScrollBar()
+    assert other.maximum() > 0 and other.value() == other.maximum()
+    key(window, "R", CTRL)  # leaving review closes it
+    assert not side.isVisible()
+
+
+def find_span_in(view, surface: str):  # noqa: ANN001, ANN201
+    return next(s for s in view.spans if view.text[s.start:s.end] == surface)
