@@ -31,6 +31,7 @@ from annotator.store.atomic import (
 )
 from annotator.store.chunks import import_lock, place
 from annotator.store.cleanup import remove_stale_temps
+from annotator.store.meta_merge import merge_meta
 from annotator.store.migrations import checked
 from annotator.store.writer import ShardWriter
 
@@ -72,6 +73,7 @@ class ProjectStore:
         self._state = threading.RLock()
         self._cache: OrderedDict[int, dict[str, str]] = OrderedDict()
         self._meta = self._open_or_create(create)
+        self._seen = copy.deepcopy(self._meta)  # the record as this window last knew it
         self._infos: list[ArticleInfo] = []
         self._chunk_of: dict[str, int] = {}
         self._load_index()
@@ -182,14 +184,25 @@ class ProjectStore:
         return copy.deepcopy(self._meta)
 
     def save_meta(self, labels: list[dict[str, Any]], settings: dict[str, Any]) -> None:
-        """Replace the label scheme and settings (a synchronous, fsync'd write)."""
+        """Save the label scheme and settings (a synchronous, fsync'd write).
+
+        Only what changed since this store last read or saved them is applied onto the record
+        on disk, under a lock: another window's or an import's changes stay (`meta_merge`).
+        """
         self._check_writable()
-        doc = {**self._meta, "labels": labels, "settings": settings}
+        ours = {**self._seen, "labels": labels, "settings": settings}
         try:
-            write_json_atomic(self.project_file, {"project": {"1": doc}}, indent=True)
+            (self.root / "locks").mkdir(exist_ok=True)
+            with FileLock(self.root / "locks" / "project.lock", timeout=10):
+                disk = first_doc(read_tables(self.project_file), "project") or self._meta
+                doc = merge_meta(self._seen, ours, disk)
+                write_json_atomic(self.project_file, {"project": {"1": doc}}, indent=True)
+        except Timeout as exc:
+            raise StoreError(f"{self.project_file} is locked by another window; try again.",
+                             self.project_file) from exc
         except OSError as exc:
             raise write_error("save the project settings", exc) from exc
-        self._meta = copy.deepcopy(doc)
+        self._meta, self._seen = copy.deepcopy(doc), copy.deepcopy(ours)
 
     # -- articles ----------------------------------------------------------
     def article_infos(self) -> list[ArticleInfo]:
