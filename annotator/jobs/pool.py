@@ -26,6 +26,10 @@ class WorkerFailed(RuntimeError):
     """The job raised (the message is the job's) or the worker process died."""
 
 
+class WorkerGone(WorkerFailed):
+    """The worker had ended before the job was handed over (the pool tries another)."""
+
+
 class Worker:
     """One warm child process and the parent's end of its pipe."""
 
@@ -68,8 +72,11 @@ class Worker:
     ) -> Any:
         """Run `target(ctx, *args)` in the worker; JobCancelled, WorkerFailed or the result."""
         self.cancel.clear()
+        try:
+            self.conn.send((target, args))
+        except (BrokenPipeError, OSError) as exc:  # it died while idle: nothing was started
+            raise WorkerGone(str(exc)) from exc
         self.clean = False
-        self.conn.send((target, args))
         cancel_at: float | None = None
         while True:
             if cancel_at is None and cancelled is not None and cancelled():
@@ -159,12 +166,18 @@ class WorkerPool:
             worker.stop()
 
     def run(self, target: Callable[..., Any], args: tuple[Any, ...], **kw: Any) -> Any:
-        """Run one job on a worker of the pool (see `Worker.run`)."""
-        worker = self.acquire()
-        try:
-            return worker.run(target, args, **kw)
-        finally:
-            self.release(worker)
+        """Run one job on a worker of the pool (see `Worker.run`); a worker found dead at the
+        hand-over is replaced once."""
+        for attempt in (1, 2):
+            worker = self.acquire()
+            try:
+                return worker.run(target, args, **kw)
+            except WorkerGone:
+                if attempt == 2:
+                    raise
+            finally:
+                self.release(worker)  # stopped instead when it died or is mid-job
+        raise AssertionError("unreachable")
 
 
 def _warm_spacy() -> None:

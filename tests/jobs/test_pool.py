@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator.jobs.child import JobCancelled
-from annotator.jobs.pool import WorkerFailed, WorkerPool
+from annotator.jobs.pool import Worker, WorkerFailed, WorkerGone, WorkerPool
 from tests.jobs import sample_jobs
 
 
@@ -85,3 +85,25 @@ def test_a_result_that_cannot_be_sent_is_a_failure(pool: WorkerPool) -> None:
     with pytest.raises(WorkerFailed, match="could not be sent back"):
         pool.run(sample_jobs.unpicklable, ())
     assert pool.run(sample_jobs.count, (1,))["total"] == 1
+
+
+def test_a_worker_that_died_while_idle_is_replaced_without_failing_the_job(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pool = WorkerPool(keep_idle=1)
+    try:
+        first = pool.run(sample_jobs.count, (1,))["pid"]
+        [idle] = pool._idle  # noqa: SLF001
+        idle.process.kill()
+        idle.process.join(5)
+        # it dies between the pool's check and the hand-over: the check still says alive once
+        checks = iter([True])
+        monkeypatch.setattr(Worker, "alive", property(lambda w: next(checks, False)
+                                                      if w is idle else w.process.is_alive()))
+        with pytest.raises(WorkerGone):
+            idle.run(sample_jobs.count, (1,))
+        checks = iter([True])
+        result = pool.run(sample_jobs.count, (2,))
+        assert result["total"] == 2 and result["pid"] != first
+    finally:
+        pool.shutdown()
