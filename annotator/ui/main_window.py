@@ -167,7 +167,6 @@ class MainWindow(QMainWindow):
         self.suggestions.problems.connect(lambda found: self.say("; ".join(found)))
         self.suggestions.finished.connect(self.status.task_finished)
         self.suggestions.finished.connect(lambda _msg: self.linking.propagate(None))
-        self.suggestions.finished.connect(lambda _msg: settle())  # out of the collector's way
         self.linking.propagation.batchReady.connect(self.linking.apply_batch)
         self.linking.propagation.finished.connect(self.say)
         self.project.subscribe_kb(self._kb_changed)
@@ -341,6 +340,7 @@ class MainWindow(QMainWindow):
                 self.tokens.put(article_id, tokens)
             if self.project.has_article(article_id):
                 self.project.merge_suggestions(article_id, spans)
+        settle()  # the merged spans live as long as the project: out of the collector's way
 
     def _span_clicked(self, span: object) -> None:
         self.view.set_current_span(span)  # type: ignore[arg-type]
