@@ -7,12 +7,11 @@ and `export_png` / `export_csv` write what is shown.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 from annotator.core.annotations import AnnotationSet
 from annotator.core.project import Project
 from annotator.core.stats import Statistics, compute, cumulative, to_csv
+from annotator.store.atomic import write_bytes_atomic
 
 Bar = tuple[str, float, str]  # label, value, colour (#RRGGBB)
 _SERIES_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
@@ -316,16 +316,12 @@ class StatisticsDialog(QDialog):
     def export_png(self, path: str | os.PathLike[str]) -> Path:
         """Save the charts as shown (at the screen's pixel ratio) as a PNG image."""
         target = Path(path)
-        image = self.charts.grab()
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".stats-", suffix=".png")
-        os.close(fd)
-        try:
-            if not image.save(tmp, "PNG"):
-                raise OSError(f"could not write PNG to {target}")
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not self.charts.grab().save(buffer, "PNG"):
+            raise OSError(f"could not write PNG to {target}")
+        write_bytes_atomic(target, bytes(data), create_dirs=False)
         self.last_export = target
         return target
 
@@ -333,14 +329,7 @@ class StatisticsDialog(QDialog):
         """Save every figure as long-format CSV (table, key, name, annotator, value)."""
         target = Path(path)
         stats = self.stats or self.refresh()
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".stats-", suffix=".csv")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(to_csv(stats))
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        write_bytes_atomic(target, to_csv(stats).encode("utf-8"), create_dirs=False)
         self.last_export = target
         return target
 
