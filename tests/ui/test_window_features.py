@@ -143,3 +143,22 @@ def test_clicking_a_row_in_the_span_panel_selects_that_span(window, qtbot) -> No
     key(window, "A")
     accepted = window.project.annotation_set(window.article_id).spans
     assert [s.key for s in accepted] == [window.span_model.span_at_row(2).key]
+
+
+def test_a_long_title_is_cut_on_one_line_and_shown_whole_in_its_tooltip(opener, tmp_path: Path) -> None:  # noqa: ANN001, E501
+    folder = tmp_path / "titles"
+    folder.mkdir()
+    long_title = "Kunjungan " + "sangat panjang " * 10 + "berakhir"
+    (folder / "a.txt").write_text("Pendek\nIsi artikel pertama.\n", "utf-8")
+    (folder / "b.txt").write_text(f"{long_title}\nIsi artikel kedua.\n", "utf-8")
+    window = opener.open(seeds=folder, suggest=False)
+    label = window.title_label
+    ids = window.project.article_ids
+    window.show_article(ids[0])
+    height = label.height()
+    window.show_article(ids[1])
+    QApplication.processEvents()
+    assert label.text().startswith(long_title) and long_title in label.toolTip()
+    assert label.height() == height  # one line whatever the title: nothing below it moves
+    assert label.width() <= window.width()  # cut, not widening the window
+    assert label.fontMetrics().horizontalAdvance(label.text()) > label.width()  # so it is cut
