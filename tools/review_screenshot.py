@@ -49,7 +49,14 @@ def main() -> None:
         window.review.start()
         window.review.accept_agreed()
         window.review.step(1)
-        QTimer.singleShot(1500, shoot)
+        QTimer.singleShot(200, wait_for_figures)
+
+    def wait_for_figures(tries: list[int] = [0]) -> None:  # noqa: B006 - a counter
+        tries[0] += 1  # the project figures come from a worker process (cold: a few seconds)
+        if window.review.report is None and tries[0] < 300:
+            QTimer.singleShot(100, wait_for_figures)
+        else:
+            QTimer.singleShot(300, shoot)
 
     def shoot() -> None:
         window.grab().save(str(out))
