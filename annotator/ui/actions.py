@@ -72,6 +72,11 @@ EXTRA_HELP: tuple[tuple[str, str], ...] = (
 )
 
 
+def on_triggered(action: QAction, slot: Callable[[], object]) -> None:
+    """Connect `slot` to the action, dropping `triggered`'s checked flag (never an argument)."""
+    action.triggered.connect(lambda _checked=False: slot())
+
+
 def build_actions(
     window: QMainWindow, slots: dict[str, Callable[[], object]]
 ) -> dict[str, QAction]:
@@ -85,7 +90,7 @@ def build_actions(
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setToolTip(spec.help)
         if spec.id in slots:
-            action.triggered.connect(slots[spec.id])
+            on_triggered(action, slots[spec.id])
         menu = menus.get(spec.menu)
         if menu is None:
             menu = window.menuBar().addMenu(spec.menu)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.core.labels import LabelScheme
 from annotator.store.project_store import StoreError
+from annotator.ui.actions import on_triggered
 from annotator.ui.find import FindPanel
 from annotator.ui.scheme_editor import LabelSchemeDialog
 from annotator.ui.settings_dialog import SettingsDialog, read_ui_settings, view_font
@@ -61,7 +62,7 @@ class DeskController(QObject):
             action = QAction(text, self.window)
             action.setObjectName("action_" + text.lower().rstrip("…").replace(" ", "_"))
             action.setShortcuts([QKeySequence(k) for k in keys])
-            action.triggered.connect(slot)
+            on_triggered(action, slot)
             menu.addAction(action)
             self.window.addAction(action)
 
@@ -81,7 +82,7 @@ class DeskController(QObject):
             action.setToolTip(label.description)
             if label.key:
                 action.setShortcut(QKeySequence(label.key))
-            action.triggered.connect(lambda _=False, n=label.name: window.editor.apply_label(n))
+            on_triggered(action, lambda n=label.name: window.editor.apply_label(n))
             swatch = QPixmap(14, 14)
             swatch.fill(QColor(label.color))
             action.setIcon(QIcon(swatch))

@@ -15,6 +15,7 @@ from annotator.core.review_commands import GOLD, AcceptAgreed, ChooseVersion, Ma
 from annotator.jobs.agreement_job import agreement_job, word_tokens
 from annotator.store.project_store import ProjectStore, StoreError
 from annotator.store.session import attach_gold
+from annotator.ui.actions import on_triggered
 from annotator.ui.compare_view import CompareDialog
 from annotator.ui.review_panel import KIND_COLOURS, ReviewPanel
 from annotator.ui.tasks import BackgroundTask, ProcessTask
@@ -64,7 +65,7 @@ class ReviewController(QObject):
         for text, keys, slot in specs:
             action = QAction(text, self.window)
             action.setShortcut(QKeySequence(keys))
-            action.triggered.connect(slot)
+            on_triggered(action, slot)
             menu.addAction(action)
             self.window.addAction(action)
             actions.append(action)

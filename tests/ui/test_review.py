@@ -25,7 +25,7 @@ def annotate_as(opener, name: str, relabel: str | None) -> None:  # noqa: ANN001
         click_span(window, find_span(window, "Vladimir Putin"))
         key(window, relabel)
     click_span(window, find_span(window, "Komsomolsk-on-Amur"))
-    if name == "budi":
+    if name in ("budi", "cici"):
         key(window, "X")  # budi deletes a span ayu keeps: only one annotator has it
     opener.close(window)
 
@@ -192,3 +192,35 @@ def test_versions_side_by_side_follow_decisions_and_pick_items(opener, qtbot) ->
 
 def find_span_in(view, surface: str):  # noqa: ANN001, ANN201
     return next(s for s in view.spans if view.text[s.start:s.end] == surface)
+
+
+def test_alt_number_takes_that_annotators_version(opener, qtbot) -> None:  # noqa: ANN001
+    """Alt+1 takes the first annotator's span into gold, Alt+2 the second's, with three."""
+    from tests.conftest import SEEDS
+
+    opener.seeds, opener.windows_opened = SEEDS, 0
+    annotate_as(opener, "ayu", None)  # keeps Komsomolsk-on-Amur, Putin as PER
+    annotate_as(opener, "budi", "2")  # deletes Komsomolsk-on-Amur, Putin as ORG
+    annotate_as(opener, "cici", "3")  # deletes Komsomolsk-on-Amur too, Putin as GPE
+    window = opener.open(annotator="rina", seeds=None)
+    key(window, "R", CTRL)
+    assert window.review.annotators == ["ayu", "budi", "cici"]
+    table = window.review.panel.items_table
+    text = window.view.text
+    gold = window.project.annotation_set(window.article_id, GOLD)
+
+    komsomolsk = next(i for i, item in enumerate(window.review.items)
+                      if text[item.start:item.end] == "Komsomolsk-on-Amur")
+    table.selectRow(komsomolsk)
+    key(window, "1", ALT)  # ayu has it: gold takes it, does not reject it
+    assert [text[s.start:s.end] for s in gold.spans] == ["Komsomolsk-on-Amur"]
+    assert not window.review.items[komsomolsk].keys() & gold.rejected
+
+    putin = next(i for i, item in enumerate(window.review.items)
+                 if text[item.start:item.end] == "Vladimir Putin")
+    table.selectRow(putin)
+    key(window, "2", ALT)  # budi's version: ORG, not cici's GPE
+    assert [s.label for s in gold.spans if text[s.start:s.end] == "Vladimir Putin"] == ["ORG"]
+    action = next(a for a in window.actions() if a.text() == "Use version 1")
+    action.trigger()  # the menu item does the same as the key
+    assert [s.label for s in gold.spans if text[s.start:s.end] == "Vladimir Putin"] == ["PER"]
