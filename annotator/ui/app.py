@@ -87,17 +87,23 @@ class GuiSession:
             self.window = None
 
 
-def run_gui(project_dir: Path | None = None, annotator: str | None = None) -> int:
-    """Open the main window on a project (the seeded default one when none is given)."""
-    app = make_application()
+def start_session(project_dir: Path | None, annotator: str | None) -> GuiSession | None:
+    """Open the window; `annotator` (a command-line flag) is for this run and never remembered."""
     known = annotator or remembered_annotator()
     session = GuiSession(Path(project_dir) if project_dir else default_project_dir())
     if session.open(known or getpass.getuser()) is None:
-        return 2
-    if annotator:
-        remember_annotator(annotator)
-    elif known is None:
+        return None
+    if known is None:
         QTimer.singleShot(200, session.ask_name)
+    return session
+
+
+def run_gui(project_dir: Path | None = None, annotator: str | None = None) -> int:
+    """Open the main window on a project (the seeded default one when none is given)."""
+    app = make_application()
+    session = start_session(project_dir, annotator)
+    if session is None:
+        return 2
     code = app.exec()
     session.close()
     from annotator.jobs.pool import POOL
