@@ -236,6 +236,19 @@ class AcceptAll(ArticleCommand):
         ]
 
 
+class RejectAll(ArticleCommand):
+    """Reject every pending suggestion of the article (each remembered as rejected)."""
+
+    text = "Reject all suggestions"
+
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        pending = list(aset.suggestions)
+        rejected = {s.key for s in pending if s.key not in aset.rejected}
+        return [Change("sugg", False, s) for s in pending] + [
+            Change("rej", True, key=k) for k in sorted(rejected)
+        ]
+
+
 class SetStatus(ArticleCommand):
     """Mark the article new, in progress, done or reviewed."""
 

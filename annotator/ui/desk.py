@@ -180,3 +180,8 @@ class DeskController(QObject):
     @property
     def auto_advance(self) -> bool:
         return bool(self.ui.get("edit/auto_advance"))
+
+    @property
+    def pending_on_done(self) -> str:
+        """ask, accept, reject or keep: what Ctrl+D does with undecided suggestions."""
+        return str(self.ui.get("edit/pending_on_done") or "ask")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QMenu,
+    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,6 +22,35 @@ from annotator.ui.actions import shortcut_rows
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
+
+
+PENDING_CHOICES = ("accept", "reject", "keep")  # what "Mark done" does with undecided ones
+
+
+def pending_on_done_prompt(
+    parent: QWidget, pending: int, decide: Callable[[str], object]
+) -> QMessageBox:
+    """Ask what to do with `pending` undecided suggestions before marking done; calls `decide`."""
+    box = QMessageBox(parent)
+    box.setObjectName("pendingOnDoneDialog")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Undecided suggestions")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(f"{pending} suggestion(s) in this article are still undecided.")
+    box.setInformativeText(
+        "Accept them, reject them, or mark done anyway (undecided suggestions are left out of "
+        "exports and counted as undecided). Settings › 'Undecided when done' stops this question."
+    )
+    buttons = {
+        box.addButton("&Accept them", QMessageBox.ButtonRole.AcceptRole): "accept",
+        box.addButton("&Reject them", QMessageBox.ButtonRole.DestructiveRole): "reject",
+        box.addButton("Mark done &anyway", QMessageBox.ButtonRole.ActionRole): "keep",
+    }
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(next(iter(buttons)))
+    box.buttonClicked.connect(lambda button: button in buttons and decide(buttons[button]))
+    box.open()
+    return box
 
 
 class ShortcutsDialog(QDialog):

@@ -11,6 +11,8 @@ from annotator.core.commands import (
     AcceptSuggestion,
     AddSpan,
     Command,
+    CompositeCommand,
+    RejectAll,
     RejectSuggestion,
     RemoveSpan,
     ReplaceSpan,
@@ -120,6 +122,27 @@ class EditController:
         aset = self.project.existing_set(self.article_id, self.target) if self.article_id else None
         if self.article_id and (aset.status if aset else None) != status:
             self.push(SetStatus(self.article_id, status))
+
+    def pending_count(self) -> int:
+        """Undecided suggestions of the shown article in the set edits go to."""
+        if self.article_id is None:
+            return 0
+        aset = self.project.existing_set(self.article_id, self.target)
+        return len(aset.suggestions) if aset else 0
+
+    def mark_done(self, pending: str = "keep") -> bool:
+        """Mark the article done in one undo step; undecided suggestions: accept, reject or keep."""
+        if self.article_id is None:
+            return False
+        steps: list[Command] = []
+        if self.pending_count() and pending in ("accept", "reject"):
+            steps.append((AcceptAll if pending == "accept" else RejectAll)(self.article_id))
+        aset = self.project.existing_set(self.article_id, self.target)
+        if (aset.status if aset else None) != ArticleStatus.DONE:
+            steps.append(SetStatus(self.article_id, ArticleStatus.DONE))
+        if not steps:
+            return False
+        return self.push(steps[0] if len(steps) == 1 else CompositeCommand("Mark done", steps))
 
     def next_span(
         self, step: int, *, pending_only: bool = False, after: Span | None = None

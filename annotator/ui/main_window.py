@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -17,13 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import ArticleStatus
 from annotator.core.project import Project
 from annotator.store.project_store import ProjectStore, StoreError
 from annotator.ui.actions import build_actions, window_slots
 from annotator.ui.article_filter import ArticleFilterProxy
 from annotator.ui.article_view import ArticleView
 from annotator.ui.desk import DeskController
+from annotator.ui.dialogs import PENDING_CHOICES, pending_on_done_prompt
 from annotator.ui.editor import EditController
 from annotator.ui.elided_label import ElidedLabel
 from annotator.ui.entities_panel import EntitiesPanel
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.setWindowTitle(f"Annotator — {store.root.name} — {project.annotator}")
         self.undo_stack = QUndoStack(self)
+        self.done_prompt: QMessageBox | None = None  # "undecided suggestions" question, when open
         self.styles = SpanStyles(project.scheme)
         self.tokens = TokenCache(project)
 
@@ -261,7 +263,17 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(bool(annotator) or self.project.read_only)
 
     def mark_done(self) -> None:
-        self.editor.set_status(ArticleStatus.DONE)
+        """Ctrl+D: ask first when suggestions are undecided (unless the settings decide)."""
+        rule = self.desk.pending_on_done
+        pending = self.editor.pending_count()
+        if pending and rule not in PENDING_CHOICES:
+            self.done_prompt = pending_on_done_prompt(self, pending, self._finish_done)
+            return
+        self._finish_done(rule if rule in PENDING_CHOICES else "keep")
+
+    def _finish_done(self, pending: str) -> None:
+        if not self.editor.mark_done(pending):
+            return
         self.training.after_done()
         if self.desk.auto_advance:
             self.step_article(1)

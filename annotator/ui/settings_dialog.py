@@ -34,6 +34,7 @@ UI_DEFAULTS: dict[str, Any] = {
     "view/font_size": 12,
     "view/theme": "system",
     "edit/auto_advance": False,  # today Ctrl+D stays on the article; N moves on
+    "edit/pending_on_done": "ask",  # Ctrl+D with undecided suggestions: ask/accept/reject/keep
     "save/interval_ms": 25,  # how long the writer gathers a burst of edits into one write
 }
 PROJECT_DEFAULTS: dict[str, Any] = {
@@ -45,6 +46,12 @@ PROJECT_DEFAULTS: dict[str, Any] = {
     "suggest_propagation": True,
     "retrain_after": 10,  # finished articles before the learned model retrains
 }
+PENDING_RULES = (
+    ("ask", "Ask each time"),
+    ("accept", "Accept them"),
+    ("reject", "Reject them"),
+    ("keep", "Leave them undecided"),
+)
 FONT_SIZES = (6, 48)
 INTERVALS_MS = (0, 10_000)
 NAME_MAX = 40
@@ -140,6 +147,12 @@ class SettingsDialog(QDialog):
         self.auto_advance = QCheckBox("After “Mark done”, open the next article")
         self.auto_advance.setObjectName("settingsAutoAdvance")
         self.auto_advance.setChecked(ui["edit/auto_advance"])
+        self.pending_combo = QComboBox()
+        self.pending_combo.setObjectName("settingsPendingOnDone")
+        for rule, text in PENDING_RULES:
+            self.pending_combo.addItem(text, rule)
+        self.pending_combo.setCurrentIndex(
+            max(0, self.pending_combo.findData(ui["edit/pending_on_done"])))
         self.interval_spin = QSpinBox()
         self.interval_spin.setObjectName("settingsSaveInterval")
         self.interval_spin.setRange(*INTERVALS_MS)
@@ -186,6 +199,7 @@ class SettingsDialog(QDialog):
         you.addRow("Text size", self.size_spin)
         you.addRow("Theme", self.theme_combo)
         you.addRow("", self.auto_advance)
+        you.addRow("Undecided when done", self.pending_combo)
         you.addRow("Save edits within", self.interval_spin)
         project_form = QFormLayout()
         project_form.addRow("Spans", self.snap_tokens)
@@ -230,6 +244,7 @@ class SettingsDialog(QDialog):
             "view/font_size": self.size_spin.value(),
             "view/theme": self.theme_combo.currentData(),
             "edit/auto_advance": self.auto_advance.isChecked(),
+            "edit/pending_on_done": self.pending_combo.currentData(),
             "save/interval_ms": self.interval_spin.value(),
         }
 

@@ -8,6 +8,7 @@ from annotator.core.commands import (
     AcceptAll,
     AcceptSuggestion,
     AddSpan,
+    RejectAll,
     RejectSuggestion,
     RemoveSpan,
     ReplaceSpan,
@@ -98,6 +99,12 @@ def test_remove_machine_span_rejects_it(project: Project) -> None:
 def test_accept_all_is_one_undoable_step(project: Project) -> None:
     spans, suggs, _, _ = roundtrip(project, AcceptAll("a1"))
     assert len(spans) == 3 and suggs == []
+
+
+def test_reject_all_remembers_every_suggestion_and_undoes_in_one_step(project: Project) -> None:
+    pending = {s.key for s in project.annotation_set("a1").suggestions}
+    spans, suggs, rejected, _ = roundtrip(project, RejectAll("a1"))
+    assert suggs == [] and spans == [] and set(rejected) == pending
 
 
 def test_set_status_done(project: Project) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton
 
 from annotator.core.model import Span
 from annotator.ui.main_window import MainWindow
@@ -73,3 +74,13 @@ def choose(qtbot, combo, text: str, *, confirm: bool = True) -> None:  # noqa: A
     qtbot.waitUntil(lambda: not view.isVisible())
     if confirm:
         assert combo.currentText() == text
+
+
+def answer_done_prompt(window, qtbot, text: str) -> None:  # noqa: ANN001
+    """Click the button of the "undecided suggestions" question whose text contains `text`."""
+    box = window.done_prompt
+    assert box is not None
+    qtbot.waitUntil(box.isVisible)
+    button = next(b for b in box.findChildren(QAbstractButton)
+                  if text in b.text().replace("&", ""))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

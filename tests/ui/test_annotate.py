@@ -10,7 +10,14 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from annotator.core.model import ArticleStatus, Origin
 from annotator.ui.transfer import ExportDialog
-from tests.ui.helpers import click_span, find_span, key, select_text, surfaces
+from tests.ui.helpers import (
+    answer_done_prompt,
+    click_span,
+    find_span,
+    key,
+    select_text,
+    surfaces,
+)
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -135,12 +142,60 @@ def test_drag_span_edge_with_mouse(window) -> None:  # noqa: ANN001
 
 
 def test_mark_done_updates_list_and_status_bar(window, qtbot) -> None:  # noqa: ANN001
+    key(window, "A", CTRL | SHIFT)  # nothing undecided: Ctrl+D marks done without a question
     key(window, "D", CTRL)
+    assert window.done_prompt is None
     assert window.project.status(window.article_id) == ArticleStatus.DONE
     assert window.article_model.data(window.article_model.index(0, 1)) == "done"
     qtbot.waitUntil(lambda: "1/5 done" in window.status.progress_label.text(), timeout=3000)
     key(window, "Z", CTRL)
     assert window.project.status(window.article_id) != ArticleStatus.DONE
+
+
+def test_mark_done_with_undecided_suggestions_asks_first(window, qtbot) -> None:  # noqa: ANN001
+    aset = current_set(window)
+    pending = list(aset.suggestions)
+    assert pending
+    key(window, "D", CTRL)
+    answer_done_prompt(window, qtbot, "Cancel")
+    assert aset.status != ArticleStatus.DONE and aset.suggestions == pending
+
+    key(window, "D", CTRL)
+    answer_done_prompt(window, qtbot, "Reject them")
+    assert aset.status == ArticleStatus.DONE and aset.suggestions == []
+    assert {s.key for s in pending} <= aset.rejected
+    key(window, "Z", CTRL)  # one undo step brings the suggestions and the status back
+    assert aset.status != ArticleStatus.DONE and aset.suggestions == pending
+    assert not {s.key for s in pending} & aset.rejected
+
+    key(window, "D", CTRL)
+    answer_done_prompt(window, qtbot, "Accept them")
+    assert aset.status == ArticleStatus.DONE and aset.suggestions == []
+    assert set(pending) <= set(aset.spans)
+    key(window, "Z", CTRL)
+
+    key(window, "D", CTRL)
+    answer_done_prompt(window, qtbot, "Mark done anyway")
+    assert aset.status == ArticleStatus.DONE and aset.suggestions == pending
+
+
+def test_undecided_rule_from_settings_skips_the_question(opener, qtbot) -> None:  # noqa: ANN001
+    from tests.ui.helpers import choose
+
+    window = opener.open()
+    action = next(a for a in window.actions() if a.objectName() == "action_settings")
+    action.trigger()  # Ctrl+,
+    dialog = window.desk.settings_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    choose(qtbot, dialog.pending_combo, "Reject them")
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert window.settings.value("edit/pending_on_done") == "reject"  # remembered
+    aset = current_set(window)
+    assert aset.suggestions
+    key(window, "D", CTRL)
+    assert window.done_prompt is None
+    assert aset.status == ArticleStatus.DONE and aset.suggestions == []
 
 
 def test_export_from_file_menu(window, qtbot, tmp_path) -> None:  # noqa: ANN001

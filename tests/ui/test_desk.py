@@ -10,7 +10,7 @@ from annotator.core.model import ArticleStatus
 from annotator.store.session import open_project
 from annotator.ui.settings_dialog import SettingsDialog
 from annotator.ui.stats_view import StatisticsDialog
-from tests.ui.helpers import find_span, key
+from tests.ui.helpers import answer_done_prompt, find_span, key
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -114,5 +114,6 @@ def test_settings_auto_advance_and_font(window, qtbot) -> None:  # noqa: ANN001
     assert window.project.settings.token_snapping is False
     first = window.article_id
     key(window, "D", CTRL)
+    answer_done_prompt(window, qtbot, "Accept them")
     assert window.project.status(first) == ArticleStatus.DONE
     assert window.article_id == window.project.article_ids[1]

@@ -12,7 +12,7 @@ import orjson
 from PySide6.QtCore import Qt
 
 from annotator.io.jsonl_export import export_jsonl
-from tests.ui.helpers import click_span, find_span, key, select_text
+from tests.ui.helpers import answer_done_prompt, click_span, find_span, key, select_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -40,6 +40,7 @@ def test_close_and_reopen_shows_the_same_state(opener, tmp_path: Path) -> None: 
     select_text(window, start, start + len("Knevichi"))
     key(window, "5")
     key(window, "D", CTRL)
+    answer_done_prompt(window, opener.qtbot, "Mark done anyway")
     key(window, "N")
     key(window, "A", CTRL | SHIFT)
     before = snapshot(window)
