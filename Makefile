@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@$(BIN)/python -m annotator.qt_libs
 	$(BIN)/annotator
 
 test: $(STAMP)

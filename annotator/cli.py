@@ -175,7 +175,13 @@ def _error(message: str) -> None:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    """Open the main window."""
+    """Open the main window (after checking the system libraries Qt needs)."""
+    from annotator.qt_libs import check
+
+    problem = check()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     try:
         from annotator.ui.app import run_gui
     except ImportError as exc:
