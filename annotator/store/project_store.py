@@ -355,6 +355,10 @@ class ProjectStore:
     def writer(self) -> ShardWriter | None:
         return self._writer
 
+    def unsaved_paths(self) -> list[Path]:
+        """Project files whose latest data is not on disk yet."""
+        return self._writer.unsaved_paths() if self._writer else []
+
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until every queued set is on disk; False on timeout (e.g. disk full)."""
         return self._writer.flush(timeout) if self._writer else True

@@ -85,6 +85,7 @@ class ShardWriter:
         self._seq = 0
         self._saved = 0
         self._stopping = False
+        self._retry_now = False
         self._closed = False
         self._error: str | None = None
         self._last_submit = float("-inf")
@@ -132,6 +133,17 @@ class ShardWriter:
         """The current fault message, None while saving works."""
         return self._error
 
+    def retry_now(self) -> None:
+        """Cut the current back-off short: try the failed writes again at once."""
+        with self._cond:
+            self._retry_now = True
+            self._cond.notify_all()
+
+    def unsaved_paths(self) -> list[Path]:
+        """Files whose latest data is not on disk yet (queued or being written)."""
+        with self._cond:
+            return sorted({*self._pending, *self._inflight})
+
     def flush(self, timeout: float | None = 5.0) -> bool:
         """Wait until everything submitted so far is on disk; False on timeout."""
         with self._cond:
@@ -173,7 +185,8 @@ class ShardWriter:
                 delay = self.backoff[min(attempt, len(self.backoff) - 1)]
                 attempt += 1
                 with self._cond:
-                    self._cond.wait_for(lambda: self._stopping, delay)
+                    self._cond.wait_for(lambda: self._stopping or self._retry_now, delay)
+                    self._retry_now = False
             else:
                 attempt = 0
                 if self._error is not None:

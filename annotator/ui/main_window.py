@@ -23,6 +23,7 @@ from annotator.store.project_store import ProjectStore, StoreError
 from annotator.ui.actions import build_actions, window_slots
 from annotator.ui.article_filter import ArticleFilterProxy
 from annotator.ui.article_view import ArticleView
+from annotator.ui.close_guard import CloseGuard
 from annotator.ui.desk import DeskController
 from annotator.ui.dialogs import PENDING_CHOICES, pending_on_done_prompt
 from annotator.ui.editor import EditController
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Annotator — {store.root.name} — {project.annotator}")
         self.undo_stack = QUndoStack(self)
         self.done_prompt: QMessageBox | None = None  # "undecided suggestions" question, when open
+        self.close_guard = CloseGuard(self, project, self._stores, self.close)
         self.styles = SpanStyles(project.scheme)
         self.tokens = TokenCache(project)
 
@@ -300,6 +302,10 @@ class MainWindow(QMainWindow):
         self.status.task_started("Suggesting…", task.cancel)
 
     # -- reactions --------------------------------------------------------
+    def _stores(self) -> list[ProjectStore]:
+        gold = self.review.gold_store
+        return [self.store, *([gold] if gold is not None else [])]
+
     def flush_saves(self) -> None:
         """Wait until every edit is on disk (own and gold store); for workers that read it."""
         gold = self.review.gold_store
@@ -378,6 +384,9 @@ class MainWindow(QMainWindow):
             self.view.zoomIn(zoom)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_guard.may_close():  # some edits are not on disk: the analyst decides
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
@@ -393,7 +402,10 @@ class MainWindow(QMainWindow):
         self.project.unsubscribe(self._article_changed)
         self.project.unsubscribe_kb(self._kb_changed)
         self.store.on_saved = self.store.on_error = self.store.on_recovered = None
-        self.store.flush()
+        if self.close_guard.discarded:
+            self.store.close(timeout=0.1)  # the analyst discarded what could not be saved
+        else:
+            self.store.flush()
         QApplication.instance().removeEventFilter(self.typing_guard)
         super().closeEvent(event)
 

@@ -275,3 +275,21 @@ def test_any_submit_order_with_faults_ends_with_the_latest_data(
         assert {int(f.stem): read_json(f)["v"] for f in folder.glob("*.json")} == last
     finally:
         w.close(1.0)
+
+
+def test_retry_now_cuts_a_long_back_off_short(tmp_path: Path) -> None:
+    """After a fault the writer waits out its back-off; retry_now tries again at once."""
+    root = tmp_path / "project"
+    w = ShardWriter(root=root, backoff=(600.0,))
+    try:
+        target = root / "annotations" / "ayu" / "x.json"
+        w.submit(target, {"v": 1})
+        assert not w.flush(0.3)  # the project folder is missing: the write failed
+        assert w.unsaved_paths() == [target]
+        target.parent.mkdir(parents=True)
+        assert not w.flush(0.3)  # still waiting out the ten-minute back-off
+        w.retry_now()
+        assert w.flush(5.0)
+        assert read_json(target) == {"v": 1} and w.unsaved_paths() == []
+    finally:
+        w.close(1.0)

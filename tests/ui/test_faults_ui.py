@@ -319,3 +319,97 @@ def test_a_deleted_article_text_file_is_named_in_a_message_not_a_traceback(opene
         said.append(window.banner.text())
     assert any("chunk-00000.json" in message for message in said), said
     key(window, "N")  # and the window still answers
+
+
+# -- closing while saving fails ----------------------------------------------------------
+def unsaved_prompt(qtbot, window):  # noqa: ANN001, ANN201
+    qtbot.waitUntil(lambda: window.close_guard.prompt is not None
+                    and window.close_guard.prompt.isVisible(), timeout=WAIT)
+    return window.close_guard.prompt
+
+
+def click_button(qtbot, box, text: str) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QAbstractButton
+
+    button = next(b for b in box.findChildren(QAbstractButton) if text in b.text().replace("&", ""))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_closing_with_unsaved_edits_asks_and_saves_a_copy_that_imports_back(
+    opener, qtbot, monkeypatch, tmp_path  # noqa: ANN001
+) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from annotator.cli import main
+
+    window = open_window(opener, qtbot)
+    fast_retries(window)
+    root, first = window.store.root, window.article_id
+    faults = Faults(monkeypatch, root)
+    faults.start(errno.ENOSPC)
+    label_word(window, "Vladimir Putin", "1")
+    label_word(window, "Moskow", "3")
+    wait_error(qtbot, window, "the disk is full")
+
+    key(window, "Q", CTRL)  # quit: not silently, not frozen
+    box = unsaved_prompt(qtbot, window)
+    assert window.isVisible() and "1 article(s)" in box.text() and "disk is full" in (
+        box.informativeText())
+    click_button(qtbot, box, "Cancel")
+    assert window.isVisible()
+
+    key(window, "Q", CTRL)
+    click_button(qtbot, unsaved_prompt(qtbot, window), "Save a copy")
+    dialog = window.close_guard.file_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+    copy = tmp_path / "elsewhere" / "rescued.jsonl"
+    copy.parent.mkdir()
+    name = dialog.findChild(QLineEdit, "fileNameEdit")
+    name.setText(str(copy))
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT)
+    faults.clear()
+    opener.close(window)
+    assert not window.store.shard_file(first).exists()  # nothing reached the project...
+
+    code = main(["import", str(copy), "--project", str(root), "--annotator", "ayu"])
+    assert code in (0, 1)
+    again = open_window(opener, qtbot, root, seeds=None)  # ...and the copy brings it all back
+    assert sorted(span_texts(again, first)) == ["Moskow", "Vladimir Putin"]
+
+
+def test_closing_with_unsaved_edits_retry_saves_them_once_the_disk_has_room(
+    opener, qtbot, monkeypatch  # noqa: ANN001
+) -> None:
+    window = open_window(opener, qtbot)
+    fast_retries(window)
+    root, first = window.store.root, window.article_id
+    faults = Faults(monkeypatch, root)
+    faults.start(errno.ENOSPC)
+    label_word(window, "Vladimir Putin", "1")
+    wait_error(qtbot, window, "the disk is full")
+    key(window, "Q", CTRL)
+    box = unsaved_prompt(qtbot, window)
+    faults.clear()  # room again
+    click_button(qtbot, box, "Retry")
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT)
+    assert on_disk(window) == in_memory(window) and first in on_disk(window)
+
+
+def test_closing_with_unsaved_edits_discard_closes_without_writing(
+    opener, qtbot, monkeypatch  # noqa: ANN001
+) -> None:
+    window = open_window(opener, qtbot)
+    fast_retries(window)
+    root = window.store.root
+    before = saved_files(root)
+    faults = Faults(monkeypatch, root)
+    faults.start(errno.ENOSPC)
+    label_word(window, "Vladimir Putin", "1")
+    wait_error(qtbot, window, "the disk is full")
+    key(window, "Q", CTRL)
+    click_button(qtbot, unsaved_prompt(qtbot, window), "Discard")
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT)
+    faults.clear()
+    opener.close(window)
+    assert saved_files(root) == before
