@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from annotator.core.labels import LabelScheme
 from annotator.store.project_store import StoreError
@@ -32,7 +32,7 @@ class DeskController(QObject):
         self.find_panel = FindPanel(self.project)
         self.find_panel.jumpRequested.connect(self._jump)
         self.find_panel.closeRequested.connect(lambda: window.view.setFocus())
-        self.labels_menu = window.menuBar().addMenu("&Labels")
+        self.labels_menu: QMenu | None = None  # the window's Labels menu, handed over later
         self.label_actions: list[QAction] = []
         self.stats: StatisticsDialog | None = None
         self.stats_task: BackgroundTask | None = None
@@ -44,28 +44,6 @@ class DeskController(QObject):
         if self.theme is not None and self.ui["view/theme"] != "system":
             self.theme.apply()
 
-    def build_menu(self) -> None:
-        menu = self.window.menuBar().addMenu("&Project")
-        specs = [
-            ("Find…", ("Ctrl+F",), self.find),
-            ("Find next", ("F3",), self.find_panel.find_next),
-            ("Find previous", ("Shift+F3",), self.find_panel.find_previous),
-            ("Statistics…", ("Ctrl+Shift+S",), self.statistics),
-            ("Label scheme…", ("Ctrl+Shift+L",), self.edit_scheme),
-            ("Settings…", ("Ctrl+,",), self.edit_settings),
-            ("Link all…", ("Ctrl+Shift+K",), self.window.linking.link_all),
-            ("Train model", ("Ctrl+Shift+T",), self.window.training.train),
-            ("Model scores…", (), self.window.training.show_scores),
-            ("Accept auto links", (), self.window.linking.accept_auto),
-        ]
-        for text, keys, slot in specs:
-            action = QAction(text, self.window)
-            action.setObjectName("action_" + text.lower().rstrip("…").replace(" ", "_"))
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            on_triggered(action, slot)
-            menu.addAction(action)
-            self.window.addAction(action)
-
     # -- labels ---------------------------------------------------------------
     def rebuild_label_actions(self) -> list[QAction]:
         """Labels menu and toolbar from the current scheme: key 1–9 labels or relabels."""
@@ -73,7 +51,8 @@ class DeskController(QObject):
         for action in self.label_actions:
             window.removeAction(action)
             action.deleteLater()
-        self.labels_menu.clear()
+        if self.labels_menu is not None:
+            self.labels_menu.clear()
         window.label_bar.clear()
         self.label_actions = []
         for label in self.project.scheme.labels:
@@ -87,7 +66,8 @@ class DeskController(QObject):
             swatch.fill(QColor(label.color))
             action.setIcon(QIcon(swatch))
             action.setEnabled(not self.project.read_only)
-            self.labels_menu.addAction(action)
+            if self.labels_menu is not None:
+                self.labels_menu.addAction(action)
             window.addAction(action)
             window.label_bar.addAction(action)
             self.label_actions.append(action)

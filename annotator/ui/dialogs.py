@@ -56,25 +56,27 @@ def pending_on_done_prompt(
 class ShortcutsDialog(QDialog):
     """Help > Keyboard shortcuts: the same table the actions are built from."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, label_keys: list[tuple[str, str]] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard shortcuts")
-        rows = shortcut_rows()
-        table = QTableWidget(len(rows), 2)
+        rows = shortcut_rows(label_keys)
+        table = QTableWidget(len(rows), 3)
         table.setObjectName("shortcutsTable")
-        table.setHorizontalHeaderLabels(["Keys", "Action"])
-        for i, (keys, what) in enumerate(rows):
-            table.setItem(i, 0, QTableWidgetItem(keys))
-            table.setItem(i, 1, QTableWidgetItem(what))
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.setHorizontalHeaderLabels(["Keys", "Command", "What it does"])
+        for i, row in enumerate(rows):
+            for column, text in enumerate(row):
+                table.setItem(i, column, QTableWidgetItem(text))
+        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         table.verticalHeader().setVisible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
-        self.resize(560, 520)
+        self.resize(760, 560)
 
 
 def span_context_menu(window: MainWindow, pos: QPoint) -> QMenu:

@@ -101,17 +101,15 @@ class MainWindow(QMainWindow):
         self.switch_annotator: Callable[[str], None] | None = None  # set by the GUI session
 
         self._build_layout()
-        self.actions_by_id = build_actions(self, window_slots(self))
         tune_interpreter()
         self.training = TrainingController(self)
         self.typing_guard = TypingGuard(self)
         QApplication.instance().installEventFilter(self.typing_guard)
         self.desk = DeskController(self)
         self.side_tabs.addTab(self.desk.find_panel, "Find")
+        self.actions_by_id, menus = build_actions(self, window_slots(self))
+        self.desk.labels_menu = menus["&Labels"]
         self.label_actions: list[QAction] = self.desk.rebuild_label_actions()
-        self.review_actions = self.review.build_menu()
-        self.desk.build_menu()
-        self._help_menu_last()
         self._connect()
         self._restore_settings()
         self.status.show_progress(project)
@@ -150,11 +148,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([280, 680, 460])
         self.setCentralWidget(self.splitter)
 
-    def _help_menu_last(self) -> None:
-        bar = self.menuBar()
-        help_menu = next(a for a in bar.actions() if a.text() == "&Help")
-        bar.removeAction(help_menu)
-        bar.addAction(help_menu)
+    def label_keys(self) -> list[tuple[str, str]]:
+        """(key, label) of every label with a key, for the Help table."""
+        return [(label.key, label.name) for label in self.project.scheme.labels if label.key]
 
     def _connect(self) -> None:
         self.project.subscribe(self._article_changed)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.core.agreement import AgreementReport, article_agreement
 from annotator.core.annotations import AnnotationSet
@@ -15,7 +14,6 @@ from annotator.core.review_commands import GOLD, AcceptAgreed, ChooseVersion, Ma
 from annotator.jobs.agreement_job import agreement_job, word_tokens
 from annotator.store.project_store import ProjectStore, StoreError
 from annotator.store.session import attach_gold
-from annotator.ui.actions import on_triggered
 from annotator.ui.compare_view import CompareDialog
 from annotator.ui.review_panel import KIND_COLOURS, ReviewPanel
 from annotator.ui.tasks import BackgroundTask, ProcessTask
@@ -46,30 +44,6 @@ class ReviewController(QObject):
         self.panel.reject_button.clicked.connect(self.reject)
         self.panel.agreed_button.clicked.connect(self.accept_agreed)
         self.panel.reviewed_button.clicked.connect(self.mark_reviewed)
-
-    def build_menu(self) -> list[QAction]:
-        """The Review menu: start/stop, versions 1–9, reject, agreed, reviewed, stepping."""
-        menu = self.window.menuBar().addMenu("Revie&w")
-        specs = [
-            ("Start / stop review", "Ctrl+R", self.toggle),
-            ("Next item", "Alt+Down", lambda: self.step(1)),
-            ("Previous item", "Alt+Up", lambda: self.step(-1)),
-            ("Reject item in gold", "Alt+X", self.reject),
-            ("Accept all agreed", "Alt+A", self.accept_agreed),
-            ("Mark article reviewed", "Alt+M", self.mark_reviewed),
-            ("Versions side by side", "Alt+S", self.side_by_side),
-        ]
-        specs += [(f"Use version {i}", f"Alt+{i}", lambda i=i: self.choose(i - 1))
-                  for i in range(1, 10)]
-        actions = []
-        for text, keys, slot in specs:
-            action = QAction(text, self.window)
-            action.setShortcut(QKeySequence(keys))
-            on_triggered(action, slot)
-            menu.addAction(action)
-            self.window.addAction(action)
-            actions.append(action)
-        return actions
 
     # -- entering and leaving ------------------------------------------------
     def toggle(self) -> None:

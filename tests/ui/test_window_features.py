@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QTableWidget
 
@@ -80,6 +81,14 @@ def test_help_lists_keyboard_shortcuts(window, qtbot) -> None:  # noqa: ANN001
     rows = {table.item(r, 1).text(): table.item(r, 0).text() for r in range(table.rowCount())}
     assert rows["Accept all in article"] == "Ctrl+Shift+A"
     assert "Ctrl+Z" in rows["Undo"]
+    assert rows["Link all"] == "Ctrl+Shift+K" and rows["Train model"] == "Ctrl+Shift+T"
+    assert rows["Label PER"] == "1"
+    listed = {QKeySequence(k).toString()
+              for r in range(table.rowCount()) for k in table.item(r, 0).text().split(" / ")}
+    for action in window.actions():  # every shortcut of the window is in the table
+        for shortcut in action.shortcuts():
+            text = shortcut.toString()
+            assert text in listed, f"{action.text()} ({text}) is missing from Help"
     dialogs[0].close()
 
 
