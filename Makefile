@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(BIN)/annotator
 
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
