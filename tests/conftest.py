@@ -21,4 +21,8 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("ANNOTATOR_HOME", str(home / "data"))
     monkeypatch.setenv("ANNOTATOR_CONFIG", str(home / "config" / "user.json"))
+    from PySide6.QtCore import QSettings  # the window's own settings (recent projects, places)
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "qt"))
     return home

@@ -29,6 +29,10 @@ MENUS = ("&File", "&Edit", "E&ntity", "&Navigate", "A&rticle", "&Labels", "Revie
          "&Project", "&View", "&Help")  # in menu-bar order; Labels is filled from the scheme
 
 SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("new_project", "&File", "&New project…", ("Ctrl+Shift+N",),
+               "Make an empty project in a folder you choose"),
+    ActionSpec("open_project", "&File", "&Open project…", ("Ctrl+O",),
+               "Open another project folder (File › Open recent lists the last 8)"),
     ActionSpec("import_files", "&File", "&Import files…", ("Ctrl+I",), "Import .txt or .jsonl"),
     ActionSpec("import_folder", "&File", "Import &folder…", (), "Import every file in a folder"),
     ActionSpec("export", "&File", "&Export JSONL…", ("Ctrl+E",), "Export annotations"),
@@ -141,6 +145,8 @@ def window_slots(window: MainWindow) -> dict[str, Callable[[], object]]:
 
     self, edit, desk, review = window, window.editor, window.desk, window.review
     slots: dict[str, Callable[[], object]] = {
+        "new_project": self.project_menu.new_project,
+        "open_project": self.project_menu.open_project,
         "import_files": self.transfer.import_files,
         "import_folder": self.transfer.import_folder,
         "export": self.transfer.export,

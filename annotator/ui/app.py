@@ -19,6 +19,7 @@ from annotator.io.seeding import ensure_seeded
 from annotator.store.project_store import StoreError
 from annotator.store.session import open_project
 from annotator.ui.main_window import MainWindow
+from annotator.ui.projects import PROJECT_FILE, RecentProjects, is_project
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -29,19 +30,21 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 class GuiSession:
-    """Owns the window for one project; reopens it when the annotator's name changes."""
+    """Owns the window for one project; reopens it when the annotator or the project changes."""
 
     def __init__(self, root: Path, settings: QSettings | None = None) -> None:
         self.root = root
         self.settings = settings or QSettings()
         self.window: MainWindow | None = None
         self.name_dialog: QInputDialog | None = None
+        self.message: QMessageBox | None = None
 
-    def open(self, annotator: str) -> MainWindow | None:
-        """Open (seeding on first start) and show the window; None after an error message."""
+    def open(self, annotator: str, *, create: bool = True, seed: bool = True) -> MainWindow | None:
+        """Open (seeding an empty project unless `seed` is off) and show the window; None
+        after an error message."""
         try:
-            project, store = open_project(self.root, annotator)
-            if not project.read_only:
+            project, store = open_project(self.root, annotator, create=create)
+            if not project.read_only and seed:
                 ensure_seeded(project, store, seeds_dir())
         except StoreError as exc:
             box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open project", str(exc))
@@ -50,7 +53,10 @@ class GuiSession:
             return None
         self.window = MainWindow(project, store, self.settings)
         self.window.switch_annotator = self._name_chosen
+        self.window.switch_project = self.switch_project
         self.window.show()
+        self.window.activateWindow()
+        RecentProjects(self.settings).add(self.root)
         if project.read_only:
             box = QMessageBox(QMessageBox.Icon.Information, "Opened read-only",
                               store.lock_message, parent=self.window)
@@ -80,6 +86,34 @@ class GuiSession:
             self.close()
             self.open(name)
 
+    def switch_project(self, root: Path, create: bool) -> bool:
+        """Close this project's window (if it may close) and open `root`; False if not."""
+        if self.window is None:
+            return False
+        root = Path(root).resolve()
+        problem = None
+        if create and root.is_dir() and any(root.iterdir()) and not is_project(root):
+            problem = f"{root} is not empty: choose an empty or new folder for a new project."
+        elif not create and not is_project(root):
+            problem = f"{root} holds no Annotator project ({PROJECT_FILE} is missing)."
+        if problem:
+            self.message = QMessageBox(QMessageBox.Icon.Warning, "Project", problem,
+                                       parent=self.window)
+            self.message.setTextFormat(Qt.TextFormat.PlainText)
+            self.message.open()
+            return False
+        annotator, previous = self.window.project.annotator, self.root
+        if not self.window.close():  # unsaved edits: the analyst was asked
+            return False
+        self.window.store.close()
+        self.window = None
+        self.root = root
+        if self.open(annotator, seed=False) is None:
+            self.root = previous
+            self.open(annotator)
+            return False
+        return True
+
     def close(self) -> None:
         if self.window is not None:
             self.window.close()
@@ -90,7 +124,10 @@ class GuiSession:
 def start_session(project_dir: Path | None, annotator: str | None) -> GuiSession | None:
     """Open the window; `annotator` (a command-line flag) is for this run and never remembered."""
     known = annotator or remembered_annotator()
-    session = GuiSession(Path(project_dir) if project_dir else default_project_dir())
+    settings = QSettings()
+    root = Path(project_dir) if project_dir else (
+        RecentProjects(settings).last() or default_project_dir())
+    session = GuiSession(root, settings)
     if session.open(known or getpass.getuser()) is None:
         return None
     if known is None:
@@ -99,7 +136,7 @@ def start_session(project_dir: Path | None, annotator: str | None) -> GuiSession
 
 
 def run_gui(project_dir: Path | None = None, annotator: str | None = None) -> int:
-    """Open the main window on a project (the seeded default one when none is given)."""
+    """Open the main window on a project (else the last one, else the seeded default one)."""
     app = make_application()
     session = start_session(project_dir, annotator)
     if session is None:

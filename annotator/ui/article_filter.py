@@ -240,6 +240,31 @@ class FilterBar(QWidget):
             title=self.title.text(),
         )
 
+    def state(self) -> dict[str, object]:
+        """The choices as plain values (for remembering them between sessions)."""
+        combos = {"status": self.status, "label": self.label, "entity": self.entity,
+                  "annotator": self.annotator, "sort": self.sort_key}
+        return {"title": self.title.text(), "descending": self.order.isChecked(),
+                **{name: combo.currentData() or "" for name, combo in combos.items()}}
+
+    def restore(self, state: dict[str, object]) -> None:
+        """Choose what `state()` gave (choices no longer offered are left at "any")."""
+        combos = {"status": self.status, "label": self.label, "entity": self.entity,
+                  "annotator": self.annotator, "sort": self.sort_key}
+        for name, combo in combos.items():
+            index = combo.findData(state.get(name)) if state.get(name) else -1
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, index))
+            combo.blockSignals(False)
+        self.title.blockSignals(True)
+        self.title.setText(str(state.get("title") or ""))
+        self.title.blockSignals(False)
+        self.order.blockSignals(True)
+        self.order.setChecked(str(state.get("descending")).lower() in ("true", "1"))
+        self.order.blockSignals(False)
+        self._sort()
+        self.apply()
+
     def apply(self) -> None:
         flt = self.current_filter()
         self.proxy.set_filter(flt)

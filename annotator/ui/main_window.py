@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
@@ -32,6 +33,7 @@ from annotator.ui.entities_panel import EntitiesPanel
 from annotator.ui.linking import LinkingController
 from annotator.ui.models import ArticleListModel, SpanTableModel
 from annotator.ui.panels import ArticleListPanel, SpanPanel
+from annotator.ui.projects import Place, PlaceMemory, ProjectMenu
 from annotator.ui.review import ReviewController
 from annotator.ui.runtime import settle, tune_interpreter
 from annotator.ui.statusbar import ProjectStatusBar
@@ -65,7 +67,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.project, self.store = project, store
         self.settings = settings or QSettings()
-        self.setWindowTitle(f"Annotator — {store.root.name} — {project.annotator}")
+        self.setWindowTitle(f"{store.root.name} — {store.root} — {project.annotator} — Annotator")
         self.undo_stack = QUndoStack(self)
         self.done_prompt: QMessageBox | None = None  # "undecided suggestions" question, when open
         self.close_guard = CloseGuard(self, project, self._stores, self.close)
@@ -99,6 +101,12 @@ class MainWindow(QMainWindow):
         self.linking.target = lambda: self.editor.target
         self.transfer = TransferController(self, project, store, self.status)
         self.switch_annotator: Callable[[str], None] | None = None  # set by the GUI session
+        self.switch_project: Callable[[Path, bool], object] | None = None  # likewise
+        self.project_menu = ProjectMenu(
+            self, self.settings, store.root,
+            lambda root, create: self.switch_project and self.switch_project(root, create))
+        self.places = PlaceMemory(self.settings, store.root)
+        self._span_to_restore: tuple[str, tuple[int, int]] | None = None
 
         self._build_layout()
         tune_interpreter()
@@ -108,6 +116,8 @@ class MainWindow(QMainWindow):
         self.desk = DeskController(self)
         self.side_tabs.addTab(self.desk.find_panel, "Find")
         self.actions_by_id, menus = build_actions(self, window_slots(self))
+        menus["&File"].insertMenu(self.actions_by_id["import_files"],
+                                  self.project_menu.recent_menu)
         self.desk.labels_menu = menus["&Labels"]
         self.label_actions: list[QAction] = self.desk.rebuild_label_actions()
         self._connect()
@@ -115,8 +125,7 @@ class MainWindow(QMainWindow):
         self.status.show_progress(project)
         if project.read_only:
             self.status.show_save_state("Read-only: edits are not possible, nothing is saved")
-        if len(project):
-            self.article_panel.select_article(project.article_ids[0])
+        self._return_to_place()
         settle()
         if suggest:  # after the first paint, so the article shows before spaCy loads
             QTimer.singleShot(0, self.start_suggestions)
@@ -226,6 +235,41 @@ class MainWindow(QMainWindow):
         self.article_panel.select_article(article_id)
         self.view.render_now()
         self.view.setFocus()
+
+    def _return_to_place(self) -> None:
+        """Open where the analyst left this project: filter, article and span."""
+        place = self.places.load()
+        if place.filter:
+            self.article_panel.filter_bar.restore(place.filter)
+        if not len(self.project):
+            return
+        known = place.article_id is not None and self.project.has_article(place.article_id)
+        target = place.article_id if known else self.project.article_ids[0]
+        self.article_panel.select_article(target)
+        if target != self.article_id:
+            self.show_article(target)
+        if known and place.span is not None:
+            self._span_to_restore = (target, place.span)  # may be a suggestion arriving later
+            self._restore_span()
+
+    def _restore_span(self) -> None:
+        """Make the remembered span current once it is shown (unless the analyst moved on)."""
+        if self._span_to_restore is None:
+            return
+        article_id, wanted = self._span_to_restore
+        if article_id != self.article_id or self.view.current_span is not None:
+            self._span_to_restore = None
+            return
+        span = next((s for s in self.view.spans if (s.start, s.end) == wanted), None)
+        if span is not None:
+            self.view.set_current_span(span)
+            self._span_to_restore = None
+
+    def remember_place(self) -> None:
+        current = self.view.current_span
+        self.places.save(Place(
+            self.article_id, (current.start, current.end) if current else None,
+            self.article_panel.filter_bar.state()))
 
     def step_article(self, step: int) -> None:
         """N / P: the next or previous article of the list as filtered and sorted."""
@@ -343,6 +387,8 @@ class MainWindow(QMainWindow):
         self.view.entity_names = names
         self.span_model.set_spans(self.view.text, spans, pending, colors, names)
         self.span_panel.show_current(self.view.current_span or current)
+        if self._span_to_restore is not None:
+            self._restore_span()
         accepted, waiting = len(aset.spans), len(aset.suggestions)
         self.span_panel.summary.setText(
             f"{accepted} accepted · {waiting} suggested · status {aset.status}"
@@ -383,6 +429,7 @@ class MainWindow(QMainWindow):
         if not self.close_guard.may_close():  # some edits are not on disk: the analyst decides
             event.ignore()
             return
+        self.remember_place()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
