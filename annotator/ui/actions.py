@@ -92,9 +92,12 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("model_scores", "&Project", "Model scores…", (), "The learned model's scores"),
     ActionSpec("accept_auto_links", "&Project", "Accept auto links", (),
                "Confirm every link made by Link all"),
+    ActionSpec("legend", "&View", "Highlight &legend", ("F2",),
+               "What each fill, underline and line in the text means"),
     ActionSpec("zoom_in", "&View", "Zoom &in", ("Ctrl+=", "Ctrl++"), "Larger text"),
     ActionSpec("zoom_out", "&View", "Zoom &out", ("Ctrl+-",), "Smaller text"),
-    ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",), "This list"),
+    ActionSpec("shortcuts", "&Help", "&Help and shortcuts", ("F1",),
+               "The workflow and every shortcut"),
 )
 
 GESTURES: tuple[tuple[str, str], ...] = (  # what is not a menu command
@@ -141,7 +144,8 @@ def shortcut_rows(label_keys: list[tuple[str, str]] | None = None) -> list[tuple
 def window_slots(window: MainWindow) -> dict[str, Callable[[], object]]:
     """What each action does (the table above says which keys trigger it and where it shows)."""
     from annotator.core.model import ArticleStatus
-    from annotator.ui.dialogs import ShortcutsDialog
+    from annotator.ui.dialogs import HelpDialog
+    from annotator.ui.legend import LegendDialog
 
     self, edit, desk, review = window, window.editor, window.desk, window.review
     slots: dict[str, Callable[[], object]] = {
@@ -182,7 +186,8 @@ def window_slots(window: MainWindow) -> dict[str, Callable[[], object]]:
         "accept_auto_links": self.linking.accept_auto,
         "zoom_in": lambda: self.zoom(1),
         "zoom_out": lambda: self.zoom(-1),
-        "shortcuts": lambda: ShortcutsDialog(self.label_keys(), self).open(),
+        "shortcuts": lambda: HelpDialog(self.label_keys(), self).open(),
+        "legend": lambda: LegendDialog(self.styles, self.project.scheme, self).open(),
         "link": self.linking.link_current,
         "unlink": self.linking.unlink_current,
         "accept_entity": self.linking.accept_for_entity,

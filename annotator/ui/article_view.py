@@ -174,10 +174,9 @@ class ArticleView(QPlainTextEdit):
                 continue
             if span is self._current:
                 fmt = self.styles.current(span.label)
-            elif span.key in self._pending:
-                fmt = self.styles.suggested(span.label)
             else:
-                fmt = self.styles.accepted(span.label)
+                fmt = self.styles.for_span(span.label, span.origin,
+                                           pending=span.key in self._pending)
             selections.append(self._selection(span.start, span.end, fmt))
         for start, end, colour in self.marks:
             selections.append(self._selection(start, end, self.styles.mark(colour)))

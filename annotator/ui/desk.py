@@ -71,6 +71,12 @@ class DeskController(QObject):
             window.addAction(action)
             window.label_bar.addAction(action)
             self.label_actions.append(action)
+        legend = getattr(window, "actions_by_id", {}).get("legend")
+        if legend is not None:  # the legend, one click away, first on the label bar
+            first = self.label_actions[0] if self.label_actions else None
+            legend.setIconText("Legend")
+            window.label_bar.insertAction(first, legend)
+            window.label_bar.insertSeparator(first)
         window.label_actions = self.label_actions
         return self.label_actions
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -53,15 +54,40 @@ def pending_on_done_prompt(
     return box
 
 
-class ShortcutsDialog(QDialog):
-    """Help > Keyboard shortcuts: the same table the actions are built from."""
+WORKFLOW = """
+<h3>Annotating an article</h3>
+<ol>
+<li>Pick an article in the list (<b>N</b> / <b>P</b> step through it as filtered). Suggestions
+are already highlighted; <b>F2</b> shows what each highlight style means.</li>
+<li><b>Tab</b> moves to the next span. <b>A</b> or <b>Enter</b> accepts a suggestion,
+<b>X</b> rejects it (it is not suggested again), a digit <b>1</b>–<b>9</b> relabels it.</li>
+<li>Select missed text with the mouse or <b>Shift+arrows</b> and press a label's digit.
+<b>Shift+←/→</b> move a span's end by a token, <b>Alt+Shift+←/→</b> its start.</li>
+<li><b>L</b> links the span to an entity of the project (one person, place or organisation
+across articles); confirmed entities are then suggested in every other article.</li>
+<li><b>Ctrl+D</b> marks the article done (it asks about suggestions still undecided).
+Every edit is saved within a second; <b>Ctrl+Z</b> undoes anything.</li>
+</ol>
+<h3>Reviewing and exporting</h3>
+<p><b>Ctrl+R</b> compares annotators: <b>Alt+1</b>… takes an annotator's version into the gold
+set, <b>Alt+S</b> shows the versions side by side. <b>Ctrl+E</b> exports finished articles
+as JSONL, spaCy DocBin, doccano or CoNLL.</p>
+<h3>Every shortcut</h3>
+"""
+
+
+class HelpDialog(QDialog):
+    """F1: the workflow in a page, then every shortcut, generated from the action table."""
 
     def __init__(
         self, label_keys: list[tuple[str, str]] | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("shortcutsDialog")
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setObjectName("helpDialog")
+        self.setWindowTitle("Help")
+        self.page = QTextBrowser()
+        self.page.setObjectName("helpWorkflow")
+        self.page.setHtml(WORKFLOW)  # our own text, never an article's
         rows = shortcut_rows(label_keys)
         table = QTableWidget(len(rows), 3)
         table.setObjectName("shortcutsTable")
@@ -71,12 +97,14 @@ class ShortcutsDialog(QDialog):
                 table.setItem(i, column, QTableWidgetItem(text))
         table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         table.verticalHeader().setVisible(False)
+        self.table = table
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(table)
+        layout.addWidget(self.page, 2)
+        layout.addWidget(table, 3)
         layout.addWidget(buttons)
-        self.resize(760, 560)
+        self.resize(780, 720)
 
 
 def span_context_menu(window: MainWindow, pos: QPoint) -> QMenu:

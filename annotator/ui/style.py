@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QTextCharFormat
 
 from annotator.core.labels import Label, LabelScheme
+from annotator.core.model import Origin
 
 _UNDERLINES = {
     "solid": QTextCharFormat.UnderlineStyle.SingleUnderline,
@@ -12,6 +13,12 @@ _UNDERLINES = {
     "dot": QTextCharFormat.UnderlineStyle.DotLine,
     "dashdot": QTextCharFormat.UnderlineStyle.DashDotLine,
     "wave": QTextCharFormat.UnderlineStyle.WaveUnderline,
+}
+SUGGESTION_UNDERLINES = {
+    Origin.SUGGESTED: _UNDERLINES["dash"],
+    Origin.MODEL: _UNDERLINES["dashdot"],
+    Origin.PROPAGATED: _UNDERLINES["dot"],
+    Origin.AUTO: _UNDERLINES["dot"],
 }
 _FALLBACK = Label("?", "#999999", "dot")
 
@@ -37,13 +44,24 @@ class SpanStyles:
         fmt.setUnderlineColor(self.color(name).darker(150))
         return fmt
 
-    def suggested(self, name: str) -> QTextCharFormat:
+    def suggested(self, name: str, origin: Origin = Origin.SUGGESTED) -> QTextCharFormat:
+        """Faint fill; the underline says the source: dashes rules, dash-dots the learned
+        model, dots a propagated link; an auto link is overlined."""
         fmt = QTextCharFormat()
         fill = self.color(name)
         fill.setAlpha(28)
         fmt.setBackground(fill)
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+        fmt.setUnderlineStyle(SUGGESTION_UNDERLINES.get(origin, _UNDERLINES["dash"]))
         fmt.setUnderlineColor(self.color(name).darker(130))
+        fmt.setFontOverline(origin == Origin.AUTO)
+        return fmt
+
+    def for_span(self, name: str, origin: Origin, *, pending: bool) -> QTextCharFormat:
+        """The format of a span that is not the current one."""
+        if pending:
+            return self.suggested(name, origin)
+        fmt = self.accepted(name)
+        fmt.setFontOverline(origin == Origin.AUTO)  # an auto link still to be confirmed
         return fmt
 
     def current(self, name: str) -> QTextCharFormat:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QTableWidget
 
-from annotator.ui.dialogs import ShortcutsDialog
+from annotator.ui.dialogs import HelpDialog
 from tests.ui.helpers import find_span, key, select_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -75,7 +75,8 @@ def test_label_by_mouse_toolbar_and_context_menu(window, qtbot) -> None:  # noqa
 
 def test_help_lists_keyboard_shortcuts(window, qtbot) -> None:  # noqa: ANN001
     QTest.keyClick(window, Qt.Key.Key_F1)
-    dialogs = visible(window, ShortcutsDialog)
+    dialogs = visible(window, HelpDialog)
+    assert "Annotating an article" in dialogs[0].page.toPlainText()
     assert len(dialogs) == 1
     table = dialogs[0].findChild(QTableWidget)
     rows = {table.item(r, 1).text(): table.item(r, 0).text() for r in range(table.rowCount())}
@@ -89,6 +90,30 @@ def test_help_lists_keyboard_shortcuts(window, qtbot) -> None:  # noqa: ANN001
         for shortcut in action.shortcuts():
             text = shortcut.toString()
             assert text in listed, f"{action.text()} ({text}) is missing from Help"
+    dialogs[0].close()
+
+
+def test_legend_shows_every_highlight_style_one_click_away(window, qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QToolButton
+
+    from annotator.ui.legend import LegendDialog
+
+    legend = window.actions_by_id["legend"]
+    button = window.label_bar.widgetForAction(legend)
+    assert isinstance(button, QToolButton) and button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialogs = visible(window, LegendDialog)
+    assert len(dialogs) == 1
+    text = dialogs[0].text.toPlainText()
+    for meaning in ("accepted span", "rules and gazetteers", "learned model", "propagated",
+                    "Link all", "current span", "label conflict", "boundary conflict"):
+        assert meaning in text, meaning
+    formats = [fmt for _, fmt, _ in dialogs[0].rows[:6]]
+    styles = {(f.underlineStyle(), f.fontOverline(), f.background().color().alpha())
+              for f in formats}
+    assert len(styles) == len(formats)  # every state looks different
+    for label in window.project.scheme.labels:
+        assert label.name in text
     dialogs[0].close()
 
 
