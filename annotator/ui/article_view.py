@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span
@@ -13,6 +13,9 @@ from annotator.core.offsets import Utf16Map
 from annotator.ui.style import SpanStyles
 
 _EDGE_SLACK = 1  # code points either side of a boundary that start an edge drag
+
+
+READABLE_CHARS = 20  # the narrowest the article pane gets, in average characters
 
 
 class ArticleView(QPlainTextEdit):
@@ -32,6 +35,7 @@ class ArticleView(QPlainTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WordWrap)  # never inside a word
         # a scroll bar that comes and goes with the article's length would resize the text
         # area, so the next article would be laid out twice
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
@@ -41,6 +45,7 @@ class ArticleView(QPlainTextEdit):
         font = self.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.setFont(font)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * READABLE_CHARS + 48)
         self.customContextMenuRequested.connect(self.contextMenuAt)
         self.styles = styles
         self._text = ""

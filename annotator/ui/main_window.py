@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.review.panel, "Review")
         self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)  # the article stays readable
         self.splitter.setSizes([280, 680, 460])
         self.setCentralWidget(self.splitter)
 
@@ -357,6 +358,11 @@ class MainWindow(QMainWindow):
         self.status.showMessage(message, 6000)
 
     def clear_selection(self) -> None:
+        """Esc: close the side-by-side versions if open, else drop selection and span."""
+        side = self.review.side
+        if side is not None and side.isVisible():
+            side.close()
+            return
         self.view.clear_selection()
         self.view.set_current_span(None)
 

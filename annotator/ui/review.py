@@ -83,6 +83,8 @@ class ReviewController(QObject):
         if self.gold_store is not None:
             self.gold_store.close()
         self.gold_store = self._gold_saver = None
+        self.items, self.annotators, self.report = [], [], None
+        self.panel.clear()
         self.window.say("Review mode ended.")
 
     def compare(self, annotators: list[str]) -> None:
@@ -119,7 +121,7 @@ class ReviewController(QObject):
         text = self.window.view.text
         tokens = word_tokens(text, self.window.tokens.get(article_id).tokens)
         self.panel.show_article_figures(
-            article_agreement(article_id, sets, self.annotators, tokens)
+            article_agreement(article_id, sets, self.annotators, tokens), self.annotators
         )
 
     def side_by_side(self) -> CompareDialog | None:

@@ -37,9 +37,22 @@ KIND_TEXT = {
     Kind.LABEL: "label conflict",
     Kind.BOUNDARY: "boundary conflict",
     Kind.LINK: "link conflict",
-    Kind.ONLY_ONE: "only one annotator",
+    Kind.ONLY_ONE: "not everyone",
 }
 _ITEM_ROLE = Qt.ItemDataRole.UserRole + 4
+
+
+def item_text(item: ReviewItem) -> str:
+    """What the Kind column says: "2 of 3" when only some annotators marked the item."""
+    if item.kind != Kind.ONLY_ONE:
+        return KIND_TEXT[item.kind]
+    have = [a for a in item.annotators if item.version(a)]
+    return f"{len(have)} of {len(item.annotators)}: {', '.join(have)}"
+
+
+def pair_names(annotators: list[str]) -> str:
+    """Which annotators the pairwise figures compare, e.g. "A = ayu, B = budi"."""
+    return f"A = {annotators[0]}, B = {annotators[1]}" if len(annotators) >= 2 else ""
 
 
 def _fmt(x: float | None) -> str:
@@ -75,6 +88,8 @@ class ReviewPanel(QWidget):
         self.items_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.items_table.verticalHeader().setVisible(False)
         self.items_table.setWordWrap(False)
+        self.items_table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.items_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.items_table.currentCellChanged.connect(
             lambda *_: self.itemSelected.emit(self.current_item())
         )
@@ -116,6 +131,16 @@ class ReviewPanel(QWidget):
         layout.addWidget(self.project_figures)
         layout.addWidget(self.chart)
 
+    def clear(self) -> None:
+        """Empty the tab (review ended): no items, no buttons, no figures."""
+        self.items_table.setRowCount(0)
+        self.items_table.setColumnCount(0)
+        self._version_buttons([])
+        self.article_figures.setText("")
+        self.project_figures.setText("Project: press Compare")
+        self.chart.set_bars([], maximum=1.0, digits=2)
+        self.annotator_list.clear()
+
     # -- annotators ---------------------------------------------------------
     def set_annotators(self, names: list[str], checked: list[str]) -> None:
         self.annotator_list.clear()
@@ -143,13 +168,13 @@ class ReviewPanel(QWidget):
         table = self.items_table
         table.blockSignals(True)
         table.setColumnCount(3 + len(annotators))
-        table.setHorizontalHeaderLabels(["Kind", "Text", *annotators, "Gold"])
+        table.setHorizontalHeaderLabels(["Kind", "Gold", "Text", *annotators])
         table.setRowCount(len(items))
         for row, item in enumerate(items):
-            cells = [KIND_TEXT[item.kind], text[item.start : item.end].replace("\n", " ")]
+            cells = [item_text(item), gold_of.get(row, "") or "undecided",
+                     text[item.start : item.end].replace("\n", " ")]
             for who in annotators:
                 cells.append(" + ".join(_describe(s) for s in item.version(who)) or "—")
-            cells.append(gold_of.get(row, ""))
             brush = QBrush(QColor(KIND_COLOURS[item.kind]))
             for col, value in enumerate(cells):
                 cell = QTableWidgetItem(value)
@@ -158,9 +183,11 @@ class ReviewPanel(QWidget):
                     cell.setBackground(brush)
                     cell.setForeground(QBrush(QColor("#000000")))
                 table.setItem(row, col, cell)
-        header = table.horizontalHeader()
+        header = table.horizontalHeader()  # Kind and Gold whole, the rest share what is left
         for col in range(table.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            mode = (QHeaderView.ResizeMode.ResizeToContents if col < 2
+                    else QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(col, mode)
         table.blockSignals(False)
         if items:
             table.selectRow(max(0, min(current, len(items) - 1)))
@@ -192,14 +219,17 @@ class ReviewPanel(QWidget):
             self.items_table.selectRow(row)
 
     # -- figures ------------------------------------------------------------
-    def show_article_figures(self, figures: ArticleAgreement | None) -> None:
+    def show_article_figures(self, figures: ArticleAgreement | None,
+                             annotators: list[str] | None = None) -> None:
         if figures is None:
             self.article_figures.setText("Article: fewer than two annotators worked on it.")
             return
         prf = figures.spans.overall if figures.spans else None
         counts = ", ".join(f"{KIND_TEXT[k]} {n}" for k, n in figures.conflicts.items() if n)
+        pair = pair_names(annotators or figures.compared)
         self.article_figures.setText(
-            f"Article: P {_fmt(prf.p if prf else None)} R {_fmt(prf.r if prf else None)} "
+            f"Article ({pair}; alpha over {len(figures.compared)}): "
+            f"P {_fmt(prf.p if prf else None)} R {_fmt(prf.r if prf else None)} "
             f"F {_fmt(prf.f if prf else None)} · kappa {_fmt(figures.kappa)} · "
             f"alpha {_fmt(figures.alpha)}\n{counts}"
         )
@@ -215,8 +245,13 @@ class ReviewPanel(QWidget):
                 f"B³ {_fmt(links['b_cubed']['f'])}, CEAF-e {_fmt(links['ceaf_e']['f'])}) · "
                 f"linked by one only: {links['linked']['only_a'] + links['linked']['only_b']}"
             )
+        names = list(report.annotators)
+        pair = pair_names(names)
+        self.chart.set_title(f"F1 per label ({names[0]} against {names[1]})"
+                             if len(names) >= 2 else "F1 per label")
+        alpha = f"; alpha over all {len(names)}" if len(names) > 2 else ""
         self.project_figures.setText(
-            f"Project ({report.pairs_compared} articles, {' vs '.join(report.annotators)}): "
+            f"Project ({report.pairs_compared} articles; {pair}{alpha}): "
             f"P {_fmt(overall.p)} R {_fmt(overall.r)} F {_fmt(overall.f)} · "
             f"kappa {_fmt(report.kappa)} · alpha {_fmt(report.alpha)}\n{counts}{link_text}"
         )

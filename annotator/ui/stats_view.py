@@ -62,6 +62,10 @@ class _Chart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(380, 230)
 
+    def set_title(self, title: str) -> None:
+        self.title = title
+        self.update()
+
     def _begin(self, painter: QPainter) -> QRectF:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), self.palette().base())

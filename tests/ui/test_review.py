@@ -224,3 +224,52 @@ def test_alt_number_takes_that_annotators_version(opener, qtbot) -> None:  # noq
     action = next(a for a in window.actions() if a.text() == "Use version 1")
     action.trigger()  # the menu item does the same as the key
     assert [s.label for s in gold.spans if text[s.start:s.end] == "Vladimir Putin"] == ["PER"]
+
+
+def test_review_of_three_fits_the_panel_says_who_and_clears(opener, qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QHeaderView
+
+    from tests.conftest import SEEDS
+
+    opener.seeds, opener.windows_opened = SEEDS, 0
+    annotate_as(opener, "ayu", None)  # keeps Komsomolsk-on-Amur
+    annotate_as(opener, "budi", "2")  # deletes it
+    annotate_as(opener, "dewi", None)  # keeps it: two of three
+    window = opener.open(annotator="rina", seeds=None)
+    window.resize(1366, 768)
+    key(window, "R", CTRL)
+    panel = window.review.panel
+    text = window.view.text
+    row = next(i for i, item in enumerate(window.review.items)
+               if text[item.start:item.end] == "Komsomolsk-on-Amur")
+    table = panel.items_table
+    assert table.item(row, 0).text() == "2 of 3: ayu, dewi"
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers[:2] == ["Kind", "Gold"] and headers[3:] == ["ayu", "budi", "dewi"]
+    assert table.item(row, 1).text() == "undecided"
+    qtbot.wait(50)
+    assert table.horizontalScrollBar().maximum() == 0  # no sideways scrolling at 1,366 px
+    gold_column = table.horizontalHeader()
+    assert gold_column.sectionResizeMode(1) == QHeaderView.ResizeMode.ResizeToContents
+    assert "A = ayu, B = budi" in panel.article_figures.text()
+    qtbot.waitUntil(lambda: "A = ayu, B = budi" in panel.project_figures.text(), timeout=30000)
+    assert panel.chart.title == "F1 per label (ayu against budi)"
+
+    key(window, "S", ALT)
+    assert window.review.side.isVisible()
+    key(window, "Escape")  # Esc closes the versions side by side
+    assert not window.review.side.isVisible()
+    key(window, "R", CTRL)  # review ends: the tab is empty again
+    assert table.rowCount() == 0 and panel.version_buttons == []
+    assert panel.article_figures.text() == ""
+
+
+def test_article_pane_stays_readable_and_wraps_between_words(window) -> None:  # noqa: ANN001
+    from PySide6.QtGui import QTextOption
+
+    view = window.view
+    assert view.wordWrapMode() == QTextOption.WrapMode.WordWrap
+    sizes = window.splitter.sizes()
+    window.splitter.setSizes([sizes[0] + sizes[1], 0, sizes[2]])  # drag it shut
+    assert window.splitter.sizes()[1] >= view.minimumWidth() >= 20 * (
+        view.fontMetrics().averageCharWidth())
