@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.model import ArticleStatus
+from annotator.core.model import ArticleStatus, Origin
 
 if TYPE_CHECKING:
     from annotator.core.annotations import AnnotationSet
@@ -169,6 +169,64 @@ def context(text: str, start: int, end: int, width: int = 40) -> tuple[str, str,
         return re.sub(r"\s+", " ", s)
 
     return flat(left), flat(text[start:end]), flat(right)
+
+
+# -- finding annotations ----------------------------------------------------------------
+SPAN_STATES = ("any", "accepted", "suggested")
+
+
+@dataclass(frozen=True, slots=True)
+class SpanQuery:
+    """Which spans to find: label, entity (kb_id), origin, state; `text` is part of the
+    span's text, matched like a text query. None / "" / "any" means any."""
+
+    label: str | None = None
+    kb_id: str | None = None
+    origin: Origin | None = None
+    state: str = "any"
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.label, self.kb_id, self.origin, self.state != "any", self.text.strip()))
+
+
+def span_matches(span_text: str, span: Any, pending: bool, query: SpanQuery,
+                 options: FindOptions = FindOptions()) -> bool:  # noqa: B008
+    """Does one span (accepted, or `pending` suggestion) answer the query?"""
+    if query.label is not None and span.label != query.label:
+        return False
+    if query.kb_id is not None and span.kb_id != query.kb_id:
+        return False
+    if query.origin is not None and span.origin != query.origin:
+        return False
+    if query.state == "accepted" and pending or query.state == "suggested" and not pending:
+        return False
+    return not query.text.strip() or bool(find_in_text(span_text, query.text, options, 1))
+
+
+def find_spans(
+    project: Project, article_ids: Iterable[str], query: SpanQuery,
+    options: FindOptions = FindOptions(), limit: int = DEFAULT_LIMIT,  # noqa: B008
+    annotator: str | None = None,
+) -> SearchResult:
+    """Spans of `annotator`'s sets (accepted and suggested) that answer `query`, in order."""
+    hits: list[Hit] = []
+    articles = 0
+    for article_id in article_ids:
+        aset = project.existing_set(article_id, annotator)
+        if aset is None:
+            continue
+        text = project.text(article_id) if query.text.strip() else ""
+        pending = {s.key for s in aset.suggestions}
+        found = [Hit(article_id, s.start, s.end) for s in aset.all_spans()
+                 if span_matches(text[s.start:s.end], s, s.key in pending, query, options)]
+        if found:
+            articles += 1
+        hits += found
+        if len(hits) > limit:
+            return SearchResult(hits[:limit], True, articles)
+    return SearchResult(hits, False, articles)
 
 
 # -- choosing articles ----------------------------------------------------------------

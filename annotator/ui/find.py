@@ -19,13 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.model import Origin
 from annotator.core.project import Project
 from annotator.core.search import (
     DEFAULT_LIMIT,
+    SPAN_STATES,
     FindOptions,
     Hit,
     SearchResult,
+    SpanQuery,
     context,
+    find_spans,
     project_texts,
     search,
 )
@@ -35,6 +39,7 @@ from annotator.ui.tasks import BackgroundTask, TaskCancelled, TaskContext
 HIT_ROLE = Qt.ItemDataRole.UserRole + 10
 LINE_ROLE = Qt.ItemDataRole.UserRole + 11
 THIS_ARTICLE, ALL_ARTICLES = 0, 1
+TEXT, SPANS = 0, 1  # find text, or find annotations
 _LEFT, _RIGHT, _TITLE = 24, 48, 28  # keep the match visible in a narrow panel
 
 
@@ -85,6 +90,25 @@ class FindPanel(QWidget):
         self.scope = QComboBox()
         self.scope.setObjectName("findScope")
         self.scope.addItems(["This article", "All articles"])
+        self.mode = QComboBox()
+        self.mode.setObjectName("findMode")
+        self.mode.addItems(["Text", "Spans"])
+        self.mode.setToolTip("Find text, or find spans by label, entity, origin and state")
+        self.span_label = self._span_combo("findSpanLabel", "Any label")
+        self.span_entity = self._span_combo("findSpanEntity", "Any entity")
+        self.span_origin = self._span_combo("findSpanOrigin", "Any origin")
+        for origin in Origin:
+            self.span_origin.addItem(str(origin), str(origin))
+        self.span_state = self._span_combo("findSpanState", "accepted or suggested")
+        for state in SPAN_STATES[1:]:
+            self.span_state.addItem(state, state)
+        self.span_row = QWidget()
+        self.span_row.setObjectName("findSpanFilters")
+        span_layout = QHBoxLayout(self.span_row)
+        span_layout.setContentsMargins(0, 0, 0, 0)
+        for combo in (self.span_label, self.span_entity, self.span_origin, self.span_state):
+            span_layout.addWidget(combo, 1)
+        self.span_row.setVisible(False)
         self.match_case = QCheckBox("Match case")
         self.match_case.setObjectName("findMatchCase")
         self.diacritics = QCheckBox("Ignore accents")
@@ -101,6 +125,7 @@ class FindPanel(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
 
         row = QHBoxLayout()
+        row.addWidget(self.mode)
         row.addWidget(self.query, 1)
         row.addWidget(self.scope)
         options = QHBoxLayout()
@@ -110,6 +135,7 @@ class FindPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
+        layout.addWidget(self.span_row)
         layout.addLayout(options)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.summary)
@@ -123,9 +149,53 @@ class FindPanel(QWidget):
         self.query.down.connect(self._focus_results)
         self.query.escape.connect(self.closeRequested)
         self.scope.currentIndexChanged.connect(lambda _i: self.search())
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        for combo in (self.span_label, self.span_entity, self.span_origin, self.span_state):
+            combo.currentIndexChanged.connect(lambda _i: self.search())
         for box in (self.match_case, self.diacritics, self.whole_word):
             box.toggled.connect(lambda _on: self.search())
         self.results.itemActivated.connect(self._activated)  # Enter or double-click
+
+    def _span_combo(self, name: str, any_text: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.addItem(any_text, None)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(6)
+        return combo
+
+    def _mode_changed(self, mode: int) -> None:
+        self.span_row.setVisible(mode == SPANS)
+        self.query.setPlaceholderText("Part of the span's text (optional)" if mode == SPANS
+                                      else "Find… (Enter: next hit)")
+        if mode == SPANS:
+            self.refresh_choices()
+        self.search()
+
+    def refresh_choices(self) -> None:
+        """Re-read labels and entities for the span filters, keeping the chosen ones."""
+        for combo, items in (
+            (self.span_label, [(n, n) for n in self.project.scheme.names]),
+            (self.span_entity, sorted(((f"{e.name} ({e.label})", e.kb_id)
+                                       for e in self.project.kb),
+                                      key=lambda item: item[0].casefold())),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for text, data in items:
+                combo.addItem(text, data)
+            combo.setCurrentIndex(max(0, combo.findData(current)) if current else 0)
+            combo.blockSignals(False)
+
+    def span_query(self) -> SpanQuery:
+        origin = self.span_origin.currentData()
+        return SpanQuery(
+            label=self.span_label.currentData(), kb_id=self.span_entity.currentData(),
+            origin=Origin(origin) if origin else None,
+            state=self.span_state.currentData() or "any", text=self.query.text(),
+        )
 
     # -- public -----------------------------------------------------------
     def options(self) -> FindOptions:
@@ -148,6 +218,8 @@ class FindPanel(QWidget):
 
     def focus_query(self, text: str | None = None) -> None:
         """What Ctrl+F does: show the panel, optionally with the selected text, query selected."""
+        if self.mode.currentIndex() == SPANS:
+            self.refresh_choices()
         if text and "\n" not in text and text.strip():
             self.query.setText(text.strip())
             self.search()
@@ -164,15 +236,19 @@ class FindPanel(QWidget):
         self._timer.stop()
         self.stop()
         key, query, options = self._key(), self.query.text(), self.options()
+        spans = self.span_query() if self.mode.currentIndex() == SPANS else None
+        if spans is not None and not spans.active:
+            self._show(key, SearchResult([], False, 0), [])
+            return self.result
         if self.scope.currentIndex() != ALL_ARTICLES:
             ids = [self.article_id] if self.article_id and self.project.has_article(
                 self.article_id) else []
-            self._show(key, *hit_lines(self.project, ids, query, options, self.limit))
+            self._show(key, *find_lines(self.project, ids, query, spans, options, self.limit))
             return self.result
         project, limit = self.project, self.limit
 
         def body(ctx: TaskContext) -> tuple:
-            return hit_lines(project, project.article_ids, query, options, limit, ctx)
+            return find_lines(project, project.article_ids, query, spans, options, limit, ctx)
 
         task = BackgroundTask("Find", body)
         task.succeeded.connect(lambda found: self._show(key, *found))
@@ -204,7 +280,9 @@ class FindPanel(QWidget):
 
     # -- internals --------------------------------------------------------
     def _key(self) -> tuple:
-        return (self.query.text(), self.options(), self.scope.currentIndex(), self.article_id)
+        spans = self.span_query() if self.mode.currentIndex() == SPANS else None
+        return (self.query.text(), self.options(), self.scope.currentIndex(), self.article_id,
+                spans)
 
     def stop(self) -> None:
         """Cancel an all-articles search still running (a new query, or the window closes)."""
@@ -235,8 +313,9 @@ class FindPanel(QWidget):
             self._step(step)
 
     def _summary(self) -> str:
-        if not self.query.text().strip():
-            return ""
+        spans = self.mode.currentIndex() == SPANS
+        if not (self.span_query().active if spans else self.query.text().strip()):
+            return "Choose a label, entity, origin or state" if spans else ""
         n = len(self.result.hits)
         if n == 0:
             return "No matches"
@@ -285,19 +364,23 @@ def hit_line(text: str, hit: Hit) -> str:
     return f"…{left}«{match}»{right}…"
 
 
-def hit_lines(
-    project: Project, article_ids: Iterable[str], query: str, options: FindOptions, limit: int,
-    ctx: TaskContext | None = None,
+def find_lines(
+    project: Project, article_ids: Iterable[str], query: str, spans: SpanQuery | None,
+    options: FindOptions, limit: int, ctx: TaskContext | None = None,
 ) -> tuple[SearchResult, list[str]]:
-    """Search these articles; the hits and their context lines (stops when cancelled)."""
+    """Search these articles for text (or spans, when `spans` is given); the hits and their
+    context lines (stops when cancelled)."""
 
-    def texts() -> Iterable[tuple[str, str]]:
-        for pair in project_texts(project, article_ids):
+    def ids() -> Iterable[str]:
+        for article_id in article_ids:
             if ctx is not None and ctx.cancelled:
                 raise TaskCancelled
-            yield pair
+            yield article_id
 
-    result = search(texts(), query, options, limit)
+    if spans is not None:
+        result = find_spans(project, ids(), spans, options, limit)
+    else:
+        result = search(project_texts(project, ids()), query, options, limit)
     hit_texts = {aid: project.text(aid) for aid in dict.fromkeys(h.article_id
                                                                  for h in result.hits)}
     return result, [hit_line(hit_texts[h.article_id], h) for h in result.hits]

@@ -157,3 +157,27 @@ def test_sort_keys() -> None:
     assert parse_date(True) is None
     dated = sorted([{"date": "2023-09-13"}, {}, {"date": "12/09/2023"}], key=date_key)
     assert dated == [{"date": "12/09/2023"}, {"date": "2023-09-13"}, {}]
+
+
+def test_find_spans_by_label_entity_origin_state_and_text() -> None:
+    from annotator.core.model import Origin
+    from annotator.core.search import SpanQuery, find_spans
+
+    texts = {"a": "Putin bertemu Kim di Kremlin, Moskow.", "b": "Kremlin membantah."}
+    p = Project("ayu", LabelScheme.default(), texts.__getitem__,
+                [ArticleInfo(i, i) for i in texts])
+    AddSpan("a", Span(0, 5, "PER", Origin.MANUAL, kb_id="putin")).do(p)
+    AddSpan("a", Span(21, 28, "ORG", Origin.MANUAL)).do(p)
+    p.merge_suggestions("a", [Span(30, 36, "GPE", Origin.SUGGESTED)])
+    p.merge_suggestions("b", [Span(0, 7, "ORG", Origin.PROPAGATED)])
+
+    def found(**kw) -> list[tuple[str, int]]:  # noqa: ANN003
+        return [(h.article_id, h.start) for h in find_spans(p, ["a", "b"], SpanQuery(**kw)).hits]
+
+    assert found(label="ORG") == [("a", 21), ("b", 0)]
+    assert found(label="ORG", state="accepted") == [("a", 21)]
+    assert found(state="suggested") == [("a", 30), ("b", 0)]
+    assert found(kb_id="putin") == [("a", 0)]
+    assert found(origin=Origin.PROPAGATED) == [("b", 0)]
+    assert found(text="kreml") == [("a", 21), ("b", 0)]
+    assert not SpanQuery().active and SpanQuery(state="accepted").active

@@ -160,3 +160,40 @@ def test_all_articles_search_runs_in_the_background_and_only_the_last_query_coun
     assert tuple(jump.args)[0] == "a2999"
     assert [h.article_id for h in panel.hits()] == ["a2999"]
     assert panel.summary.text() == "1 match in 1 article(s)"
+
+
+def test_find_spans_by_label_state_and_text_across_articles(opener, qtbot) -> None:  # noqa: ANN001
+    from tests.ui.helpers import key
+
+    window = opener.open()  # with the built-in suggestions
+    key(window, "F", Qt.KeyboardModifier.ControlModifier)
+    panel = window.desk.find_panel
+    choose(qtbot, panel.mode, "Spans")
+    assert panel.span_row.isVisible()
+    choose(qtbot, panel.scope, "All articles")
+    choose(qtbot, panel.span_label, "GPE")
+    qtbot.waitUntil(lambda: not panel.searching and panel.results.count() > 0, timeout=10000)
+    project = window.project
+    for hit in panel.hits():
+        aset = project.annotation_set(hit.article_id)
+        spans = [s for s in aset.all_spans() if (s.start, s.end) == (hit.start, hit.end)]
+        assert [s.label for s in spans] == ["GPE"]
+    assert len({h.article_id for h in panel.hits()}) > 1  # every article searched
+
+    panel.query.setFocus()
+    qtbot.keyClicks(panel.query, "rusia")  # part of the span's text, accents and case ignored
+    qtbot.waitUntil(lambda: not panel.searching and panel._searched == panel._key(),  # noqa: SLF001
+                    timeout=10000)
+    texts = {project.text(h.article_id)[h.start:h.end].lower() for h in panel.hits()}
+    assert texts and all("rusia" in t for t in texts)
+
+    choose(qtbot, panel.span_state, "accepted")  # nothing accepted yet
+    qtbot.waitUntil(lambda: not panel.searching and panel._searched == panel._key(),  # noqa: SLF001
+                    timeout=10000)
+    assert panel.hits() == [] and panel.summary.text() == "No matches"
+    choose(qtbot, panel.span_state, "suggested")
+    qtbot.waitUntil(lambda: not panel.searching and panel.results.count() > 0, timeout=10000)
+    with qtbot.waitSignal(panel.jumpRequested) as jumped:
+        QTest.keyClick(panel.query, Qt.Key.Key_Return)
+    article_id, start, end = jumped.args
+    assert window.article_id == article_id and window.view.selection_range() == (start, end)
