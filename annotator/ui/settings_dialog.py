@@ -6,6 +6,7 @@ returned by `project_settings()` for the window to store with the project.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -55,6 +56,38 @@ PENDING_RULES = (
 FONT_SIZES = (6, 48)
 INTERVALS_MS = (0, 10_000)
 NAME_MAX = 40
+
+
+def _spin(name: str, bounds: tuple[int, int], value: int, suffix: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(*bounds)
+    spin.setSuffix(suffix)
+    spin.setValue(value)
+    return spin
+
+
+def _combo(name: str, items: Iterable[tuple[str, Any]], current: Any) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    for text, data in items:
+        combo.addItem(text, data)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    return combo
+
+
+def _check(name: str, text: str, checked: bool) -> QCheckBox:
+    box = QCheckBox(text)
+    box.setObjectName(name)
+    box.setChecked(checked)
+    return box
+
+
+def _line(name: str, text: str, placeholder: str) -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    return edit
 
 
 def _typed(value: Any, default: Any) -> Any:
@@ -124,9 +157,25 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.settings = settings
-        ui = read_ui_settings(settings)
-        project = project_values(project_settings)
+        self.message = QLabel()
+        self.message.setObjectName("settingsMessage")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setStyleSheet("color:#B00020;")
+        user_box = self._user_box(read_ui_settings(settings), annotator)
+        project_box = self._project_box(project_values(project_settings))
+        project_box.setEnabled(not read_only_project)
+        self.buttons = self._buttons()
+        layout = QVBoxLayout(self)
+        layout.addWidget(user_box)
+        layout.addWidget(project_box)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.name_edit.textChanged.connect(lambda _t: self._validate())
+        self._validate()
 
+    # -- construction -----------------------------------------------------
+    def _user_box(self, ui: dict[str, Any], annotator: str) -> QGroupBox:
+        """Settings of this computer: name, font, theme, marking done, save interval."""
         self.name_edit = QLineEdit(annotator or ui["annotator/name"])
         self.name_edit.setObjectName("settingsName")
         self.name_edit.setMaxLength(NAME_MAX)
@@ -134,106 +183,77 @@ class SettingsDialog(QDialog):
         self.font_combo.setObjectName("settingsFont")
         if ui["view/font_family"]:
             self.font_combo.setCurrentFont(QFont(ui["view/font_family"]))
-        self.size_spin = QSpinBox()
-        self.size_spin.setObjectName("settingsFontSize")
-        self.size_spin.setRange(*FONT_SIZES)
-        self.size_spin.setSuffix(" pt")
-        self.size_spin.setValue(ui["view/font_size"])
-        self.theme_combo = QComboBox()
-        self.theme_combo.setObjectName("settingsTheme")
-        for theme, text in zip(THEMES, ("Follow the system", "Light", "Dark"), strict=True):
-            self.theme_combo.addItem(text, theme)
-        self.theme_combo.setCurrentIndex(THEMES.index(ui["view/theme"]))
-        self.auto_advance = QCheckBox("After “Mark done”, open the next article")
-        self.auto_advance.setObjectName("settingsAutoAdvance")
-        self.auto_advance.setChecked(ui["edit/auto_advance"])
-        self.pending_combo = QComboBox()
-        self.pending_combo.setObjectName("settingsPendingOnDone")
-        for rule, text in PENDING_RULES:
-            self.pending_combo.addItem(text, rule)
-        self.pending_combo.setCurrentIndex(
-            max(0, self.pending_combo.findData(ui["edit/pending_on_done"])))
-        self.interval_spin = QSpinBox()
-        self.interval_spin.setObjectName("settingsSaveInterval")
-        self.interval_spin.setRange(*INTERVALS_MS)
+        self.size_spin = _spin("settingsFontSize", FONT_SIZES, ui["view/font_size"], " pt")
+        self.theme_combo = _combo("settingsTheme", zip(
+            ("Follow the system", "Light", "Dark"), THEMES, strict=True), ui["view/theme"])
+        self.auto_advance = _check("settingsAutoAdvance", "After “Mark done”, open the next "
+                                   "article", ui["edit/auto_advance"])
+        self.pending_combo = _combo("settingsPendingOnDone", ((text, rule) for rule, text
+                                    in PENDING_RULES), ui["edit/pending_on_done"])
+        self.interval_spin = _spin("settingsSaveInterval", INTERVALS_MS,
+                                   ui["save/interval_ms"], " ms")
         self.interval_spin.setSingleStep(25)
-        self.interval_spin.setSuffix(" ms")
-        self.interval_spin.setValue(ui["save/interval_ms"])
         self.interval_spin.setToolTip(
             "Edits arriving within this time are written together; each is on disk after it."
         )
+        form = QFormLayout()
+        form.addRow("Annotator name", self.name_edit)
+        form.addRow("Text font", self.font_combo)
+        form.addRow("Text size", self.size_spin)
+        form.addRow("Theme", self.theme_combo)
+        form.addRow("", self.auto_advance)
+        form.addRow("Undecided when done", self.pending_combo)
+        form.addRow("Save edits within", self.interval_spin)
+        box = QGroupBox("You (this computer)")
+        box.setLayout(form)
+        return box
 
+    def _project_box(self, project: dict[str, Any]) -> QGroupBox:
+        """Settings every annotator of the project shares: spans and suggestion sources."""
         self.snap_tokens = QRadioButton("Snap spans to whole tokens")
         self.snap_tokens.setObjectName("settingsSnapTokens")
         self.snap_chars = QRadioButton("Character-level spans")
         self.snap_chars.setObjectName("settingsSnapChars")
         (self.snap_tokens if project["token_snapping"] else self.snap_chars).setChecked(True)
-        self.builtin = QCheckBox("Built-in Indonesian suggester (rules and gazetteers)")
-        self.builtin.setObjectName("settingsSuggestBuiltin")
-        self.builtin.setChecked(project["suggest_builtin"])
-        self.pipeline = QLineEdit(project["suggest_pipeline"])
-        self.pipeline.setObjectName("settingsSuggestPipeline")
-        self.pipeline.setPlaceholderText("spaCy package or folder, e.g. xx_ent_wiki_sm")
-        self.pipeline_labels = QLineEdit(project["suggest_pipeline_labels"])
-        self.pipeline_labels.setObjectName("settingsPipelineLabels")
-        self.pipeline_labels.setPlaceholderText("PERSON=PER,GPE=GPE,LOC=LOC,ORG=ORG,MISC=-")
-        self.model = QCheckBox("Model trained on this project's annotations")
-        self.model.setObjectName("settingsSuggestModel")
-        self.model.setChecked(project["suggest_model"])
-        self.retrain = QSpinBox()
-        self.retrain.setObjectName("settingsRetrainAfter")
-        self.retrain.setRange(1, 1000)
-        self.retrain.setValue(max(1, project["retrain_after"]))
-        self.retrain.setSuffix(" finished articles")
-        self.propagation = QCheckBox("Propagate confirmed entities to their other mentions")
-        self.propagation.setObjectName("settingsSuggestPropagation")
-        self.propagation.setChecked(project["suggest_propagation"])
-        self.message = QLabel()
-        self.message.setObjectName("settingsMessage")
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setStyleSheet("color:#B00020;")
+        self.builtin = _check("settingsSuggestBuiltin", "Built-in Indonesian suggester (rules "
+                              "and gazetteers)", project["suggest_builtin"])
+        self.pipeline = _line("settingsSuggestPipeline", project["suggest_pipeline"],
+                              "spaCy package or folder, e.g. xx_ent_wiki_sm")
+        self.pipeline_labels = _line("settingsPipelineLabels",
+                                     project["suggest_pipeline_labels"],
+                                     "PERSON=PER,GPE=GPE,LOC=LOC,ORG=ORG,MISC=-")
+        self.model = _check("settingsSuggestModel", "Model trained on this project's "
+                            "annotations", project["suggest_model"])
+        self.retrain = _spin("settingsRetrainAfter", (1, 1000),
+                             max(1, project["retrain_after"]), " finished articles")
+        self.propagation = _check("settingsSuggestPropagation", "Propagate confirmed entities "
+                                  "to their other mentions", project["suggest_propagation"])
+        self.model.toggled.connect(self.retrain.setEnabled)
+        self.retrain.setEnabled(self.model.isChecked())
+        form = QFormLayout()
+        form.addRow("Spans", self.snap_tokens)
+        form.addRow("", self.snap_chars)
+        form.addRow("Suggestions", self.builtin)
+        form.addRow("spaCy pipeline", self.pipeline)
+        form.addRow("Its label map", self.pipeline_labels)
+        form.addRow("", self.model)
+        form.addRow("Retrain after", self.retrain)
+        form.addRow("", self.propagation)
+        box = QGroupBox("This project (shared with every annotator)")
+        box.setObjectName("settingsProjectBox")
+        box.setLayout(form)
+        return box
 
-        you = QFormLayout()
-        you.addRow("Annotator name", self.name_edit)
-        you.addRow("Text font", self.font_combo)
-        you.addRow("Text size", self.size_spin)
-        you.addRow("Theme", self.theme_combo)
-        you.addRow("", self.auto_advance)
-        you.addRow("Undecided when done", self.pending_combo)
-        you.addRow("Save edits within", self.interval_spin)
-        project_form = QFormLayout()
-        project_form.addRow("Spans", self.snap_tokens)
-        project_form.addRow("", self.snap_chars)
-        project_form.addRow("Suggestions", self.builtin)
-        project_form.addRow("spaCy pipeline", self.pipeline)
-        project_form.addRow("Its label map", self.pipeline_labels)
-        project_form.addRow("", self.model)
-        project_form.addRow("Retrain after", self.retrain)
-        project_form.addRow("", self.propagation)
-        user_box = QGroupBox("You (this computer)")
-        user_box.setLayout(you)
-        project_box = QGroupBox("This project (shared with every annotator)")
-        project_box.setObjectName("settingsProjectBox")
-        project_box.setLayout(project_form)
-        project_box.setEnabled(not read_only_project)
-        self.buttons = QDialogButtonBox(
+    def _buttons(self) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Apply
             | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
-        apply_button.clicked.connect(self.apply)
-        layout = QVBoxLayout(self)
-        layout.addWidget(user_box)
-        layout.addWidget(project_box)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-        self.name_edit.textChanged.connect(lambda _t: self._validate())
-        self.model.toggled.connect(self.retrain.setEnabled)
-        self.retrain.setEnabled(self.model.isChecked())
-        self._validate()
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
+        return buttons
 
     # -- public -----------------------------------------------------------
     def values(self) -> dict[str, Any]:
