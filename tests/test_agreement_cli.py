@@ -83,7 +83,8 @@ def test_json_figures(project: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert doc["per_label"]["PER"] == pytest.approx({"p": 1 / 3, "r": 1 / 2, "f": 0.4})
     assert doc["per_label"]["ORG"] == {"p": 0.0, "r": 0.0, "f": 0.0}
     assert doc["per_label"]["GPE"] == pytest.approx({"p": 0.5, "r": 1.0, "f": 2 / 3})
-    assert doc["conflicts"] == {"agreed": 1, "label": 1, "boundary": 1, "link": 1, "only_one": 1}
+    assert doc["conflicts"] == {"agreed": 1, "label": 1, "boundary": 1, "link": 1, "only_one": 1,
+                                "unsure": 0}
     assert 0.0 < doc["cohen_kappa"] < 1.0 and 0.0 < doc["krippendorff_alpha"] < 1.0
     assert doc["tokens"] > 20
 
@@ -108,7 +109,7 @@ def test_readable_table(project: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert any(line.startswith("Cohen's kappa (token labels, A vs B): 0.") for line in lines)
     assert any(line.startswith("Krippendorff's alpha (nominal, token labels, budi, ayu): 0.")
                for line in lines)
-    assert lines[-1] == "Conflicts: agreed 1, label 1, boundary 1, link 1, only_one 1"
+    assert lines[-1] == "Conflicts: agreed 1, label 1, boundary 1, link 1, only_one 1, unsure 0"
 
 
 def test_nothing_to_compare(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -169,7 +170,7 @@ def test_colleagues_jsonl_import_compares_and_reimport_changes_nothing(
     assert first["articles"] == 1
     assert first["span_counts"] == {"a": 3, "b": 1, "matched": 1}
     assert first["conflicts"] == {"agreed": 1, "label": 0, "boundary": 0, "link": 0,
-                                  "only_one": 2}
+                                  "only_one": 2, "unsure": 0}
     assert main(["import", str(colleague), "--project", str(project), "--annotator", "ayu"]) == 0
     capsys.readouterr()
     assert run_json(project, "ayu", "dewi", capsys=capsys) == first

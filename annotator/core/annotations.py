@@ -24,6 +24,7 @@ class AnnotationSet:
     updated: float = 0.0
     suggested: bool = False  # suggestions were merged in at least once
     reviewer: str = ""  # who marked a gold set reviewed
+    comment: str = ""  # the annotator's note on the whole article
 
     # -- queries ----------------------------------------------------------
     def all_spans(self) -> list[Span]:
@@ -48,7 +49,8 @@ class AnnotationSet:
 
     @property
     def touched(self) -> bool:
-        return bool(self.spans or self.rejected or self.status != ArticleStatus.NEW)
+        return bool(self.spans or self.rejected or self.comment
+                    or self.status != ArticleStatus.NEW)
 
     # -- primitive mutations (used by core commands) ----------------------
     def insert_span(self, span: Span) -> None:
@@ -104,6 +106,7 @@ class AnnotationSet:
             "suggestions": [s.to_dict() for s in self.suggestions],
             "rejected": [list(key) for key in sorted(self.rejected)],
             **({"reviewer": self.reviewer} if self.reviewer else {}),
+            **({"comment": self.comment} if self.comment else {}),
         }
 
     @classmethod
@@ -120,6 +123,7 @@ class AnnotationSet:
             updated=float(data.get("updated", 0.0)),
             suggested=bool(data.get("suggested", False)),
             reviewer=str(data.get("reviewer", "")),
+            comment=str(data.get("comment", "")),
         )
 
 

@@ -12,7 +12,7 @@ from annotator.core.model import ArticleStatus, Origin, Span, SpanKey
 if TYPE_CHECKING:
     from annotator.core.project import Project
 
-Kind = Literal["span", "sugg", "rej", "status", "reviewer"]
+Kind = Literal["span", "sugg", "rej", "status", "reviewer", "comment"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +31,8 @@ class Change:
     def inverse(self) -> Change:
         if self.kind == "status":
             return Change("status", True, old_status=self.new_status, new_status=self.old_status)
-        if self.kind == "reviewer":
-            return Change("reviewer", True, old_text=self.new_text, new_text=self.old_text)
+        if self.kind in ("reviewer", "comment"):
+            return Change(self.kind, True, old_text=self.new_text, new_text=self.old_text)
         return Change(self.kind, not self.add, self.span, self.key)
 
     def apply(self, aset: AnnotationSet) -> None:
@@ -41,6 +41,8 @@ class Change:
             aset.status = self.new_status
         elif self.kind == "reviewer":
             aset.reviewer = self.new_text
+        elif self.kind == "comment":
+            aset.comment = self.new_text
         elif self.kind == "rej":
             assert self.key is not None
             (aset.rejected.add if self.add else aset.rejected.discard)(self.key)
@@ -263,6 +265,37 @@ class SetStatus(ArticleCommand):
     def plan(self, aset: AnnotationSet) -> list[Change]:
         return [Change("status", True, old_status=aset.status, new_status=self.status)]
 
+
+
+class SetSpanNote(ArticleCommand):
+    """Mark a span unsure (or sure) and set its comment; a suggestion is accepted with it."""
+
+    text = "Note on span"
+
+    def __init__(self, article_id: str, span: Span, *, unsure: bool, comment: str) -> None:
+        super().__init__(article_id)
+        self.span, self.unsure, self.comment = span, unsure, comment.strip()
+
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        was_suggestion = self.span in aset.suggestions
+        old = _find(aset.suggestions if was_suggestion else aset.spans, self.span)
+        new = old.with_(unsure=self.unsure, comment=self.comment)
+        return [Change("sugg" if was_suggestion else "span", False, old),
+                Change("span", True, new)]
+
+
+class SetArticleComment(ArticleCommand):
+    """Set the annotator's comment on the whole article."""
+
+    text = "Comment on article"
+    starts_progress = False
+
+    def __init__(self, article_id: str, comment: str) -> None:
+        super().__init__(article_id)
+        self.comment = comment.strip()
+
+    def plan(self, aset: AnnotationSet) -> list[Change]:
+        return [Change("comment", True, old_text=aset.comment, new_text=self.comment)]
 
 
 class RelinkSuggestion(ArticleCommand):

@@ -62,6 +62,8 @@ class Span:
     origin: Origin = field(default=Origin.MANUAL, compare=False)
     kb_id: str | None = field(default=None, compare=False)
     source: str = field(default="", compare=False)  # which suggester proposed it, if any
+    unsure: bool = field(default=False, compare=False)  # the annotator is not sure of it
+    comment: str = field(default="", compare=False)  # the annotator's note on it
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
@@ -88,6 +90,10 @@ class Span:
             data["kb_id"] = self.kb_id
         if self.source:
             data["source"] = self.source
+        if self.unsure:
+            data["unsure"] = True
+        if self.comment:
+            data["comment"] = self.comment
         return data
 
     @classmethod
@@ -100,6 +106,8 @@ class Span:
             _ORIGINS.get(origin) or Origin(origin),
             data.get("kb_id") or None,
             str(data.get("source") or ""),
+            bool(data.get("unsure", False)),
+            str(data.get("comment") or ""),
         )
 
 

@@ -10,6 +10,8 @@ the annotators differ there:
   where another has one);
 - LABEL: the same extent everywhere, different labels;
 - LINK: the same extent and label everywhere, different kb_id;
+- UNSURE: everyone agrees exactly, but at least one marked the span unsure (a conflict: the
+  reviewer decides it);
 - ONLY_ONE: some compared annotators have nothing there and those who do agree exactly
   (with two annotators: a span only one of them marked). With three or more, "A and B agree,
   C has nothing" is ONLY_ONE too: it is not safe to accept as agreed. When those who have
@@ -41,6 +43,7 @@ class Kind(StrEnum):
     BOUNDARY = "boundary"
     LINK = "link"
     ONLY_ONE = "only_one"
+    UNSURE = "unsure"  # everyone agrees, but someone marked the span unsure
 
 
 Version = tuple[Span, ...]
@@ -142,7 +145,9 @@ def classify(versions: Mapping[str, Version]) -> Kind:
     if len({s.kb_id for s in firsts}) > 1:
         return Kind.LINK
     everyone = len(present) == len(versions) > 1
-    return Kind.AGREED if everyone else Kind.ONLY_ONE
+    if not everyone:
+        return Kind.ONLY_ONE
+    return Kind.UNSURE if any(s.unsure for s in firsts) else Kind.AGREED
 
 
 def conflict_counts(items: Iterable[ReviewItem]) -> Counter[Kind]:

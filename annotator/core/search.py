@@ -172,7 +172,7 @@ def context(text: str, start: int, end: int, width: int = 40) -> tuple[str, str,
 
 
 # -- finding annotations ----------------------------------------------------------------
-SPAN_STATES = ("any", "accepted", "suggested")
+SPAN_STATES = ("any", "accepted", "suggested", "unsure", "commented")
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +201,9 @@ def span_matches(span_text: str, span: Any, pending: bool, query: SpanQuery,
     if query.origin is not None and span.origin != query.origin:
         return False
     if query.state == "accepted" and pending or query.state == "suggested" and not pending:
+        return False
+    if query.state == "unsure" and not span.unsure or query.state == "commented" and not (
+            span.comment):
         return False
     return not query.text.strip() or bool(find_in_text(span_text, query.text, options, 1))
 

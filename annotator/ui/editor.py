@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.commands import (
     AcceptAll,
@@ -16,6 +17,8 @@ from annotator.core.commands import (
     RejectSuggestion,
     RemoveSpan,
     ReplaceSpan,
+    SetArticleComment,
+    SetSpanNote,
     SetStatus,
     retarget,
 )
@@ -45,6 +48,7 @@ class EditController:
         self.article_id: str | None = None
         self.target: str | None = None  # whose set edits go to: None = mine, "gold" in review
         self.on_applied: Callable[[str], None] | None = None
+        self.comment_dialog: QInputDialog | None = None
         view.boundaryNudged.connect(self.nudge)
         view.boundaryDragged.connect(self.drag)
 
@@ -122,6 +126,55 @@ class EditController:
         aset = self.project.existing_set(self.article_id, self.target) if self.article_id else None
         if self.article_id and (aset.status if aset else None) != status:
             self.push(SetStatus(self.article_id, status))
+
+    def toggle_unsure(self) -> None:
+        """? : flag the current span unsure, or sure again (a suggestion is accepted)."""
+        current = self.view.current_span
+        if current is None or self.article_id is None:
+            self.on_message("Choose a span first (Tab), then press ? to mark it unsure.")
+            return
+        new = current.with_(unsure=not current.unsure)
+        if self.push(SetSpanNote(self.article_id, current, unsure=new.unsure,
+                                 comment=current.comment)):
+            self.view.set_current_span(new)
+
+    def comment_span(self) -> QInputDialog | None:
+        """C: ask for a note on the current span (empty removes it)."""
+        current, article_id = self.view.current_span, self.article_id
+        if current is None or article_id is None:
+            self.on_message("Choose a span first (Tab), then press C to comment on it.")
+            return None
+
+        def chosen(text: str) -> None:
+            new = current.with_(comment=text.strip())
+            if self.push(SetSpanNote(article_id, current, unsure=current.unsure,
+                                     comment=new.comment)):
+                self.view.set_current_span(new)
+
+        return self._ask("Comment on span", self.view.text[current.start:current.end],
+                         current.comment, chosen)
+
+    def comment_article(self) -> QInputDialog | None:
+        """Shift+C: ask for a note on the whole article."""
+        article_id = self.article_id
+        if article_id is None:
+            return None
+        aset = self.project.existing_set(article_id, self.target)
+        return self._ask("Comment on article", "the whole article",
+                         aset.comment if aset else "",
+                         lambda text: self.push(SetArticleComment(article_id, text)))
+
+    def _ask(self, title: str, about: str, current: str,
+             chosen: Callable[[str], object]) -> QInputDialog:
+        dialog = QInputDialog(self.view.window())
+        dialog.setObjectName("commentDialog")
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(f"Note on {about} (shown in review, exported; empty removes it):")
+        dialog.setTextValue(current)
+        dialog.textValueSelected.connect(chosen)
+        dialog.open()
+        self.comment_dialog = dialog
+        return dialog
 
     def pending_count(self) -> int:
         """Undecided suggestions of the shown article in the set edits go to."""

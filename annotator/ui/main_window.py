@@ -396,8 +396,9 @@ class MainWindow(QMainWindow):
         if self._span_to_restore is not None:
             self._restore_span()
         accepted, waiting = len(aset.spans), len(aset.suggestions)
+        note = f" · note “{aset.comment}”" if aset.comment else ""
         self.span_panel.summary.setText(
-            f"{accepted} accepted · {waiting} suggested · status {aset.status}"
+            f"{accepted} accepted · {waiting} suggested · status {aset.status}{note}"
         )
 
     def _suggestions_ready(self, batch: object) -> None:

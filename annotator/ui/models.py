@@ -175,7 +175,10 @@ class SpanTableModel(ColumnsModel):
                 return self._names.get(span.kb_id, span.kb_id or "") if span.kb_id else ""
             if col == 3:
                 return f"{span.origin} ({span.source})" if span.source else str(span.origin)
-            return "suggested" if span.key in self._pending else "accepted"
+            state = "suggested" if span.key in self._pending else "accepted"
+            notes = [state] + (["unsure"] if span.unsure else []) + (
+                [f"“{span.comment}”"] if span.comment else [])
+            return " · ".join(notes)
         if role == self.SpanRole:
             return span
         if role == Qt.ItemDataRole.DecorationRole and col == 1:

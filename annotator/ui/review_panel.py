@@ -31,6 +31,7 @@ KIND_COLOURS = {
     Kind.BOUNDARY: "#EF9A9A",
     Kind.LINK: "#CE93D8",
     Kind.ONLY_ONE: "#B3E5FC",
+    Kind.UNSURE: "#FFF59D",
 }
 KIND_TEXT = {
     Kind.AGREED: "agreed",
@@ -38,6 +39,7 @@ KIND_TEXT = {
     Kind.BOUNDARY: "boundary conflict",
     Kind.LINK: "link conflict",
     Kind.ONLY_ONE: "not everyone",
+    Kind.UNSURE: "unsure",
 }
 _ITEM_ROLE = Qt.ItemDataRole.UserRole + 4
 
@@ -264,4 +266,6 @@ class ReviewPanel(QWidget):
 
 def _describe(span) -> str:  # noqa: ANN001
     link = f" → {span.kb_id}" if span.kb_id else ""
-    return f"{span.label} {span.start}-{span.end}{link}"
+    unsure = " (unsure)" if span.unsure else ""
+    comment = f" “{span.comment}”" if span.comment else ""
+    return f"{span.label} {span.start}-{span.end}{link}{unsure}{comment}"

@@ -196,7 +196,8 @@ def test_project_agreement_pools_articles() -> None:
                          "per_label", "span_counts", "cohen_kappa", "krippendorff_alpha",
                          "conflicts"]
     assert doc["articles"] == 3 and doc["annotators"] == ["ayu", "budi"]
-    assert doc["conflicts"] == {"agreed": 1, "label": 1, "boundary": 1, "link": 0, "only_one": 1}
+    assert doc["conflicts"] == {"agreed": 1, "label": 1, "boundary": 1, "link": 0, "only_one": 1,
+                                 "unsure": 0}
     assert set(doc["per_label"]) == {"PER", "ORG", "GPE", "LOC"}
     assert set(doc["overall"]) == {"p", "r", "f"}
     json.dumps(doc, allow_nan=False)

@@ -145,3 +145,21 @@ def test_overlapping_uses_the_sorted_order_and_finds_every_overlap() -> None:
         assert aset.overlapping(start, end) == expected
     aset.delete_span(Span(500, 505, "PER"))
     assert Span(500, 505, "PER") not in aset.spans and len(aset.spans) == 199
+
+
+def test_span_notes_and_article_comment_undo_and_survive_a_round_trip(project: Project) -> None:
+    from annotator.core.annotations import AnnotationSet
+    from annotator.core.commands import SetArticleComment, SetSpanNote
+
+    spans, *_ = roundtrip(project, SetSpanNote("a1", Span(9, 23, "PER"), unsure=True,
+                                                comment=" jabatan? "))
+    aset = project.annotation_set("a1")
+    assert [(s.key, s.unsure, s.comment) for s in aset.spans] == [((9, 23, "PER"), True,
+                                                                   "jabatan?")]
+    cmd = SetArticleComment("a1", "terpotong")
+    cmd.do(project)
+    assert aset.comment == "terpotong"
+    again = AnnotationSet.from_dict(aset.to_dict())
+    assert again.comment == "terpotong" and again.spans[0].unsure and again.spans[0].comment
+    cmd.undo(project)
+    assert aset.comment == ""

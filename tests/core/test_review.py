@@ -104,7 +104,7 @@ def test_three_annotators() -> None:
     assert items[0].annotators == ["ayu", "budi", "cici"]
     counts = conflict_counts(items)
     assert counts == {Kind.AGREED: 1, Kind.ONLY_ONE: 1, Kind.LABEL: 1, Kind.BOUNDARY: 0,
-                      Kind.LINK: 0}
+                      Kind.LINK: 0, Kind.UNSURE: 0}
 
 
 def test_missing_and_untouched_sets_are_not_compared() -> None:
@@ -167,3 +167,12 @@ def test_step_through_conflicts_skipping_decided_ones() -> None:
     assert step(items, 47, backwards=True).start == 9
     gold = AnnotationSet("a1", "gold", spans=[PUTIN])
     assert step(items, -1, gold=gold).start == 47
+
+
+def test_agreement_with_an_unsure_span_is_a_conflict_to_decide() -> None:
+    from annotator.core.model import Span
+    from annotator.core.review import Kind, classify
+
+    sure, unsure = Span(0, 5, "PER"), Span(0, 5, "PER", unsure=True)
+    assert classify({"a": (sure,), "b": (sure,)}) == Kind.AGREED
+    assert classify({"a": (unsure,), "b": (sure,)}) == Kind.UNSURE
