@@ -3,12 +3,18 @@
 Text rules: a `.txt` file is decoded as strict UTF-8, a leading BOM is dropped and CRLF / lone CR
 become "\\n"; after that the text is never changed. JSONL text is taken verbatim (its span
 offsets refer to it), only a BOM at the start of the file is dropped. Offsets are code points.
+
+Only regular files are read (a symlink to one is fine): a FIFO, a device or a socket is
+reported as "not a regular file" without being opened, so an import never waits on a pipe or
+reads an endless device. A .txt file is at most TXT_LIMIT_MB, any other file DATA_LIMIT_MB.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +32,8 @@ ANSWERS = ("accept", "reject", "ignore")
 TITLE_MAX = 200
 BOM = "\ufeff"
 BOM_BYTES = BOM.encode("utf-8")
+TXT_LIMIT_MB = 50  # one article per .txt: 50 MB is far beyond any article
+DATA_LIMIT_MB = 500  # JSONL, JSON and CoNLL: a whole exported corpus, read into memory at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +107,7 @@ def expand(path: Path, issues: list[ImportIssue]) -> list[tuple[Path, str | None
     for file in path.rglob("*"):
         rel = file.relative_to(path)
         hidden = any(part.startswith(".") for part in rel.parts)
-        if not hidden and file.suffix.lower() in SUFFIXES and file.is_file():
+        if not hidden and file.suffix.lower() in SUFFIXES and not file.is_dir():
             found.append((file, rel.as_posix()))
     if not found:
         issues.append(ImportIssue(path, None, "folder has no .txt, .jsonl or .conll files"))
@@ -132,11 +140,27 @@ def read_source(path: Path, source_name: str | None = None) -> ReadResult:
     return ReadResult(issues=[ImportIssue(path, None, message)])
 
 
+def size_limit(path: Path) -> int:
+    """The largest file of this kind an import reads, in MB."""
+    return TXT_LIMIT_MB if path.suffix.lower() == ".txt" else DATA_LIMIT_MB
+
+
 def _read_bytes(path: Path, result: ReadResult) -> bytes | None:
+    """The bytes of a regular file (symlinks followed) within its size limit, else None."""
+    limit = size_limit(path)
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                result.issues.append(ImportIssue(path, None, "not a regular file"))
+                return None
+            data = b"" if info.st_size > limit << 20 else file.read((limit << 20) + 1)
     except OSError as exc:
         result.issues.append(ImportIssue(path, None, f"cannot read file ({exc.strerror or exc})"))
+        return None
+    if info.st_size > limit << 20 or len(data) > limit << 20:
+        result.issues.append(ImportIssue(path, None, f"larger than {limit} MB"))
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         message = "the file is UTF-16 or UTF-32 text (it starts with such a byte-order mark); " \
