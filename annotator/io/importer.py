@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.annotations import AnnotationSet
+from annotator.core.labels import label_name_problem
 from annotator.core.model import Article, ArticleInfo, ArticleStatus, Span
 from annotator.core.project import Project
 from annotator.io.readers import ImportIssue, ImportRecord, expand, read_source
@@ -221,12 +222,19 @@ def _add_labels(project: Project, record: ImportRecord, report: ImportReport) ->
     labels beyond that are skipped (thousands of labels mean a wrong field, not a scheme)."""
     kept, refused = [], []
     for span in record.spans:
+        problem = None if span.label in project.scheme else label_name_problem(span.label)
+        if problem is not None:  # readers check JSONL labels; this catches CoNLL tags, maps
+            report.issues.append(ImportIssue(record.path, record.line, (
+                f"span {span.start}..{span.end}: {problem}; span skipped")))
+            continue
         if span.label not in project.scheme and len(report.new_labels) >= MAX_NEW_LABELS:
             refused.append(span.label)
             continue
         if project.scheme.ensure(span.label):
             report.new_labels.append(span.label)
         kept.append(span)
+    if len(kept) + len(refused) != len(record.spans):
+        record.spans = kept
     if refused:
         record.spans = kept
         shown = ", ".join(sorted(set(refused))[:5]) + (", ..." if len(set(refused)) > 5 else "")

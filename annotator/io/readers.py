@@ -15,6 +15,7 @@ import json
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ import orjson
 
 from annotator.core.model import Span, SpanKey
 from annotator.io.formats.doccano import from_doccano, is_doccano
-from annotator.io.span_fields import kind_of, parse_spans
+from annotator.io.span_fields import UNIT_NAMES, kind_of, parse_spans
 
 SUFFIXES = (".txt", ".jsonl", ".conll", ".iob", ".bio")  # what a folder import reads
 CONLL_SUFFIXES = (".conll", ".iob", ".bio", ".tsv")
@@ -249,6 +250,7 @@ def read_jsonl(path: Path, source_name: str | None = None) -> ReadResult:
     if data is None:
         return result
     seen_any = False
+    converted: Counter[str] = Counter()
     for number, raw, offset in _lines(data):
         if raw.startswith(BOM_BYTES):  # also mid-file, where joined files keep theirs
             raw, offset = raw[len(BOM_BYTES) :], offset + len(BOM_BYTES)
@@ -268,9 +270,11 @@ def read_jsonl(path: Path, source_name: str | None = None) -> ReadResult:
             message = _json_problem(raw, exc)[1]
             result.issues.append(ImportIssue(path, number, f"{message}; line skipped"))
             continue
-        record = parse_record(obj, path, number, source_name or path.name, result.issues)
+        record = parse_record(obj, path, number, source_name or path.name, result.issues,
+                              converted=converted)
         if record is not None:
             result.records.append(record)
+    note_conversions(path, converted, result.issues)
     if not seen_any:
         result.issues.append(ImportIssue(path, None, "empty file; skipped"))
     return result
@@ -294,12 +298,21 @@ def read_json(path: Path, source_name: str | None = None) -> ReadResult:
         return result
     name = source_name or path.name
     items = obj if isinstance(obj, list) else [obj]
+    converted: Counter[str] = Counter()
     for number, item in enumerate(items, start=1):
         index = number if isinstance(obj, list) else None
-        record = parse_record(item, path, None, name, result.issues, item=index)
+        record = parse_record(item, path, None, name, result.issues, item=index,
+                              converted=converted)
         if record is not None:
             result.records.append(record)
+    note_conversions(path, converted, result.issues)
     return result
+
+
+def note_conversions(path: Path, converted: Counter[str], issues: list[ImportIssue]) -> None:
+    """One line per file and unit: how many spans had offsets converted to code points."""
+    for unit, count in sorted(converted.items()):
+        issues.append(ImportIssue(path, None, f"{count} span(s) had {UNIT_NAMES[unit]}; converted"))
 
 
 def parse_record(
@@ -309,10 +322,12 @@ def parse_record(
     source_name: str,
     issues: list[ImportIssue],
     item: int | None = None,
+    converted: Counter[str] | None = None,
 ) -> ImportRecord | None:
     """Turn one parsed JSON object into a record; append issues; None when it is skipped.
 
-    `item` numbers the objects of a .json array (their messages start "item N: ").
+    `item` numbers the objects of a .json array (their messages start "item N: ");
+    `converted` counts spans whose offsets were converted to code points, by unit.
     """
     prefix = f"item {item}: " if item is not None else ""
 
@@ -376,7 +391,8 @@ def parse_record(
     if isinstance(timestamp, bool) or not isinstance(timestamp, int):
         timestamp = None
 
-    spans = parse_spans(raw_spans, text, issue, check_overlap=answer != "reject")
+    spans = parse_spans(raw_spans, text, issue, check_overlap=answer != "reject",
+                        converted=converted)
     record = ImportRecord(text, title, meta, path, line, annotator=annotator, answer=answer,
                           timestamp=timestamp)
     if answer == "reject":

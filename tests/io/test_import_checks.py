@@ -196,3 +196,16 @@ def test_txt_larger_than_the_limit_is_refused(open_proj: Opener, tmp_path: Path)
         out.truncate(51 * 1024 * 1024)  # sparse: no disk used
     report, _ = imported(open_proj, tmp_path / "p", big)
     assert [str(i) for i in report.issues] == [f"{big}: larger than 50 MB"]
+
+
+def test_bad_label_in_a_conll_tag_is_reported_and_skipped(
+    open_proj: Opener, tmp_path: Path
+) -> None:
+    src = tmp_path / "t.conll"
+    src.write_text("Kim B-P\u202eER\nJong I-P\u202eER\ntiba O\ndi O\nMoskwa B-GPE\n",
+                   encoding="utf-8")
+    report, found = imported(open_proj, tmp_path / "p", src)
+    assert found == ["Moskwa/GPE"]
+    assert len(report.issues) == 1, report.issues
+    assert str(report.issues[0]).startswith(str(src)) and "U+202E" in report.issues[0].message
+    assert "P\u202eER" not in [label for label in report.new_labels]
