@@ -240,6 +240,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Dropped by --label-map: {listed}")
     if report.new_labels:
         print(f"New labels added to the scheme: {', '.join(report.new_labels)}")
+    if report.entities:
+        print(f"Built {report.entities} entit{'y' if report.entities == 1 else 'ies'} "
+              "for imported links (knowledge base)")
     if report.issues:
         print(f"{len(report.issues)} issue(s):", file=sys.stderr)
         for issue in report.issues:
