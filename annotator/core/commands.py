@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from annotator.core.annotations import AnnotationSet
+from annotator.core.entities import Entity, KnowledgeBase, entities_for_links
 from annotator.core.model import ArticleStatus, Origin, Span, SpanKey
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ class ArticleCommand(Command):
 
     starts_progress = True
     annotator: str | None = None
+    _kb_added: list[Entity] | None = None  # entities `after` put in another annotator's KB
 
     def __init__(self, article_id: str) -> None:
         self.article_id = article_id
@@ -114,6 +116,7 @@ class ArticleCommand(Command):
         for change in self._changes:
             change.apply(aset)
         aset.touch()
+        self.after(project, undone=False)
         project.notify(self.article_id)
 
     def undo(self, project: Project) -> None:
@@ -121,7 +124,36 @@ class ArticleCommand(Command):
         for change in reversed(self._changes or []):
             change.inverse().apply(aset)
         aset.touch()
+        self.after(project, undone=True)
         project.notify(self.article_id)
+
+    def after(self, project: Project, undone: bool) -> None:
+        """Run after the changes are applied (or undone), before listeners hear of them.
+
+        Edits of another annotator's set (gold, in review) keep that annotator's KB holding
+        the entities its new linked spans name (`entities_for_links`); undo takes them out.
+        """
+        if self.annotator is None or self.annotator == project.annotator:
+            return
+        kb = project.kb_of(self.annotator)
+        if undone:
+            for entity in reversed(self._kb_added or []):
+                if entity.kb_id in kb:
+                    kb.remove(entity.kb_id)
+            return
+        if self._kb_added is None:
+            text = project.text(self.article_id)
+            linked = [(c.span.kb_id, text[c.span.start : c.span.end], c.span.label)
+                      for c in self._changes or []
+                      if c.kind == "span" and c.add and c.span is not None and c.span.kb_id]
+            self._kb_added = entities_for_links(kb, linked, self.entity_sources(project))
+        for entity in self._kb_added:
+            if entity.kb_id not in kb:
+                kb.add(entity)
+
+    def entity_sources(self, project: Project) -> list[KnowledgeBase]:
+        """Where `after` copies entities from, first match wins: ours, then the others'."""
+        return [project.kb, *(kb for who, kb in project.kbs.items() if who != self.annotator)]
 
 
 def _start_progress(aset: AnnotationSet) -> list[Change]:

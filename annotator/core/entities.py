@@ -278,3 +278,19 @@ def _with_aliases(entity: Entity, surfaces: Iterable[str]) -> Entity:
             known.add(key)
             extra.append(surface)
     return entity.with_(aliases=[*entity.aliases, *extra]) if extra else entity
+
+
+def entities_for_links(
+    target: KnowledgeBase, linked: Iterable[Mention], sources: Iterable[KnowledgeBase]
+) -> list[Entity]:
+    """Entities `target` lacks for the kb_ids of `linked`: each copied from the first source
+    knowing it, else built from the linked mentions (as `entities_from_mentions` builds)."""
+    missing = [m for m in linked if m[0] not in target]
+    found: dict[str, Entity] = {}
+    for source in sources:
+        for kb_id, _, _ in missing:
+            entity = source.get(kb_id)
+            if entity is not None and kb_id not in found:
+                found[kb_id] = entity
+    built, _ = entities_from_mentions(target, [m for m in missing if m[0] not in found])
+    return [*found.values(), *built]

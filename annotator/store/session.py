@@ -92,14 +92,26 @@ def attach_gold(project: Project, root: Path) -> tuple[ProjectStore, Callable[[s
         raise StoreError(message or "Another reviewer is editing the gold versions.")
     try:
         sets = store.load_sets(None)
+        for name in {s.annotator for s in sets} - {project.annotator}:
+            project.kbs[name] = load_kb(store, name)  # entities a gold decision copies
     except BaseException:
         store.close()
         raise
     project.load_sets(s for s in sets if project.existing_set(s.article_id, s.annotator) is None)
     gold = {s.article_id for s in sets if s.annotator == GOLD}
     saver = _saver(project, store, gold, GOLD)
-    project.subscribe(saver)
-    return store, saver
+    gold_kb = project.kb_of(GOLD)
+    saved_kb = [gold_kb.version]
+
+    def save_gold(article_id: str) -> None:
+        """The gold set, and the gold KB when a decision changed it."""
+        saver(article_id)
+        if project.kb_of(GOLD).version != saved_kb[0]:
+            saved_kb[0] = project.kb_of(GOLD).version
+            save_kb(store, project.kb_of(GOLD))
+
+    project.subscribe(save_gold)
+    return store, save_gold
 
 
 def _saver(

@@ -58,8 +58,8 @@ class ReviewController(QObject):
             ("Mark article reviewed", "Alt+M", self.mark_reviewed),
             ("Versions side by side", "Alt+S", self.side_by_side),
         ]
-        specs += [(f"Use version {i}", f"Alt+{i}", lambda i=i: self.choose(i - 1))
-                  for i in range(1, 10)]
+        specs += [(f"Use version {i}", f"Alt+{i}",  # triggered(checked) must not fill `i`
+                   lambda _checked=False, i=i: self.choose(i - 1)) for i in range(1, 10)]
         actions = []
         for text, keys, slot in specs:
             action = QAction(text, self.window)
