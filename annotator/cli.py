@@ -191,11 +191,14 @@ def _open(root: Path, annotator: str, create: bool) -> tuple[Project, ProjectSto
     if not create and not root.is_dir():
         raise UsageError(f"no project at {root}")
     try:
-        return open_project(root, annotator, create=create)
+        project, store = open_project(root, annotator, create=create)
     except StoreError as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
         raise UsageError(f"cannot open project {root}: {exc.strerror or exc}") from exc
+    for warning in project.load_warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    return project, store
 
 
 def cmd_import(args: argparse.Namespace) -> int:

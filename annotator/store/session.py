@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from annotator.core.labels import LabelScheme
+from annotator.core.entities import learn_entities
+from annotator.core.labels import LabelScheme, label_name_problem
 from annotator.core.project import Project, ProjectSettings
-from annotator.store.kb_store import load_kb, save_kb
+from annotator.store.kb_store import kb_file, load_kb, save_kb
 from annotator.store.project_store import ProjectStore, StoreError
 
 
@@ -31,7 +32,8 @@ def open_project(
                          read_only=read_only)
     try:
         meta = store.meta()
-        labels = meta.get("labels")
+        warnings: list[str] = []
+        labels = _valid_labels(store, meta.get("labels"), warnings)
         project = Project(
             annotator=annotator,
             scheme=LabelScheme.from_list(labels) if labels else LabelScheme.default(),
@@ -42,14 +44,53 @@ def open_project(
         )
         sets = store.load_sets(annotator) if load_sets else []
         project.kb = load_kb(store)
+        project.load_sets(sets)
+        rebuilt = _rebuild_entities(project, store)
+        project.load_warnings = warnings + rebuilt
     except BaseException:
         store.close()
         raise
-    project.load_sets(sets)
     if not store.read_only:
+        if rebuilt:
+            save_kb(store, project.kb)
         project.subscribe(_saver(project, store, {s.article_id for s in sets}))
         project.subscribe_kb(lambda: save_kb(store, project.kb))
     return project, store
+
+
+def _valid_labels(store: ProjectStore, labels: object, warnings: list[str]) -> list[dict]:
+    """The scheme's labels from project.json, without those no label may be (said so)."""
+    if not isinstance(labels, list):
+        return []
+    kept = []
+    for item in labels:
+        problem = label_name_problem(item.get("name") if isinstance(item, dict) else None)
+        if problem is None:
+            kept.append(item)
+        else:
+            warnings.append(f"{store.project_file}: {problem}; label left out of the scheme")
+    return kept
+
+
+def _rebuild_entities(project: Project, store: ProjectStore) -> list[str]:
+    """Entities the annotator's linked spans name but the KB lacks, rebuilt from the spans
+    (as an import builds them); the warnings saying so (the file missing, or the ids)."""
+    kb = project.kb
+    missing = [(aset.article_id, span) for aset in project.sets_of() for span in aset.spans
+               if span.kb_id and span.kb_id not in kb]
+    if not missing:
+        return []
+    mentions = [(span.kb_id or "", project.text(article_id)[span.start : span.end], span.label)
+                for article_id, span in missing]
+    added, _ = learn_entities(kb, mentions)
+    path = kb_file(store)
+    noun = "entity" if added == 1 else "entities"
+    if not path.exists():
+        return [f"{path}: missing; {added} {noun} rebuilt from the linked spans"]
+    ids = sorted({span.kb_id or "" for _, span in missing})
+    shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+    its = "its" if added == 1 else "their"
+    return [f"{path}: {added} linked {noun} missing ({shown}); rebuilt from {its} spans"]
 
 
 def load_all_sets(project: Project, store: ProjectStore) -> None:

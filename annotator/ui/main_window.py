@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
             self.status.show_save_state("Read-only: edits are not possible, nothing is saved")
         if len(project):
             self.article_panel.select_article(project.article_ids[0])
+        if project.load_warnings:  # e.g. a deleted KB rebuilt from the linked spans
+            self.status.showMessage("; ".join(project.load_warnings), 20000)
         settle()
         if suggest:  # after the first paint, so the article shows before spaCy loads
             QTimer.singleShot(0, self.start_suggestions)
