@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from annotator.core.entities import learn_entities
+from annotator.core.entities import entities_for_links, learn_entities
 from annotator.core.labels import LabelScheme, label_name_problem
 from annotator.core.project import Project, ProjectSettings
 from annotator.store.kb_store import kb_file, load_kb, save_kb
@@ -121,6 +121,9 @@ def reading_project(root: Path, annotator: str, *, sets: str = "own"
 def attach_gold(project: Project, root: Path) -> tuple[ProjectStore, Callable[[str], None]]:
     """Load every annotator's sets and the gold sets; gold edits are saved under the gold lock.
 
+    Every annotator's KB is loaded too (`project.kbs`), and the gold KB gets the entities of
+    gold links it lacks (copied from an annotator's KB, else built from the spans).
+
     Returns the gold store and its listener (unsubscribe it and close the store to detach).
     Only one reviewer writes gold at a time: when another holds it, StoreError says so.
     """
@@ -142,6 +145,14 @@ def attach_gold(project: Project, root: Path) -> tuple[ProjectStore, Callable[[s
     gold = {s.article_id for s in sets if s.annotator == GOLD}
     saver = _saver(project, store, gold, GOLD)
     gold_kb = project.kb_of(GOLD)
+    linked = [(span.kb_id or "", project.text(aset.article_id)[span.start : span.end], span.label)
+              for aset in project.sets_of(GOLD) for span in aset.spans
+              if span.kb_id and span.kb_id not in gold_kb]
+    sources = [project.kb, *(kb for who, kb in project.kbs.items() if who != GOLD)]
+    for entity in entities_for_links(gold_kb, linked, sources):  # gold links made before
+        gold_kb.add(entity)
+    if linked:
+        save_kb(store, gold_kb)
     saved_kb = [gold_kb.version]
 
     def save_gold(article_id: str) -> None:

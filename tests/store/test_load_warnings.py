@@ -100,3 +100,35 @@ def test_bad_label_in_project_json_is_said_and_left_out(tmp_path: Path, capsys) 
         assert "PER\nX" not in project.scheme and "PER" in project.scheme
     finally:
         store.close()
+
+
+def test_review_fills_the_gold_kb_for_gold_links_made_before(tmp_path: Path) -> None:
+    """Gold reviewed before gold had a KB: attaching gold gives it the linked entities,
+    copied from the annotators' KBs (ayu named Putin fully), else built from the spans."""
+    from annotator.core.annotations import AnnotationSet
+    from annotator.core.model import Span
+    from annotator.core.review_commands import GOLD
+    from annotator.store.project_store import ProjectStore
+    from annotator.store.session import attach_gold
+
+    root = linked_project(tmp_path)
+    project, store = open_project(root, "ayu")
+    project.kb.replace(project.kb["putin"].with_(name="Vladimir Putin"))
+    save_kb(store, project.kb)
+    article_id = project.article_ids[0]
+    assert store.close()
+    gold = AnnotationSet(article_id, GOLD)
+    gold.insert_span(Span(48, 53, "PER", kb_id="putin"))
+    gold.insert_span(Span(29, 34, "GPE", kb_id="rusia"))
+    with ProjectStore(root, GOLD) as gold_store:
+        gold_store.save_set(gold)
+    project, store = open_project(root, "rina")
+    gold_store, _ = attach_gold(project, root)
+    try:
+        gold_kb = project.kb_of(GOLD)
+        assert gold_kb["putin"].name == "Vladimir Putin" and gold_kb["rusia"].name == "Rusia"
+    finally:
+        assert gold_store.close()
+        store.close()
+    with ProjectStore(root, GOLD) as again:
+        assert sorted(load_kb(again).ids()) == ["putin", "rusia"]
