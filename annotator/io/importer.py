@@ -9,6 +9,8 @@ lowered). `answer: "reject"` records add their spans to the rejected suggestions
 present are skipped silently, so importing the same file twice changes nothing. A colleague's
 records are written to their own folder under their lock (reported when their window holds it).
 Nothing is written until all sources are read, so cancelling while reading writes nothing.
+Linked spans bring their entities into their annotator's knowledge base (`learn_entities`:
+unknown kb_ids become entities built from their mentions, known ones learn new aliases).
 """
 
 from __future__ import annotations

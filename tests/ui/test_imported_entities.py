@@ -56,6 +56,7 @@ def test_imported_links_appear_in_the_entities_tab(opener, tmp_path: Path, qtbot
     dialog.accept()
     qtbot.waitUntil(lambda: "Imported 1 article(s)" in window.transfer.last_message,
                     timeout=20000)
+    assert "Entities built for imported links: 3" in window.transfer.last_message
     panel = window.entities_panel
     window.side_tabs.setCurrentWidget(panel)
     model = panel.model
