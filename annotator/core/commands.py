@@ -128,11 +128,8 @@ class ArticleCommand(Command):
         project.notify(self.article_id)
 
     def after(self, project: Project, undone: bool) -> None:
-        """Run after the changes are applied (or undone), before listeners hear of them.
-
-        Edits of another annotator's set (gold, in review) keep that annotator's KB holding
-        the entities its new linked spans name (`entities_for_links`); undo takes them out.
-        """
+        """After the changes, before listeners: an edit of another's set (gold) gives that
+        annotator's KB the entities its new linked spans name (`entities_for_links`)."""
         if self.annotator is None or self.annotator == project.annotator:
             return
         kb = project.kb_of(self.annotator)
@@ -142,10 +139,10 @@ class ArticleCommand(Command):
                     kb.remove(entity.kb_id)
             return
         if self._kb_added is None:
-            text = project.text(self.article_id)
-            linked = [(c.span.kb_id, text[c.span.start : c.span.end], c.span.label)
-                      for c in self._changes or []
-                      if c.kind == "span" and c.add and c.span is not None and c.span.kb_id]
+            spans = [c.span for c in self._changes or []
+                     if c.kind == "span" and c.add and c.span is not None and c.span.kb_id]
+            text = project.text(self.article_id) if spans else ""
+            linked = [(s.kb_id or "", text[s.start : s.end], s.label) for s in spans]
             self._kb_added = entities_for_links(kb, linked, self.entity_sources(project))
         for entity in self._kb_added:
             if entity.kb_id not in kb:

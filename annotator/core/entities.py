@@ -235,9 +235,8 @@ Mention = tuple[str, str, str]  # (kb_id, surface text, label) of one linked spa
 def entities_from_mentions(
     kb: KnowledgeBase, mentions: Iterable[Mention]
 ) -> tuple[list[Entity], list[Entity]]:
-    """(new, changed) entities for the kb_ids `mentions` carry: an unknown kb_id becomes an
-    entity named by its most frequent mention (ties: first seen), with the other distinct
-    mentions as aliases and the majority label; a known one only learns new aliases."""
+    """(new, changed) entities: an unknown kb_id is named by its most frequent mention (ties:
+    first seen), other mentions are aliases, majority label; a known one learns aliases."""
     surfaces: dict[str, Counter[str]] = {}
     labels: dict[str, Counter[str]] = {}
     for kb_id, surface, label in mentions:

@@ -85,7 +85,6 @@ class LabelScheme:
 
     def ensure(self, name: str) -> bool:
         """Add `name` with a fallback look if missing; True when it was added.
-
         ValueError when `name` is not a valid label (`label_name_problem`)."""
         if name in self._labels:
             return False

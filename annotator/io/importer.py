@@ -315,9 +315,7 @@ def _merge_all(
     mentions: dict[str, list[Mention]],
 ) -> list[tuple[AnnotationSet, ImportRecord]]:
     """Merge every record into its (article, annotator) set; the sets that changed.
-
-    `mentions` receives, per annotator, (kb_id, text, label) of each linked span now in a set.
-    """
+    `mentions` receives, per annotator, (kb_id, text, label) of each linked span now in a set."""
     changed: dict[tuple[str, str], tuple[AnnotationSet, ImportRecord]] = {}
     fresh: dict[tuple[str, str], bool] = {}
     loaded: set[str] = {project.annotator}

@@ -325,10 +325,7 @@ def parse_record(
     converted: Counter[str] | None = None,
 ) -> ImportRecord | None:
     """Turn one parsed JSON object into a record; append issues; None when it is skipped.
-
-    `item` numbers the objects of a .json array (their messages start "item N: ");
-    `converted` counts spans whose offsets were converted to code points, by unit.
-    """
+    `item` numbers .json array objects ("item N: "); `converted` counts converted spans."""
     prefix = f"item {item}: " if item is not None else ""
 
     def issue(message: str) -> None:

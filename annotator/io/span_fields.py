@@ -1,4 +1,4 @@
-"""Checking the spans of one imported record: types, ranges, labels, overlaps; each problem named.
+"""Checking the spans of one imported record: types, ranges, labels, overlaps, each named.
 
 Offsets are Python code points. A span that carries its own `text` is checked against
 `text[start:end]`; when that fails but the offsets read as UTF-16 units (JavaScript tools) or
@@ -80,9 +80,7 @@ def parse_spans(
     converted: Counter[str] | None = None,
 ) -> list[Span]:
     """Valid spans of one record, sorted; each bad span is reported and left out.
-
-    `converted` counts, per unit ("utf16", "utf8"), the spans whose offsets were converted.
-    """
+    `converted` counts, per unit ("utf16", "utf8"), the spans whose offsets were converted."""
     raws = []
     for index, raw in enumerate(raw_spans, start=1):
         parsed = _parse_fields(raw, index, lambda m, i=index: issue(f"span {i}: {m}"))
