@@ -197,11 +197,14 @@ def _open(root: Path, annotator: str, create: bool) -> tuple[Project, ProjectSto
     if not create and not root.is_dir():
         raise UsageError(f"no project at {root}")
     try:
-        return open_project(root, annotator, create=create)
+        project, store = open_project(root, annotator, create=create)
     except StoreError as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
         raise UsageError(f"cannot open project {root}: {exc.strerror or exc}") from exc
+    for warning in project.load_warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    return project, store
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -246,6 +249,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Dropped by --label-map: {listed}")
     if report.new_labels:
         print(f"New labels added to the scheme: {', '.join(report.new_labels)}")
+    if report.entities:
+        print(f"Built {report.entities} entit{'y' if report.entities == 1 else 'ies'} "
+              "for imported links (knowledge base)")
     if report.issues:
         print(f"{len(report.issues)} issue(s):", file=sys.stderr)
         for issue in report.issues:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from annotator.core.annotations import AnnotationSet
+from annotator.core.entities import Entity, KnowledgeBase, entities_for_links
 from annotator.core.model import ArticleStatus, Origin, Span, SpanKey
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ class ArticleCommand(Command):
 
     starts_progress = True
     annotator: str | None = None
+    _kb_added: list[Entity] | None = None  # entities `after` put in another annotator's KB
 
     def __init__(self, article_id: str) -> None:
         self.article_id = article_id
@@ -116,6 +118,7 @@ class ArticleCommand(Command):
         for change in self._changes:
             change.apply(aset)
         aset.touch()
+        self.after(project, undone=False)
         project.notify(self.article_id)
 
     def undo(self, project: Project) -> None:
@@ -123,7 +126,33 @@ class ArticleCommand(Command):
         for change in reversed(self._changes or []):
             change.inverse().apply(aset)
         aset.touch()
+        self.after(project, undone=True)
         project.notify(self.article_id)
+
+    def after(self, project: Project, undone: bool) -> None:
+        """After the changes, before listeners: an edit of another's set (gold) gives that
+        annotator's KB the entities its new linked spans name (`entities_for_links`)."""
+        if self.annotator is None or self.annotator == project.annotator:
+            return
+        kb = project.kb_of(self.annotator)
+        if undone:
+            for entity in reversed(self._kb_added or []):
+                if entity.kb_id in kb:
+                    kb.remove(entity.kb_id)
+            return
+        if self._kb_added is None:
+            spans = [c.span for c in self._changes or []
+                     if c.kind == "span" and c.add and c.span is not None and c.span.kb_id]
+            text = project.text(self.article_id) if spans else ""
+            linked = [(s.kb_id or "", text[s.start : s.end], s.label) for s in spans]
+            self._kb_added = entities_for_links(kb, linked, self.entity_sources(project))
+        for entity in self._kb_added:
+            if entity.kb_id not in kb:
+                kb.add(entity)
+
+    def entity_sources(self, project: Project) -> list[KnowledgeBase]:
+        """Where `after` copies entities from, first match wins: ours, then the others'."""
+        return [project.kb, *(kb for who, kb in project.kbs.items() if who != self.annotator)]
 
 
 def _start_progress(aset: AnnotationSet) -> list[Change]:

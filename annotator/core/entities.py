@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -227,3 +227,69 @@ def merged(target: Entity, source: Entity) -> Entity:
     note = "\n".join(n for n in dict.fromkeys([target.note, source.note]) if n)
     ids = {**source.external_ids, **target.external_ids}
     return target.with_(aliases=aliases, note=note, external_ids=ids)
+
+
+Mention = tuple[str, str, str]  # (kb_id, surface text, label) of one linked span
+
+
+def entities_from_mentions(
+    kb: KnowledgeBase, mentions: Iterable[Mention]
+) -> tuple[list[Entity], list[Entity]]:
+    """(new, changed) entities: an unknown kb_id is named by its most frequent mention (ties:
+    first seen), other mentions are aliases, majority label; a known one learns aliases."""
+    surfaces: dict[str, Counter[str]] = {}
+    labels: dict[str, Counter[str]] = {}
+    for kb_id, surface, label in mentions:
+        surface = " ".join(surface.split())
+        if kb_id and surface_key(surface):
+            surfaces.setdefault(kb_id, Counter())[surface] += 1
+            labels.setdefault(kb_id, Counter())[label] += 1
+    new, changed = [], []
+    for kb_id, counts in surfaces.items():
+        ranked = [s for s, _ in counts.most_common()]  # stable: ties keep first-seen order
+        entity = kb.get(kb_id)
+        if entity is None:
+            name = ranked[0]
+            label = labels[kb_id].most_common(1)[0][0]
+            new.append(_with_aliases(Entity(kb_id, name, label, []), ranked[1:]))
+        elif (learned := _with_aliases(entity, ranked)) is not entity:
+            changed.append(learned)
+    return new, changed
+
+
+def learn_entities(kb: KnowledgeBase, mentions: Iterable[Mention]) -> tuple[int, int]:
+    """Apply `entities_from_mentions` to `kb`; (entities added, entities given new aliases)."""
+    new, changed = entities_from_mentions(kb, mentions)
+    for entity in new:
+        kb.add(entity)
+    for entity in changed:
+        kb.replace(entity)
+    return len(new), len(changed)
+
+
+def _with_aliases(entity: Entity, surfaces: Iterable[str]) -> Entity:
+    """`entity` with the surfaces it does not know yet appended to its aliases."""
+    known = {surface_key(s) for s in (entity.name, *entity.aliases)}
+    extra = []
+    for surface in surfaces:
+        key = surface_key(surface)
+        if key and key not in known:
+            known.add(key)
+            extra.append(surface)
+    return entity.with_(aliases=[*entity.aliases, *extra]) if extra else entity
+
+
+def entities_for_links(
+    target: KnowledgeBase, linked: Iterable[Mention], sources: Iterable[KnowledgeBase]
+) -> list[Entity]:
+    """Entities `target` lacks for the kb_ids of `linked`: each copied from the first source
+    knowing it, else built from the linked mentions (as `entities_from_mentions` builds)."""
+    missing = [m for m in linked if m[0] not in target]
+    found: dict[str, Entity] = {}
+    for source in sources:
+        for kb_id, _, _ in missing:
+            entity = source.get(kb_id)
+            if entity is not None and kb_id not in found:
+                found[kb_id] = entity
+    built, _ = entities_from_mentions(target, [m for m in missing if m[0] not in found])
+    return [*found.values(), *built]

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
+
+MAX_LABEL_LENGTH = 64
+# Unicode categories a label never holds: controls (newline, NUL), format characters (bidi
+# overrides and isolates, zero-width joiners), line/paragraph separators, surrogates, private
+# use and unassigned code points.
+_BAD_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 
 # Okabe-Ito colour-blind-safe palette, paired with distinct underline styles.
 _DEFAULTS: list[tuple[str, str, str, str]] = [
@@ -15,6 +22,22 @@ _DEFAULTS: list[tuple[str, str, str, str]] = [
     ("WEAPON", "#D55E00", "solid", "Senjata, pesawat, rudal: MiG-31I, Kinzhal, Su-57"),
     ("EVENT", "#CC79A7", "dash", "Peristiwa: wars, summits, named events"),
 ]
+
+
+def label_name_problem(name: object) -> str | None:
+    """Why `name` cannot be a label (one printable line, at most 64 characters); None if it can."""
+    if not isinstance(name, str) or not name.strip():
+        return "a label must be a non-empty string"
+    if len(name) > MAX_LABEL_LENGTH:
+        return f"a label is at most {MAX_LABEL_LENGTH} characters, this one has {len(name):,}"
+    if name != name.strip():
+        return f"label {name!r} has spaces at its ends"
+    for char in name:
+        category = unicodedata.category(char)
+        if category in _BAD_CATEGORIES or (category == "Zs" and char != " "):
+            where = f"U+{ord(char):04X} {unicodedata.name(char, category)}"
+            return f"label {name!r} contains a control or invisible character ({where})"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +84,13 @@ class LabelScheme:
         return next((label for label in self._labels.values() if label.key == key), None)
 
     def ensure(self, name: str) -> bool:
-        """Add `name` with a fallback look if missing; True when it was added."""
+        """Add `name` with a fallback look if missing; True when it was added.
+        ValueError when `name` is not a valid label (`label_name_problem`)."""
         if name in self._labels:
             return False
+        problem = label_name_problem(name)
+        if problem is not None:
+            raise ValueError(problem)
         used = {label.key for label in self._labels.values()}
         key = next((str(k) for k in range(1, 10) if str(k) not in used), "")
         self._labels[name] = Label(name, "#999999", "dot", key, "Added by import")

@@ -57,6 +57,8 @@ class Project:
     settings: ProjectSettings = field(default_factory=ProjectSettings)
     read_only: bool = False
     kb: KnowledgeBase = field(default_factory=KnowledgeBase)
+    kbs: dict[str, KnowledgeBase] = field(default_factory=dict)  # other annotators', gold's
+    load_warnings: list[str] = field(default_factory=list)  # what opening it found amiss
     _kb_listeners: list[KbListener] = field(default_factory=list)
     _sets: dict[tuple[str, str], AnnotationSet] = field(default_factory=dict)
     _listeners: list[Listener] = field(default_factory=list)
@@ -167,6 +169,12 @@ class Project:
     def notify(self, article_id: str) -> None:
         for listener in list(self._listeners):
             listener(article_id)
+
+    def kb_of(self, annotator: str | None) -> KnowledgeBase:
+        """`annotator`'s knowledge base: ours is `kb`; another's (or gold's) once loaded."""
+        if annotator is None or annotator == self.annotator:
+            return self.kb
+        return self.kbs.setdefault(annotator, KnowledgeBase())
 
     def subscribe_kb(self, listener: KbListener) -> None:
         self._kb_listeners.append(listener)

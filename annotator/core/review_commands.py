@@ -2,6 +2,8 @@
 
 Every command here plans primitive `Change`s like the commands in `commands.py`, but applies
 them to `project.annotation_set(article_id, GOLD)` instead of the current annotator's set.
+A linked span taken into gold brings its entity into the gold KB (`project.kb_of(GOLD)`):
+copied from the chosen annotator's KB, else another's, else built from the spans.
 `OnGold` runs any ordinary `ArticleCommand` (AddSpan, ReplaceSpan, RemoveSpan, ...) on the gold
 set, so the reviewer edits gold spans with the usual tools.
 """
@@ -18,7 +20,8 @@ from annotator.core.model import ArticleStatus, Span
 from annotator.core.review import Kind, ReviewItem
 
 if TYPE_CHECKING:
-    pass
+    from annotator.core.entities import KnowledgeBase
+    from annotator.core.project import Project
 
 GOLD = "gold"
 
@@ -68,6 +71,13 @@ class ChooseVersion(GoldCommand):
         self.spans: list[Span] | None = None if spans is None else _spans(spans)
         self.text = "Reject in gold" if spans is None else "Choose version"
 
+    def entity_sources(self, project: Project) -> list[KnowledgeBase]:
+        """The KB of the annotator whose version was chosen first, then the others'."""
+        chosen = [(s.key, s.kb_id) for s in self.spans or []]
+        names = sorted(self.item.annotators, key=lambda who: chosen != [
+            (s.key, s.kb_id) for s in self.item.version(who)])
+        return [project.kb_of(who) for who in names] + super().entity_sources(project)
+
     def plan(self, aset: AnnotationSet) -> list[Change]:
         new = self.spans or []
         regions = [(self.item.start, self.item.end)] + [(s.start, s.end) for s in new]
@@ -100,6 +110,11 @@ class AcceptAgreed(GoldCommand):
     def __init__(self, article_id: str, items: Sequence[ReviewItem]) -> None:
         super().__init__(article_id)
         self.items = list(items)
+
+    def entity_sources(self, project: Project) -> list[KnowledgeBase]:
+        """The compared annotators' KBs (they agree on the links), then any other."""
+        names = dict.fromkeys(who for item in self.items for who in item.annotators)
+        return [project.kb_of(who) for who in names] + super().entity_sources(project)
 
     def plan(self, aset: AnnotationSet) -> list[Change]:
         changes: list[Change] = []

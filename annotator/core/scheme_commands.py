@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from annotator.core.annotations import AnnotationSet
 from annotator.core.commands import Change, Command
 from annotator.core.entities import Entity
-from annotator.core.labels import Label, LabelScheme
+from annotator.core.labels import Label, LabelScheme, label_name_problem
 from annotator.core.model import Span
 
 if TYPE_CHECKING:
@@ -81,7 +81,10 @@ def label_usage(project: Project, name: str) -> Usage:
 def label_problems(scheme: LabelScheme, label: Label, replacing: str | None = None) -> list[str]:
     """Why `label` cannot go into `scheme` (in place of `replacing`); empty when it can."""
     problems = []
-    if not _NAME.match(label.name):
+    problem = label_name_problem(label.name)  # what any label must be (also imported ones)
+    if problem is not None:
+        problems.append(problem[0].upper() + problem[1:] + ".")
+    elif not _NAME.match(label.name):
         problems.append("A label name is 1-32 letters, digits, '_', '-' or '.', with no spaces.")
     elif label.name != replacing and label.name in scheme:
         problems.append(f"There is already a label {label.name}.")

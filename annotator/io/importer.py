@@ -9,6 +9,8 @@ lowered). `answer: "reject"` records add their spans to the rejected suggestions
 present are skipped silently, so importing the same file twice changes nothing. A colleague's
 records are written to their own folder under their lock (reported when their window holds it).
 Nothing is written until all sources are read, so cancelling while reading writes nothing.
+Linked spans bring their entities into their annotator's knowledge base (`learn_entities`:
+unknown kb_ids become entities built from their mentions, known ones learn new aliases).
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.annotations import AnnotationSet
+from annotator.core.entities import Mention, learn_entities
+from annotator.core.labels import label_name_problem
 from annotator.core.model import Article, ArticleInfo, ArticleStatus, Span
 from annotator.core.project import Project
 from annotator.io.readers import ImportIssue, ImportRecord, expand, read_source
+from annotator.store.kb_store import load_kb, save_kb
 from annotator.store.project_store import ProjectStore, StoreError
 
 MAX_NEW_LABELS = 100  # new labels one import may add to the scheme
@@ -46,6 +51,7 @@ class ImportReport:
     issues: list[ImportIssue] = field(default_factory=list)
     new_labels: list[str] = field(default_factory=list)
     spans: int = 0
+    entities: int = 0  # entities built for imported links their annotator's KB lacked
     cancelled: bool = False
 
     @property
@@ -202,12 +208,15 @@ def apply_records(
             _add_labels(project, record, report)
         if report.new_labels:
             store.save_meta(project.scheme.to_list(), project.settings.to_dict())
-        changed = _merge_all(project, store, annotated, default_annotator, report)
+        mentions: dict[str, list[Mention]] = {}
+        changed = _merge_all(project, store, annotated, default_annotator, report, mentions)
         for aset, record in changed:
             try:
                 stores[aset.annotator].save_set(aset)
             except StoreError as exc:
                 report.issues.append(ImportIssue(record.path, record.line, f"not saved: {exc}"))
+        for who, found in mentions.items():
+            _learn_entities(project, stores[who], found, report)
     finally:
         for who, other in stores.items():
             if other is not store and not other.close():
@@ -221,18 +230,47 @@ def _add_labels(project: Project, record: ImportRecord, report: ImportReport) ->
     labels beyond that are skipped (thousands of labels mean a wrong field, not a scheme)."""
     kept, refused = [], []
     for span in record.spans:
+        problem = None if span.label in project.scheme else label_name_problem(span.label)
+        if problem is not None:  # readers check JSONL labels; this catches CoNLL tags, maps
+            report.issues.append(ImportIssue(record.path, record.line, (
+                f"span {span.start}..{span.end}: {problem}; span skipped")))
+            continue
         if span.label not in project.scheme and len(report.new_labels) >= MAX_NEW_LABELS:
             refused.append(span.label)
             continue
         if project.scheme.ensure(span.label):
             report.new_labels.append(span.label)
         kept.append(span)
+    if len(kept) + len(refused) != len(record.spans):
+        record.spans = kept
     if refused:
         record.spans = kept
         shown = ", ".join(sorted(set(refused))[:5]) + (", ..." if len(set(refused)) > 5 else "")
         report.issues.append(ImportIssue(record.path, record.line, (
             f"{len(refused)} span(s) skipped: their labels ({shown}) would add more than "
             f"{MAX_NEW_LABELS} new labels in one import; is \"label\" the right field?")))
+
+
+def _learn_entities(
+    project: Project, store: ProjectStore, mentions: list[Mention], report: ImportReport
+) -> None:
+    """Give `store`'s annotator the entities of their imported links (new aliases for known
+    ones); ours go through the project (saved and shown by its KB listeners)."""
+    if store.annotator == project.annotator:
+        added, learned = learn_entities(project.kb, mentions)
+        if added or learned:
+            project.notify_kb()
+        report.entities += added
+        return
+    try:
+        kb = load_kb(store)
+        added, learned = learn_entities(kb, mentions)
+        if added or learned:
+            save_kb(store, kb)
+        report.entities += added
+    except StoreError as exc:
+        report.issues.append(ImportIssue(store.root, None, (
+            f"{store.annotator}'s knowledge base not updated: {exc}")))
 
 
 def _writable_stores(
@@ -274,8 +312,10 @@ def _merge_all(
     records: list[ImportRecord],
     default: str,
     report: ImportReport,
+    mentions: dict[str, list[Mention]],
 ) -> list[tuple[AnnotationSet, ImportRecord]]:
-    """Merge every record into its (article, annotator) set; the sets that changed."""
+    """Merge every record into its (article, annotator) set; the sets that changed.
+    `mentions` receives, per annotator, (kb_id, text, label) of each linked span now in a set."""
     changed: dict[tuple[str, str], tuple[AnnotationSet, ImportRecord]] = {}
     fresh: dict[tuple[str, str], bool] = {}
     loaded: set[str] = {project.annotator}
@@ -290,6 +330,12 @@ def _merge_all(
             existing = project.existing_set(*key)
             fresh[key] = existing is None or not (existing.touched or existing.updated)
         aset = _merge(project, record, key, fresh[key], report)
+        linked = [s for s in record.spans if s.kb_id]
+        if linked:  # those now in the set (merged, or there before), not the skipped ones
+            held = {(s.key, s.kb_id) for s in project.annotation_set(*key).spans}
+            mentions.setdefault(who, []).extend(
+                (s.kb_id or "", record.text[s.start : s.end], s.label)
+                for s in linked if (s.key, s.kb_id) in held)
         if aset is not None:
             changed[key] = (aset, record)
     return list(changed.values())

@@ -3,12 +3,19 @@
 Text rules: a `.txt` file is decoded as strict UTF-8, a leading BOM is dropped and CRLF / lone CR
 become "\\n"; after that the text is never changed. JSONL text is taken verbatim (its span
 offsets refer to it), only a BOM at the start of the file is dropped. Offsets are code points.
+
+Only regular files are read (a symlink to one is fine): a FIFO, a device or a socket is
+reported as "not a regular file" without being opened, so an import never waits on a pipe or
+reads an endless device. A .txt file is at most TXT_LIMIT_MB, any other file DATA_LIMIT_MB.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +25,7 @@ import orjson
 
 from annotator.core.model import Span, SpanKey
 from annotator.io.formats.doccano import from_doccano, is_doccano
-from annotator.io.span_fields import kind_of, parse_spans
+from annotator.io.span_fields import UNIT_NAMES, kind_of, parse_spans
 
 SUFFIXES = (".txt", ".jsonl", ".conll", ".iob", ".bio")  # what a folder import reads
 CONLL_SUFFIXES = (".conll", ".iob", ".bio", ".tsv")
@@ -26,6 +33,8 @@ ANSWERS = ("accept", "reject", "ignore")
 TITLE_MAX = 200
 BOM = "\ufeff"
 BOM_BYTES = BOM.encode("utf-8")
+TXT_LIMIT_MB = 50  # one article per .txt: 50 MB is far beyond any article
+DATA_LIMIT_MB = 500  # JSONL, JSON and CoNLL: a whole exported corpus, read into memory at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +108,7 @@ def expand(path: Path, issues: list[ImportIssue]) -> list[tuple[Path, str | None
     for file in path.rglob("*"):
         rel = file.relative_to(path)
         hidden = any(part.startswith(".") for part in rel.parts)
-        if not hidden and file.suffix.lower() in SUFFIXES and file.is_file():
+        if not hidden and file.suffix.lower() in SUFFIXES and not file.is_dir():
             found.append((file, rel.as_posix()))
     if not found:
         issues.append(ImportIssue(path, None, "folder has no .txt, .jsonl or .conll files"))
@@ -132,11 +141,27 @@ def read_source(path: Path, source_name: str | None = None) -> ReadResult:
     return ReadResult(issues=[ImportIssue(path, None, message)])
 
 
+def size_limit(path: Path) -> int:
+    """The largest file of this kind an import reads, in MB."""
+    return TXT_LIMIT_MB if path.suffix.lower() == ".txt" else DATA_LIMIT_MB
+
+
 def _read_bytes(path: Path, result: ReadResult) -> bytes | None:
+    """The bytes of a regular file (symlinks followed) within its size limit, else None."""
+    limit = size_limit(path)
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                result.issues.append(ImportIssue(path, None, "not a regular file"))
+                return None
+            data = b"" if info.st_size > limit << 20 else file.read((limit << 20) + 1)
     except OSError as exc:
         result.issues.append(ImportIssue(path, None, f"cannot read file ({exc.strerror or exc})"))
+        return None
+    if info.st_size > limit << 20 or len(data) > limit << 20:
+        result.issues.append(ImportIssue(path, None, f"larger than {limit} MB"))
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         message = "the file is UTF-16 or UTF-32 text (it starts with such a byte-order mark); " \
@@ -225,6 +250,7 @@ def read_jsonl(path: Path, source_name: str | None = None) -> ReadResult:
     if data is None:
         return result
     seen_any = False
+    converted: Counter[str] = Counter()
     for number, raw, offset in _lines(data):
         if raw.startswith(BOM_BYTES):  # also mid-file, where joined files keep theirs
             raw, offset = raw[len(BOM_BYTES) :], offset + len(BOM_BYTES)
@@ -244,9 +270,11 @@ def read_jsonl(path: Path, source_name: str | None = None) -> ReadResult:
             message = _json_problem(raw, exc)[1]
             result.issues.append(ImportIssue(path, number, f"{message}; line skipped"))
             continue
-        record = parse_record(obj, path, number, source_name or path.name, result.issues)
+        record = parse_record(obj, path, number, source_name or path.name, result.issues,
+                              converted=converted)
         if record is not None:
             result.records.append(record)
+    note_conversions(path, converted, result.issues)
     if not seen_any:
         result.issues.append(ImportIssue(path, None, "empty file; skipped"))
     return result
@@ -270,12 +298,21 @@ def read_json(path: Path, source_name: str | None = None) -> ReadResult:
         return result
     name = source_name or path.name
     items = obj if isinstance(obj, list) else [obj]
+    converted: Counter[str] = Counter()
     for number, item in enumerate(items, start=1):
         index = number if isinstance(obj, list) else None
-        record = parse_record(item, path, None, name, result.issues, item=index)
+        record = parse_record(item, path, None, name, result.issues, item=index,
+                              converted=converted)
         if record is not None:
             result.records.append(record)
+    note_conversions(path, converted, result.issues)
     return result
+
+
+def note_conversions(path: Path, converted: Counter[str], issues: list[ImportIssue]) -> None:
+    """One line per file and unit: how many spans had offsets converted to code points."""
+    for unit, count in sorted(converted.items()):
+        issues.append(ImportIssue(path, None, f"{count} span(s) had {UNIT_NAMES[unit]}; converted"))
 
 
 def parse_record(
@@ -285,11 +322,10 @@ def parse_record(
     source_name: str,
     issues: list[ImportIssue],
     item: int | None = None,
+    converted: Counter[str] | None = None,
 ) -> ImportRecord | None:
     """Turn one parsed JSON object into a record; append issues; None when it is skipped.
-
-    `item` numbers the objects of a .json array (their messages start "item N: ").
-    """
+    `item` numbers .json array objects ("item N: "); `converted` counts converted spans."""
     prefix = f"item {item}: " if item is not None else ""
 
     def issue(message: str) -> None:
@@ -352,7 +388,8 @@ def parse_record(
     if isinstance(timestamp, bool) or not isinstance(timestamp, int):
         timestamp = None
 
-    spans = parse_spans(raw_spans, text, issue, check_overlap=answer != "reject")
+    spans = parse_spans(raw_spans, text, issue, check_overlap=answer != "reject",
+                        converted=converted)
     record = ImportRecord(text, title, meta, path, line, annotator=annotator, answer=answer,
                           timestamp=timestamp)
     if answer == "reject":

@@ -126,6 +126,8 @@ class MainWindow(QMainWindow):
         if project.read_only:
             self.status.show_save_state("Read-only: edits are not possible, nothing is saved")
         self._return_to_place()
+        if project.load_warnings:  # e.g. a deleted KB rebuilt from the linked spans
+            self.status.showMessage("; ".join(project.load_warnings), 20000)
         settle()
         if suggest:  # after the first paint, so the article shows before spaCy loads
             QTimer.singleShot(0, self.start_suggestions)

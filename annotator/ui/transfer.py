@@ -193,6 +193,8 @@ class TransferController:
                          + "; ".join(report.duplicates[:5]))
         if report.new_labels:
             lines.append("Labels added to the scheme: " + ", ".join(report.new_labels))
+        if report.entities:
+            lines.append(f"Entities built for imported links: {report.entities}")
         lines += [str(issue) for issue in report.issues[:20]]
         if len(report.issues) > 20:
             lines.append(f"… and {len(report.issues) - 20} more problem(s)")
