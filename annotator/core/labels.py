@@ -13,14 +13,21 @@ MAX_LABEL_LENGTH = 64
 _BAD_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 
 # Okabe-Ito colour-blind-safe palette, paired with distinct underline styles.
-_DEFAULTS: list[tuple[str, str, str, str]] = [
-    ("PER", "#E69F00", "solid", "Orang: people, by name or title plus name"),
-    ("ORG", "#56B4E9", "dash", "Organisasi: agencies, companies, ministries, media"),
-    ("GPE", "#009E73", "dot", "Negara, kota: countries, cities, states"),
-    ("LOC", "#F0E442", "dashdot", "Wilayah, geografi: regions, rivers, seas, mountains"),
-    ("FAC", "#0072B2", "wave", "Kosmodrom, pabrik, pangkalan: facilities and buildings"),
-    ("WEAPON", "#D55E00", "solid", "Senjata, pesawat, rudal: MiG-31I, Kinzhal, Su-57"),
-    ("EVENT", "#CC79A7", "dash", "Peristiwa: wars, summits, named events"),
+_DEFAULTS: list[tuple[str, str, str, str, str]] = [
+    ("PER", "#E69F00", "solid", "Orang: people, by name or title plus name",
+     "Kim Jong Un; Presiden Vladimir Putin; Menteri Pertahanan Sergei Shoigu"),
+    ("ORG", "#56B4E9", "dash", "Organisasi: agencies, companies, ministries, media",
+     "Kremlin; Kementerian Luar Negeri; KCNA; Universitas Indonesia"),
+    ("GPE", "#009E73", "dot", "Negara, kota: countries, cities, states",
+     "Korea Utara; Rusia; Vladivostok; Pyongyang"),
+    ("LOC", "#F0E442", "dashdot", "Wilayah, geografi: regions, rivers, seas, mountains",
+     "Timur Jauh Rusia; Semenanjung Korea; Sungai Amur"),
+    ("FAC", "#0072B2", "wave", "Kosmodrom, pabrik, pangkalan: facilities and buildings",
+     "Kosmodrom Vostochny; pabrik pesawat Komsomolsk-on-Amur; Bandara Knevichi"),
+    ("WEAPON", "#D55E00", "solid", "Senjata, pesawat, rudal: MiG-31I, Kinzhal, Su-57",
+     "MiG-31I; rudal hipersonik Kinzhal; Su-57; kapal fregat"),
+    ("EVENT", "#CC79A7", "dash", "Peristiwa: wars, summits, named events",
+     "Forum Ekonomi Timur; Perang Korea; KTT Rusia-Korea Utara"),
 ]
 
 
@@ -49,6 +56,7 @@ class Label:
     underline: str = "solid"
     key: str = ""
     description: str = ""
+    examples: str = ""  # guideline examples, separated by ";"
 
 
 class LabelScheme:
@@ -61,8 +69,8 @@ class LabelScheme:
     def default(cls) -> LabelScheme:
         return cls(
             [
-                Label(name, color, underline, str(i + 1), desc)
-                for i, (name, color, underline, desc) in enumerate(_DEFAULTS)
+                Label(name, color, underline, str(i + 1), desc, examples)
+                for i, (name, color, underline, desc, examples) in enumerate(_DEFAULTS)
             ]
         )
 

@@ -162,7 +162,8 @@ class AddLabel(SchemeCommand):
 
 
 class EditLabel(SchemeCommand):
-    """Change colour, underline, key or description; a key taken from another label moves."""
+    """Change colour, underline, key, description or examples; a key taken from another label
+    moves."""
 
     def __init__(
         self,
@@ -172,6 +173,7 @@ class EditLabel(SchemeCommand):
         underline: str | None = None,
         key: str | None = None,
         description: str | None = None,
+        examples: str | None = None,
         on_changed: SchemeListener | None = None,
     ) -> None:
         super().__init__(on_changed)
@@ -183,6 +185,7 @@ class EditLabel(SchemeCommand):
                 ("underline", underline),
                 ("key", key),
                 ("description", description),
+                ("examples", examples),
             )
             if v is not None
         }

@@ -92,6 +92,7 @@ class DeskController(QObject):
                 window.say(str(exc))
         window.refresh_article()
         window.article_panel.filter_bar.refresh_choices()
+        window.guidelines.show_scheme(scheme)
 
     # -- dialogs -------------------------------------------------------------
     def find(self) -> None:

@@ -30,6 +30,7 @@ from annotator.ui.dialogs import PENDING_CHOICES, pending_on_done_prompt
 from annotator.ui.editor import EditController
 from annotator.ui.elided_label import ElidedLabel
 from annotator.ui.entities_panel import EntitiesPanel
+from annotator.ui.guidelines import GuidelinesPanel
 from annotator.ui.linking import LinkingController
 from annotator.ui.models import ArticleListModel, SpanTableModel
 from annotator.ui.panels import ArticleListPanel, SpanPanel
@@ -152,6 +153,8 @@ class MainWindow(QMainWindow):
         self.side_tabs.setObjectName("sideTabs")
         self.side_tabs.addTab(self.span_panel, "Spans")
         self.side_tabs.addTab(self.entities_panel, "Entities")
+        self.guidelines = GuidelinesPanel(self.project.scheme)
+        self.side_tabs.addTab(self.guidelines, "Guidelines")
         self.review = ReviewController(self)
         self.side_tabs.addTab(self.review.panel, "Review")
         self.splitter.addWidget(self.side_tabs)

@@ -121,6 +121,9 @@ class LabelSchemeDialog(QDialog):
         self.desc_edit = QLineEdit()
         self.desc_edit.setObjectName("schemeDescription")
         self.desc_edit.setPlaceholderText("One line, shown as the label's tooltip")
+        self.examples_edit = QLineEdit()
+        self.examples_edit.setObjectName("schemeExamples")
+        self.examples_edit.setPlaceholderText("Example mentions for the guidelines, separated by ;")
         self.message = QLabel()
         self.message.setObjectName("schemeMessage")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -153,6 +156,7 @@ class LabelSchemeDialog(QDialog):
         form.addRow("Underline", self.underline_combo)
         form.addRow("Key", self.key_combo)
         form.addRow("Description", self.desc_edit)
+        form.addRow("Examples", self.examples_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
@@ -178,12 +182,14 @@ class LabelSchemeDialog(QDialog):
         )
         self.key_combo.activated.connect(lambda _i: self._edit(key=self.key_combo.currentData()))
         self.desc_edit.editingFinished.connect(self._description_done)
+        self.examples_edit.editingFinished.connect(self._examples_done)
         undo_stack.indexChanged.connect(self._stack_moved)
         self.reload()
         if self.table.rowCount():
             self.table.selectRow(0)
         if project.read_only:
-            editors = [self.name_edit, self.desc_edit, self.rename_button, self.add_button]
+            editors = [self.name_edit, self.desc_edit, self.examples_edit, self.rename_button,
+                       self.add_button]
             editors += [self.delete_button, self.color_combo, self.underline_combo, self.key_combo]
             for widget in editors:
                 widget.setEnabled(False)
@@ -349,6 +355,12 @@ class LabelSchemeDialog(QDialog):
         if label is not None and self.desc_edit.text().strip() != label.description:
             self._edit(description=self.desc_edit.text().strip())
 
+    def _examples_done(self) -> None:
+        name = self.selected_name()
+        label = self.project.scheme.get(name) if name else None
+        if label is not None and self.examples_edit.text().strip() != label.examples:
+            self._edit(examples=self.examples_edit.text().strip())
+
     def _load_form(self) -> None:
         name = self.selected_name()
         label = self.project.scheme.get(name) if name else None
@@ -359,6 +371,7 @@ class LabelSchemeDialog(QDialog):
             self.underline_combo.setCurrentText(label.underline if label else "solid")
             self._fill_keys(label.key if label else "")
             self.desc_edit.setText(label.description if label else "")
+            self.examples_edit.setText(label.examples if label else "")
             self.delete_button.setEnabled(label is not None and not self.project.read_only)
         finally:
             self._loading = False

@@ -155,3 +155,32 @@ def test_add_then_delete_unused_and_used_labels(opener, qtbot) -> None:  # noqa:
     window.undo_stack.undo()  # one step brings label and spans back
     assert "PER" in project.scheme
     assert sum(s.label == "PER" for a in project.sets_of() for s in a.all_spans()) == per
+
+
+def test_guidelines_tab_shows_descriptions_and_examples_edited_in_the_scheme(opener, qtbot) -> None:  # noqa: ANN001
+    window = opener.open(suggest=False)
+    qtbot.waitUntil(window.isActiveWindow)
+    panel = window.guidelines
+    table = panel.table
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    assert set(rows) == set(window.project.scheme.names)
+    assert "Kinzhal" in table.item(rows["WEAPON"], 3).text()  # default examples
+    assert table.item(rows["PER"], 1).text() == "1"
+
+    key = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_L, key)  # Project › Label scheme…
+    dialog = window.desk.scheme_dialog
+    qtbot.waitExposed(dialog)
+    click_label(qtbot, dialog, "ORG")
+    retype(qtbot, dialog.examples_edit, "Kremlin; <b>Gazprom</b>")
+    QTest.keyClick(dialog.examples_edit, Qt.Key.Key_Return)
+    assert window.project.scheme.get("ORG").examples == "Kremlin; <b>Gazprom</b>"
+    assert table.item(rows["ORG"], 3).text() == "Kremlin\n<b>Gazprom</b>"  # plain text
+    window.undo_stack.undo()
+    assert "KCNA" in table.item(rows["ORG"], 3).text()
+    window.undo_stack.redo()
+    dialog.close()
+    opener.close(window)
+    again = opener.open(seeds=None, suggest=False)
+    assert again.project.scheme.get("ORG").examples == "Kremlin; <b>Gazprom</b>"
