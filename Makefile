@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@$(BIN)/python -m annotator.qt_libs
+	@$(BIN)/python -m annotator.qt_libs --install
 	$(BIN)/annotator
 
 test: $(STAMP)

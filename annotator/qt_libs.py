@@ -2,7 +2,8 @@
 
 Without them Qt aborts the process with a message naming only one of them; here every missing
 library is found at once (with `ldd`) and the one install command is printed.
-Run as `python -m annotator.qt_libs` (the Makefile's `run` does); no Qt is imported.
+Run as `python -m annotator.qt_libs [--install]` (the Makefile's `run` does, with --install:
+as root on a Debian-like system it installs them with apt-get); no Qt is imported.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def missing_libraries() -> list[str]:
 
 def install_hint(missing: list[str]) -> str:
     """A message naming the missing libraries and the one command that installs them."""
-    packages = sorted({DEBIAN_PACKAGES.get(lib, lib) for lib in missing})
+    packages = packages_for(missing)
     unknown = [lib for lib in missing if lib not in DEBIAN_PACKAGES]
     lines = [
         "The window cannot start: Qt's xcb platform plugin needs system libraries "
@@ -103,10 +104,36 @@ def check() -> str | None:
     return install_hint(missing) if missing else None
 
 
-def main() -> int:
-    problem = check()
-    if problem:
-        print(problem, file=sys.stderr)
+def packages_for(missing: list[str]) -> list[str]:
+    return sorted({DEBIAN_PACKAGES.get(lib, lib) for lib in missing})
+
+
+def can_install() -> bool:
+    """Root on a Debian-like system: `make run` may install the packages itself."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def install(packages: list[str]) -> bool:
+    """apt-get install the packages (after an update); True when apt-get succeeded."""
+    print(f"Installing what Qt's window needs: {' '.join(packages)}", file=sys.stderr)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+    done = subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=False, env=env)
+    return done.returncode == 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit 0 when the window can start; with --install, root installs what is missing."""
+    args = sys.argv[1:] if argv is None else argv
+    if not needs_check():
+        return 0
+    missing = missing_libraries()
+    if missing and "--install" in args and can_install():
+        known = [lib for lib in missing if lib in DEBIAN_PACKAGES]
+        if known and install(packages_for(known)):
+            missing = missing_libraries()
+    if missing:
+        print(install_hint(missing), file=sys.stderr)
         return 1
     return 0
 

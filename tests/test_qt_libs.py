@@ -49,3 +49,21 @@ def test_the_real_check_reads_this_machines_libraries(monkeypatch: pytest.Monkey
     assert qt_libs.qt_binaries(), "PySide6's binaries were not found"
     for lib in qt_libs.missing_libraries():
         assert lib.startswith("lib") and ".so" in lib
+
+
+def test_install_is_only_tried_as_root_and_then_checks_again(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    missing = [["libxcb-keysyms.so.1"], []]
+    monkeypatch.setattr(qt_libs, "missing_libraries", lambda: missing.pop(0))
+    installed: list[list[str]] = []
+    monkeypatch.setattr(qt_libs, "can_install", lambda: True)
+    monkeypatch.setattr(qt_libs, "install", lambda pkgs: installed.append(pkgs) or True)
+    assert qt_libs.main(["--install"]) == 0
+    assert installed == [["libxcb-keysyms1"]]
+
+    monkeypatch.setattr(qt_libs, "missing_libraries", lambda: ["libxcb-keysyms.so.1"])
+    monkeypatch.setattr(qt_libs, "can_install", lambda: False)  # not root: only the hint
+    assert qt_libs.main(["--install"]) == 1
+    assert "sudo apt-get install -y libxcb-keysyms1" in capsys.readouterr().err

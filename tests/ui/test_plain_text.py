@@ -330,7 +330,7 @@ def test_article_text_is_shown_literally_in_every_view(opener, qtbot, tmp_path) 
     key(rina, "R", CTRL)
     assert rina.review.active and rina.review.annotators == ["ayu", "budi"]
     items = rina.review.panel.items_table
-    texts = [items.item(r, 1).text() for r in range(items.rowCount())]
+    texts = [items.item(r, 2).text() for r in range(items.rowCount())]
     assert {PERSON, IMG, LINK, SCRIPT, AMP, BOLD} <= set(texts)
     for r, item in enumerate(rina.review.items):
         assert texts[r] == TEXT[item.start : item.end].replace("\n", " ")
