@@ -215,3 +215,13 @@ def test_every_format_of_a_messy_project_passes_the_validator(fmt: str, tmp_path
     assert report.records == 1 and report.spans == 3 and not report.skipped
     if fmt in ("jsonl", "doccano"):
         assert validate_file(tmp_path / f"x.{fmt}", labels=LABELS) == []
+
+
+def test_the_suite_validates_every_jsonl_export_it_writes(tmp_path: Path) -> None:
+    from annotator.io import export as export_module
+
+    record = good_record()
+    record["spans"][0]["end"] = 2  # "Ki": token_end no longer ends with the span
+    with pytest.raises(AssertionError, match=r"bad\.jsonl:1: span 1: token_end 0 ends at 3"):
+        export_module.write_bytes_atomic(tmp_path / "bad.jsonl",
+                                         (json.dumps(record) + "\n").encode())
