@@ -343,7 +343,7 @@ def print_export_summary(report: ExportReport) -> None:
         counts = Counter(reason for _, reason in report.skipped)
         for reason, n in sorted(counts.items()):
             print(f"Skipped {n}: {reason}")
-        print("(more: --status any, --allow-undecided, --annotator all; see --help)")
+        print("(to export more: --status, --allow-undecided, --annotator all; see --help)")
     for note in report.notes:
         print(f"{PROG}: note: {note}", file=sys.stderr)
     if not report.records:

@@ -34,7 +34,12 @@ from annotator.core.review_commands import GOLD
 from annotator.io.formats import conll, docbin, doccano, kb
 from annotator.io.formats.selection import ALL, ANY, FINISHED, normalise_status, select_sets
 from annotator.io.formats.split import DEV, TRAIN, check_ratio, split_ids
-from annotator.io.jsonl_export import DEFAULT_DIR, Tokenizer, aligned_record, dumps_jsonl
+from annotator.io.jsonl_export import (
+    DEFAULT_DIR,
+    Tokenizer,
+    aligned_record_and_tokens,
+    dumps_jsonl,
+)
 from annotator.io.jsonl_export import ExportReport as _BaseReport
 from annotator.io.jsonl_export import reject_records as _reject_records
 from annotator.io.validate import check_record, check_records
@@ -177,7 +182,7 @@ def export_project(
     pending suggestions (written as O). `articles`: only these article ids.
     `include_rejected` (jsonl only): add `answer: "reject"` records. `progress(done, total)`
     counts articles; `cancelled()` is polled between articles. Only annotation sets already
-    loaded into `project` are seen (call `store.session.load_all_sets` first for colleagues').
+    loaded into `project` are seen (call `load_every_set` first for colleagues' and gold).
     Raises ExportError for bad options and OSError when a file cannot be written.
     """
     fmt = check_options(out, format=format, include_rejected=include_rejected, split=split,
@@ -254,7 +259,8 @@ def _add_notes(report: ExportReport, undecided: int, others_left: int) -> None:
                             "written as O (not entities)")
     if others_left:
         report.notes.append(f"{others_left} other version(s) of the exported articles were left "
-                            "out (one version per article; all versions go only to jsonl)")
+                            "out (one version per article; all annotators' versions can go "
+                            "to jsonl or doccano)")
 
 
 class _Converter:
@@ -291,11 +297,11 @@ class _Converter:
         tokens = self.tokenize(article.text) if self.fmt != "doccano" else None
         for aset in sets:
             stamp = int(aset.updated)
-            record, dropped = aligned_record(article, aset.annotator, aset.spans, tokens,
-                                             "accept", stamp)
+            record, dropped, offsets = aligned_record_and_tokens(
+                article, aset.annotator, aset.spans, tokens, "accept", stamp)
             lost.extend(f"{n} span(s) of {aset.annotator} {why}"
                         for why, n in sorted(dropped.items()))
-            problems = check_record(record, self.labels)
+            problems = check_record(record, self.labels, offsets)
             key = (aset.annotator, article.id)
             if not problems and key in self._seen:
                 problems = [f"article already exported for {aset.annotator}"]

@@ -15,6 +15,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -87,17 +88,19 @@ def trim_span(text: str, span: Span) -> Span | None:
 def split_tokens(tokens: Sequence[Tok], spans: Iterable[Span]) -> list[Tok]:
     """`tokens` split at every span edge that falls inside a token (as Prodigy's tokens are),
     so each span starts at a token start and ends at a token end."""
-    cuts = sorted({edge for span in spans for edge in (span.start, span.end)})
-    if not cuts:
-        return list(tokens)
-    out: list[Tok] = []
-    for start, end, ws in tokens:
-        i = bisect.bisect_right(cuts, start)
-        while i < len(cuts) and cuts[i] < end:
-            out.append((start, cuts[i], False))
-            start = cuts[i]
-            i += 1
-        out.append((start, end, ws))
+    starts = [t[0] for t in tokens]
+    inside: dict[int, list[int]] = {}
+    for cut in sorted({edge for span in spans for edge in (span.start, span.end)}):
+        i = bisect.bisect_right(starts, cut) - 1
+        if i >= 0 and tokens[i][0] < cut < tokens[i][1]:
+            inside.setdefault(i, []).append(cut)
+    out = list(tokens)
+    for i in sorted(inside, reverse=True):  # from the end: earlier indices stay valid
+        start, end, ws = tokens[i]
+        edges = [start, *inside[i], end]
+        pieces = [(a, b, False) for a, b in zip(edges, edges[1:], strict=False)]
+        pieces[-1] = (pieces[-1][0], end, ws)
+        out[i : i + 1] = pieces
     return out
 
 
@@ -105,27 +108,38 @@ def aligned_spans(text: str, spans: Iterable[Span]) -> tuple[list[Span], Counter
     """Trimmed spans, sorted, and the number left out per reason."""
     kept: list[Span] = []
     lost: Counter[str] = Counter()
-    for span in sorted(spans):
+    length = len(text)
+    for span in sorted(spans, key=_span_order):
+        start, end = span.start, span.end
+        if 0 <= start < end <= length and not text[start].isspace() \
+                and not text[end - 1].isspace():
+            kept.append(span)  # the common case, without a call
+            continue
         trimmed = trim_span(text, span)
         if trimmed is None:
-            inside = _in_text(span.start, span.end, len(text))
+            inside = _in_text(span.start, span.end, length)
             lost["cover no token" if inside else "lie outside the text"] += 1
         else:
             kept.append(trimmed)
-    return sorted(kept), lost
+    if any(a.key > b.key for a, b in zip(kept, kept[1:], strict=False)):
+        kept.sort(key=_span_order)  # trimming moved a span
+    return kept, lost
+
+
+_span_order = attrgetter("start", "end", "label")  # Span's own order, compared in C
 
 
 def span_dicts(spans: Sequence[Span], tokens: Sequence[Tok] | None) -> list[dict[str, Any]]:
     """Spans as dicts; with `tokens` (already split at the span edges) their inclusive token
     range too."""
-    first = {start: i for i, (start, _, _) in enumerate(tokens or [])}
-    last = {end: i for i, (_, end, _) in enumerate(tokens or [])}
+    starts = [t[0] for t in tokens or []]
+    ends = [t[1] for t in tokens or []]
     out = []
     for span in spans:
         data: dict[str, Any] = {"start": span.start, "end": span.end}
         if tokens is not None:
-            data["token_start"] = first[span.start]
-            data["token_end"] = last[span.end]
+            data["token_start"] = bisect.bisect_left(starts, span.start)
+            data["token_end"] = bisect.bisect_left(ends, span.end)
         data["label"] = span.label
         if span.kb_id:
             data["kb_id"] = span.kb_id
@@ -168,11 +182,19 @@ def aligned_record(
 ) -> tuple[dict[str, Any], Counter[str]]:
     """The record of `spans` (trimmed; tokens split at their edges) and the spans left out
     per reason. Without `tokens` the record has no tokens and no token ranges."""
+    return aligned_record_and_tokens(article, annotator, spans, tokens, answer, timestamp)[:2]
+
+
+def aligned_record_and_tokens(
+    article: Article, annotator: str, spans: Iterable[Span], tokens: Sequence[Tok] | None,
+    answer: str, timestamp: int,
+) -> tuple[dict[str, Any], Counter[str], list[Tok] | None]:
+    """`aligned_record` plus the split (start, end, ws) tokens the record's tokens are."""
     kept, lost = aligned_spans(article.text, spans)
     toks = split_tokens(tokens, kept) if tokens is not None else None
     token_dicts = export_tokens(article.text, toks) if toks is not None else None
     return _record(article, annotator, span_dicts(kept, toks), token_dicts, answer,
-                   timestamp), lost
+                   timestamp), lost, toks
 
 
 def export_record(

@@ -225,3 +225,12 @@ def test_the_suite_validates_every_jsonl_export_it_writes(tmp_path: Path) -> Non
     with pytest.raises(AssertionError, match=r"bad\.jsonl:1: span 1: token_end 0 ends at 3"):
         export_module.write_bytes_atomic(tmp_path / "bad.jsonl",
                                          (json.dumps(record) + "\n").encode())
+
+
+def test_the_exporters_offset_check_catches_gaps_empty_tokens_and_false_ws() -> None:
+    from annotator.io.validate import check_offsets
+
+    assert check_offsets("Kim tiba.", [(0, 3, True), (4, 8, False), (8, 9, False)]) == []
+    assert "offsets" in check_offsets("Kim tiba.", [(0, 3, False), (4, 8, False), (8, 9, False)])[0]
+    assert "empty" in check_offsets("Kim tiba.", [(0, 3, True), (4, 4, False), (4, 9, False)])[0]
+    assert "no space" in check_offsets("Kim\ttiba", [(0, 3, True), (4, 8, False)])[0]
