@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 PROG = "annotator"
 STATUSES = {"new": "new", "in-progress": "in progress", "done": "done", "reviewed": "reviewed"}
+EXPORT_STATUSES = ["finished", "any", *STATUSES]
 MAX_LISTED = 20  # duplicate titles listed by `import`; the rest are counted
 
 
@@ -89,21 +90,43 @@ def build_parser() -> argparse.ArgumentParser:
                      help="rename or drop imported labels: PERSON=PER,ORGANISATION=ORG,FNB=- "
                      "(- drops the label's spans)")
 
-    exp = sub.add_parser("export", help="export annotations (jsonl, spacy, doccano, conll)")
+    exp = sub.add_parser(
+        "export", help="export annotations (jsonl, spacy, doccano, conll, kb)",
+        description="By default: one version per article (the reviewed gold version where there "
+        "is one, else the annotator's: --annotator, else the remembered name), finished "
+        "articles only (done or reviewed), and no article that still holds undecided "
+        "suggestions. The summary counts what was left out and why.")
     _common(exp, argparse.SUPPRESS)
     exp.add_argument("--out", type=Path, metavar="PATH",
-                     help="output file, or folder with --split (default: under exports/)")
+                     help="output file, or folder with --split (default: under exports/); "
+                     "never inside the project folder except its exports/")
     exp.add_argument("--format", default="jsonl", metavar="FORMAT",
                      help="jsonl (default), spacy (DocBin), doccano, conll or kb")
-    exp.add_argument("--status", choices=sorted(STATUSES),
-                     help="only articles with this status")
+    exp.add_argument("--status", choices=EXPORT_STATUSES, default="finished",
+                     help="finished (default: done or reviewed), any, or one status")
+    exp.add_argument("--no-gold", action="store_true",
+                     help="take the annotator's versions even where a reviewed gold one exists")
+    exp.add_argument("--allow-undecided", action="store_true",
+                     help="also export articles with undecided suggestions (written as O, "
+                     "i.e. not entities; the summary counts them)")
     exp.add_argument("--include-rejected", action="store_true",
                      help='add answer "reject" records for rejected suggestions (jsonl only)')
     exp.add_argument("--split", type=float, metavar="RATIO",
                      help="train fraction (e.g. 0.8): --out is a folder receiving train and dev "
-                     "files (spacy: also config.cfg)")
+                     "files (spacy: also config.cfg); all versions of an article stay together")
     exp.add_argument("--seed", type=int, default=0, metavar="N",
                      help="seed of the article shuffle for --split (default 0)")
+    exp.epilog = "--annotator NAME|gold|all: all writes every version (jsonl and doccano only)."
+
+    val = sub.add_parser(
+        "validate", help="check an exported JSONL file (spans, tokens, hashes, duplicates)",
+        description="Prints file:line: problem for each problem and a summary; exit 0 when "
+        "clean, 1 when there are problems. Labels are checked against --project's scheme, "
+        "else the default scheme.")
+    val.add_argument("file", type=Path, metavar="FILE", help="a JSONL file (ours, Prodigy or "
+                     "doccano records)")
+    val.add_argument("--project", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                     help="take the label scheme from this project")
     from annotator.review_cli import add_parser as add_agreement_parser
 
     add_agreement_parser(sub, _common)
@@ -141,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_import(args)
         if args.command == "export":
             return cmd_export(args)
+        if args.command == "validate":
+            return cmd_validate(args)
         if args.command == "agreement":
             from annotator.review_cli import cmd_agreement
 
@@ -263,41 +288,58 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the project in the chosen format and print a summary."""
-    from annotator.core.model import ArticleStatus
-    from annotator.io.export import ExportError, check_options, default_out, export_project
+    from annotator.io.export import (
+        ExportError,
+        check_options,
+        default_out,
+        export_project,
+        load_every_set,
+    )
     from annotator.store.project_store import StoreError
-    from annotator.store.session import load_all_sets
+    from annotator.store.session import open_project
 
     root = Path(args.project) if args.project else default_project_dir()
+    who = resolve_annotator(args.annotator)
+    status = STATUSES.get(args.status, args.status)
     try:
         out = Path(args.out) if args.out else default_out(root.resolve().name, args.format,
                                                           args.split)
         check_options(out, format=args.format, include_rejected=args.include_rejected,
-                      split=args.split)
+                      split=args.split, annotator=who, status=status, project_root=root)
     except ExportError as exc:
         raise UsageError(str(exc)) from exc
-    status = ArticleStatus(STATUSES[args.status]) if args.status else None
-    project, store = _open(root, resolve_annotator(args.annotator), create=False)
+    if not root.is_dir():
+        raise UsageError(f"no project at {root}")
+    try:  # a reader: export never writes the project nor takes an annotator's lock
+        project, store = open_project(root, who, create=False, read_only=True, load_sets=False)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc
     bar = ProgressBar("Exporting")
     try:
-        load_all_sets(project, store)
-        report = export_project(project, out, format=args.format, annotator=args.annotator,
+        warnings = load_every_set(project, store)
+        report = export_project(project, out, format=args.format, annotator=who,
                                 status=status, include_rejected=args.include_rejected,
-                                split=args.split, seed=args.seed, progress=bar)
+                                allow_undecided=args.allow_undecided,
+                                gold_first=not args.no_gold, split=args.split, seed=args.seed,
+                                progress=bar)
     except (StoreError, ExportError) as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
         raise UsageError(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from exc
     finally:
         bar.close()
-        _close(store)  # nothing of the project was written; a failure is only reported
+        store.close()
+    for warning in warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
     print_export_summary(report)
     return 0
 
 
 def print_export_summary(report: ExportReport) -> None:
-    """Records and files written, spans per label, what was skipped and why."""
+    """What was taken, records and files written, spans per label, what was skipped and why."""
     labels = ", ".join(f"{k} {v}" for k, v in report.spans_per_label.items()) or "none"
+    if report.selection:
+        print(f"Selected: {report.selection}")
     if report.parts:
         parts = ", ".join(f"{name} {n} in {path.name}" for (name, n), path
                           in zip(report.parts.items(), report.files, strict=False))
@@ -306,15 +348,50 @@ def print_export_summary(report: ExportReport) -> None:
             print(f"Also wrote {path}")
     else:
         print(f"Wrote {report.records} record(s) to {report.path}")
+    if report.versions:
+        print("Versions: " + ", ".join(f"{k} {v}" for k, v in report.versions.items()))
     print(f"Spans per label: {labels}")
     if report.skipped:
         counts = Counter(reason for _, reason in report.skipped)
         for reason, n in sorted(counts.items()):
             print(f"Skipped {n}: {reason}")
+        print("(to export more: --status, --allow-undecided, --annotator all; see --help)")
     for note in report.notes:
         print(f"{PROG}: note: {note}", file=sys.stderr)
     if not report.records:
         print(f"{PROG}: note: nothing matched; {report.path} is empty", file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Run the export validator on a JSONL file; 0 clean, 1 problems, 2 unreadable."""
+    from annotator.core.labels import LabelScheme
+    from annotator.io.validate import validate_file
+    from annotator.store.project_store import ProjectStore, StoreError
+
+    labels = LabelScheme.default().names
+    project_dir = getattr(args, "project", None)
+    if project_dir:
+        try:
+            with ProjectStore(Path(project_dir), "validate", create=False,
+                              read_only=True) as store:
+                listed = store.meta().get("labels")
+            labels = LabelScheme.from_list(listed).names if listed else labels
+        except StoreError as exc:
+            raise UsageError(str(exc)) from exc
+    try:
+        problems = validate_file(args.file, labels=labels)
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    for problem in problems:
+        print(problem.at(args.file))
+    with Path(args.file).open("rb") as handle:
+        count = sum(1 for line in handle if line.strip())
+    if not problems:
+        print(f"{args.file}: {count} record(s), no problems")
+        return 0
+    lines = len({p.line for p in problems})
+    print(f"{args.file}: {len(problems)} problem(s) in {lines} line(s) of {count}")
+    return 1
 
 
 def _close(store: ProjectStore) -> bool:

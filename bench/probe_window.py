@@ -270,7 +270,7 @@ def blocks(args: argparse.Namespace) -> dict:
     else:
         def begin() -> None:
             transfer.start_export(out=args.out, format=args.format, annotator=None,
-                                  status=None, include_rejected=False, split=None, seed=0,
+                                  status="any", include_rejected=False, split=None, seed=0,
                                   articles=None)
 
         def done() -> bool:

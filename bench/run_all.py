@@ -207,7 +207,8 @@ class Bench:
             for _ in range(self.runs):
                 out = self.tmp(f"export.{fmt}.jsonl")
                 values.append(timed_cli(["export", "--project", str(project), "--annotator",
-                                         ANNOTATOR, "--format", fmt, "--out", str(out)],
+                                         ANNOTATOR, "--status", "any", "--format", fmt,
+                                         "--out", str(out)],
                                         "Exporting ["))
                 if not out.is_file() or out.stat().st_size == 0:
                     raise RuntimeError(f"export {fmt}: nothing written")

@@ -26,3 +26,33 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "qt"))
     return home
+
+
+@pytest.fixture(autouse=True)
+def exports_pass_the_validator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every JSONL file an export writes in a test (records or doccano; not the KB) must pass
+    the checks of `annotator validate` when read back from disk (labels: the exporter's own
+    check); a problem fails the test that wrote it, naming file and line."""
+    from annotator.io import export as export_module
+    from annotator.io.validate import validate_file
+
+    def check(path: Path) -> None:
+        name = Path(path).name
+        if name.endswith(".jsonl") and not name.endswith(".kb.jsonl"):
+            problems = validate_file(Path(path))
+            assert not problems, [p.at(path) for p in problems]
+
+    one, many = export_module.write_bytes_atomic, export_module.write_many_atomic
+
+    def write_one(path: Path, data: bytes, *args: bool, **kwargs: bool) -> None:
+        one(path, data, *args, **kwargs)
+        check(path)
+
+    def write_many(files: list[tuple[Path, bytes]]) -> None:
+        files = list(files)
+        many(files)
+        for path, _ in files:
+            check(path)
+
+    monkeypatch.setattr(export_module, "write_bytes_atomic", write_one)
+    monkeypatch.setattr(export_module, "write_many_atomic", write_many)

@@ -109,13 +109,13 @@ def test_export_all_annotators_and_filters(tmp_path: Path,
     out = tmp_path / "all.jsonl"
     assert main(["export", "--project", str(proj), "--out", str(out), "--annotator", "ayu"]) == 0
     assert [json.loads(x)["_annotator_id"] for x in out.read_text().splitlines()] == ["ayu"]
-    assert main(["export", "--project", str(proj), "--out", str(out)]) == 0
+    assert main(["export", "--project", str(proj), "--out", str(out), "--annotator", "all"]) == 0
     records = [json.loads(x) for x in out.read_text().splitlines()]
     assert [r["_annotator_id"] for r in records] == ["ayu", "budi"]
     printed = capsys.readouterr().out
     assert f"Wrote 2 record(s) to {out}" in printed and "Spans per label: PER 2" in printed
-    assert "Skipped 4: not annotated" in printed
-    assert main(["export", "--project", str(proj), "--out", str(out),
+    assert "Skipped 4: no annotations" in printed
+    assert main(["export", "--project", str(proj), "--out", str(out), "--annotator", "all",
                  "--status", "in-progress"]) == 0
     assert out.read_text() == ""
     assert "nothing matched" in capsys.readouterr().err
@@ -146,7 +146,7 @@ def test_export_default_out_and_read_only_project(tmp_path: Path,
         (["--split", "1.5"], "the split ratio must be between 0 and 1"),
         (["--split", "x"], "invalid float value: 'x'"),
         (["--project", "missing"], "no project at missing"),
-        (["--status", "finished"], "invalid choice: 'finished'"),
+        (["--status", "finish"], "invalid choice: 'finish'"),
     ],
 )
 def test_export_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -257,7 +257,7 @@ def test_export_every_format_with_a_split(tmp_path: Path,
     for fmt, ext in (("jsonl", "jsonl"), ("doccano", "jsonl"), ("conll", "conll"),
                      ("spacy", "spacy")):
         assert main(["export", "--project", str(proj), "--format", fmt, "--split", "0.6",
-                     "--seed", "3"]) == 0
+                     "--seed", "3", "--annotator", "ayu"]) == 0
         folder = Path("exports") / f"berita-{fmt}"
         printed = capsys.readouterr().out
         assert f"Wrote 5 record(s) to {folder} (train 3 in train.{ext}, dev 2 in dev.{ext})" \
@@ -265,12 +265,12 @@ def test_export_every_format_with_a_split(tmp_path: Path,
         assert "Spans per label: PER 5" in printed
         assert (tmp_path / folder / f"train.{ext}").exists()
     assert f"Also wrote {Path('exports/berita-spacy/config.cfg')}" in printed
-    assert main(["export", "--project", str(proj), "--format", "conll"]) == 0
+    assert main(["export", "--project", str(proj), "--format", "conll", "--annotator", "ayu"]) == 0
     assert (tmp_path / "exports" / "berita.conll").read_text("utf-8").count("-DOCSTART-") == 5
     assert main(["export", "--project", str(proj), "--format", "doccano", "--status", "done",
                  "--annotator", "gold"]) == 0
     out = capsys.readouterr()
-    assert "Skipped 5: not annotated" in out.out and "nothing matched" in out.err
+    assert "Skipped 5: no gold version" in out.out and "nothing matched" in out.err
 
 
 def test_import_conll_with_label_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,16 +1,21 @@
 """Export annotations as JSONL records that spaCy and Prodigy-style pipelines read as is.
 
-One line per article per annotator, in project article order, annotators sorted by name;
+Records, one per exported annotation set (which sets: `annotator.io.formats.selection`);
 keys sorted, `_timestamp` taken from the set's last change, so the same data gives the same
 bytes. Only accepted spans are exported (pending suggestions are not); `token_end` is inclusive.
+Spans are trimmed of whitespace at their edges and spaCy's tokens are split at every span edge
+inside a token, so each span starts at its `token_start`'s start and ends at its `token_end`'s
+end (spaCy's `Doc.char_span` keeps every span of a Doc built from these tokens).
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +24,6 @@ import orjson
 from annotator.core.annotations import AnnotationSet
 from annotator.core.model import Article, ArticleStatus, Span
 from annotator.core.project import Project
-from annotator.core.tokens import TokenIndex
-from annotator.store.atomic import write_bytes_atomic
 
 Tok = tuple[int, int, bool]
 Tokenizer = Callable[[str], list[Tok]]
@@ -67,28 +70,88 @@ def export_tokens(text: str, tokens: Sequence[Tok]) -> list[dict[str, Any]]:
     ]
 
 
-def span_dict(span: Span, index: TokenIndex) -> dict[str, Any] | None:
-    """A span with its inclusive token range; None when it covers no token."""
-    found = index.token_range(span.start, span.end)
-    if found is None:
+def trim_span(text: str, span: Span) -> Span | None:
+    """The span without whitespace at its edges (spaCy refuses such entities); None when it
+    is only whitespace or lies outside the text."""
+    start, end = span.start, span.end
+    if not _in_text(start, end, len(text)):
         return None
-    data: dict[str, Any] = {
-        "start": span.start,
-        "end": span.end,
-        "token_start": found[0],
-        "token_end": found[1],
-        "label": span.label,
-    }
-    if span.kb_id:
-        data["kb_id"] = span.kb_id
-    return data
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return None
+    return span if (start, end) == (span.start, span.end) else span.with_(start=start, end=end)
+
+
+def split_tokens(tokens: Sequence[Tok], spans: Iterable[Span]) -> list[Tok]:
+    """`tokens` split at every span edge that falls inside a token (as Prodigy's tokens are),
+    so each span starts at a token start and ends at a token end."""
+    starts = [t[0] for t in tokens]
+    inside: dict[int, list[int]] = {}
+    for cut in sorted({edge for span in spans for edge in (span.start, span.end)}):
+        i = bisect.bisect_right(starts, cut) - 1
+        if i >= 0 and tokens[i][0] < cut < tokens[i][1]:
+            inside.setdefault(i, []).append(cut)
+    out = list(tokens)
+    for i in sorted(inside, reverse=True):  # from the end: earlier indices stay valid
+        start, end, ws = tokens[i]
+        edges = [start, *inside[i], end]
+        pieces = [(a, b, False) for a, b in zip(edges, edges[1:], strict=False)]
+        pieces[-1] = (pieces[-1][0], end, ws)
+        out[i : i + 1] = pieces
+    return out
+
+
+def aligned_spans(text: str, spans: Iterable[Span]) -> tuple[list[Span], Counter[str]]:
+    """Trimmed spans, sorted, and the number left out per reason."""
+    kept: list[Span] = []
+    lost: Counter[str] = Counter()
+    length = len(text)
+    for span in sorted(spans, key=_span_order):
+        start, end = span.start, span.end
+        if 0 <= start < end <= length and not text[start].isspace() \
+                and not text[end - 1].isspace():
+            kept.append(span)  # the common case, without a call
+            continue
+        trimmed = trim_span(text, span)
+        if trimmed is None:
+            inside = _in_text(span.start, span.end, length)
+            lost["cover no token" if inside else "lie outside the text"] += 1
+        else:
+            kept.append(trimmed)
+    if any(a.key > b.key for a, b in zip(kept, kept[1:], strict=False)):
+        kept.sort(key=_span_order)  # trimming moved a span
+    return kept, lost
+
+
+_span_order = attrgetter("start", "end", "label")  # Span's own order, compared in C
+
+
+def span_dicts(spans: Sequence[Span], tokens: Sequence[Tok] | None) -> list[dict[str, Any]]:
+    """Spans as dicts; with `tokens` (already split at the span edges) their inclusive token
+    range too."""
+    starts = [t[0] for t in tokens or []]
+    ends = [t[1] for t in tokens or []]
+    out = []
+    for span in spans:
+        data: dict[str, Any] = {"start": span.start, "end": span.end}
+        if tokens is not None:
+            data["token_start"] = bisect.bisect_left(starts, span.start)
+            data["token_end"] = bisect.bisect_left(ends, span.end)
+        data["label"] = span.label
+        if span.kb_id:
+            data["kb_id"] = span.kb_id
+        out.append(data)
+    return out
 
 
 def _record(
     article: Article,
     annotator: str,
     spans: list[dict[str, Any]],
-    tokens: list[dict[str, Any]],
+    tokens: list[dict[str, Any]] | None,
     answer: str,
     timestamp: int,
 ) -> dict[str, Any]:
@@ -97,7 +160,7 @@ def _record(
     if source:
         meta["source"] = source
     in_hash = input_hash(article.text)
-    return {
+    record = {
         "text": article.text,
         "meta": meta,
         "_input_hash": in_hash,
@@ -108,32 +171,52 @@ def _record(
         "_annotator_id": annotator,
         "_timestamp": timestamp,
     }
+    if tokens is None:
+        del record["tokens"]
+    return record
+
+
+def aligned_record(
+    article: Article, annotator: str, spans: Iterable[Span], tokens: Sequence[Tok] | None,
+    answer: str, timestamp: int,
+) -> tuple[dict[str, Any], Counter[str]]:
+    """The record of `spans` (trimmed; tokens split at their edges) and the spans left out
+    per reason. Without `tokens` the record has no tokens and no token ranges."""
+    return aligned_record_and_tokens(article, annotator, spans, tokens, answer, timestamp)[:2]
+
+
+def aligned_record_and_tokens(
+    article: Article, annotator: str, spans: Iterable[Span], tokens: Sequence[Tok] | None,
+    answer: str, timestamp: int,
+) -> tuple[dict[str, Any], Counter[str], list[Tok] | None]:
+    """`aligned_record` plus the split (start, end, ws) tokens the record's tokens are."""
+    kept, lost = aligned_spans(article.text, spans)
+    toks = split_tokens(tokens, kept) if tokens is not None else None
+    token_dicts = export_tokens(article.text, toks) if toks is not None else None
+    return _record(article, annotator, span_dicts(kept, toks), token_dicts, answer,
+                   timestamp), lost, toks
 
 
 def export_record(
     article: Article, aset: AnnotationSet, tokens: list[Tok], timestamp: int
 ) -> dict[str, Any]:
-    """The accept record of one annotation set (accepted spans only, sorted)."""
-    index = TokenIndex([(s, e) for s, e, _ in tokens])
-    spans = [d for d in (span_dict(s, index) for s in sorted(aset.spans)) if d is not None]
-    return _record(article, aset.annotator, spans, export_tokens(article.text, tokens),
-                   "accept", timestamp)
+    """The accept record of one annotation set (accepted spans only, sorted, token-aligned)."""
+    return aligned_record(article, aset.annotator, aset.spans, tokens, "accept", timestamp)[0]
 
 
 def reject_records(
     article: Article, aset: AnnotationSet, tokens: list[Tok], timestamp: int
 ) -> list[dict[str, Any]]:
     """One `answer: "reject"` record per rejected suggestion of the set."""
-    index = TokenIndex([(s, e) for s, e, _ in tokens])
     accepted = {s.key for s in aset.spans}
-    token_dicts = export_tokens(article.text, tokens)
     records = []
     for start, end, label in sorted(aset.rejected):
-        if _in_text(start, end, len(article.text)) and (start, end, label) not in accepted:
-            data = span_dict(Span(start, end, label), index)
-            if data is not None:
-                records.append(_record(article, aset.annotator, [data], token_dicts,
-                                       "reject", timestamp))
+        if (start, end, label) in accepted:
+            continue
+        record, lost = aligned_record(article, aset.annotator, [Span(start, end, label)],
+                                      tokens, "reject", timestamp)
+        if not lost:
+            records.append(record)
     return records
 
 
@@ -147,62 +230,22 @@ def dumps_jsonl(records: list[dict[str, Any]]) -> bytes:
     return b"".join(orjson.dumps(r, option=orjson.OPT_SORT_KEYS) + b"\n" for r in records)
 
 
-def _default_tokenizer() -> Tokenizer:
-    """spaCy's blank("id") tokenizer, imported on first export (spaCy is slow to load)."""
-    from annotator.nlp.tokens import tokenize
-
-    return tokenize
-
-
 def export_jsonl(
     project: Project,
     out: Path,
     *,
     annotator: str | None = None,
-    status: ArticleStatus | None = None,
+    status: ArticleStatus | str | None = None,
     include_rejected: bool = False,
+    allow_undecided: bool = False,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     tokenizer: Tokenizer | None = None,
 ) -> ExportReport:
-    """Write the project's annotations to `out` atomically; nothing is written when cancelled."""
-    tokenize = tokenizer or _default_tokenizer()
-    report = ExportReport(path=Path(out))
-    who_all = [annotator] if annotator else project.annotators()
-    records: list[dict[str, Any]] = []
-    labels: Counter[str] = Counter()
-    total = len(project.infos)
-    for done, info in enumerate(list(project.infos), start=1):
-        if cancelled and cancelled():
-            report.cancelled = True
-            return report
-        sets = [s for s in (project.existing_set(info.id, w) for w in who_all) if s is not None]
-        sets = [s for s in sets if s.touched]
-        chosen = [s for s in sets if status is None or s.status == status]
-        if not chosen:
-            reason = "not annotated" if not sets else f"status is not {status}"
-            report.skipped.append((info.title, reason))
-        else:
-            article = project.article(info.id)
-            tokens = tokenize(article.text)
-            for aset in chosen:
-                stamp = int(aset.updated)
-                record = export_record(article, aset, tokens, stamp)
-                lost = len(aset.spans) - len(record["spans"])
-                if lost:
-                    report.skipped.append(
-                        (info.title, f"{lost} span(s) of {aset.annotator} cover no token")
-                    )
-                labels.update(s["label"] for s in record["spans"])
-                records.append(record)
-                if include_rejected:
-                    records.extend(reject_records(article, aset, tokens, stamp))
-        if progress:
-            progress(done, total)
-    if cancelled and cancelled():
-        report.cancelled = True
-        return report
-    write_bytes_atomic(Path(out), dumps_jsonl(records))
-    report.records = len(records)
-    report.spans_per_label = dict(sorted(labels.items()))
-    return report
+    """`export_project(format="jsonl")` with the same selection and defaults (kept for callers
+    of the JSONL-only entry point)."""
+    from annotator.io.export import export_project
+
+    return export_project(project, out, format="jsonl", annotator=annotator, status=status,
+                          include_rejected=include_rejected, allow_undecided=allow_undecided,
+                          progress=progress, cancelled=cancelled, tokenizer=tokenizer)

@@ -9,13 +9,17 @@ from annotator.jobs.child import JobContext
 
 
 def export_job(ctx: JobContext, root: str, annotator: str, options: dict[str, Any]) -> Any:
-    """Export every annotator's saved sets with `options` (see `export_project`).
+    """Export the saved sets with `options` (see `export_project`); every annotator's and the
+    gold sets are read, a damaged shard is skipped and named in the report's notes.
 
     The window flushes its saves first, so what is on disk is what it shows.
     """
-    from annotator.io.export import export_project
+    from annotator.io.export import export_project, load_every_set
     from annotator.store.session import reading_project
 
-    with reading_project(Path(root), annotator, sets="all") as (project, _store):
-        return export_project(project, progress=ctx.progress,
-                              cancelled=lambda: ctx.cancelled, **options)
+    with reading_project(Path(root), annotator, sets="none") as (project, store):
+        warnings = load_every_set(project, store)
+        report = export_project(project, progress=ctx.progress,
+                                cancelled=lambda: ctx.cancelled, **options)
+        report.notes[:0] = warnings
+        return report

@@ -310,8 +310,10 @@ class ProjectStore:
         """Saved sets of every annotator but `annotator` (whose shards are not read at all)."""
         return [s for name in self.annotators() if name != annotator for s in self.load_sets(name)]
 
-    def load_sets(self, annotator: str | None = None) -> list[AnnotationSet]:
-        """Saved sets of one annotator, or of all when None; a damaged shard raises StoreError."""
+    def load_sets(self, annotator: str | None = None,
+                  damaged: list[StoreError] | None = None) -> list[AnnotationSet]:
+        """Saved sets of one annotator, or of all when None; a damaged shard raises StoreError,
+        or, when a `damaged` list is given, is added to it and skipped (a reader's choice)."""
         base = self.root / "annotations"
         folders = [base / slug(annotator)] if annotator else sorted(base.glob("*"))
         sets: list[AnnotationSet] = []
@@ -319,16 +321,23 @@ class ProjectStore:
             if not folder.is_dir():
                 continue
             for shard in self._shards(folder):
-                doc = first_doc(read_tables(shard), "set")
-                if doc is None:
-                    raise StoreError(f"{shard} is damaged: it holds no annotation set.", shard)
                 try:
-                    sets.append(AnnotationSet.from_dict(doc))
-                except (KeyError, TypeError, ValueError) as exc:
-                    raise StoreError(
-                        f"{shard} is damaged: bad annotation set ({exc}).", shard
-                    ) from exc
+                    sets.append(self._load_shard(shard))
+                except StoreError as exc:
+                    if damaged is None:
+                        raise
+                    damaged.append(exc)
         return sets
+
+    @staticmethod
+    def _load_shard(shard: Path) -> AnnotationSet:
+        doc = first_doc(read_tables(shard), "set")
+        if doc is None:
+            raise StoreError(f"{shard} is damaged: it holds no annotation set.", shard)
+        try:
+            return AnnotationSet.from_dict(doc)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(f"{shard} is damaged: bad annotation set ({exc}).", shard) from exc
 
     def save_set(self, aset: AnnotationSet) -> int:
         """Snapshot `aset` now and queue it for the writer thread; return its sequence number."""

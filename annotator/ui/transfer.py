@@ -25,7 +25,16 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import ArticleStatus
 from annotator.core.project import Project
-from annotator.io.export import ExportError, ExportReport, check_options, default_out
+from annotator.io.export import (
+    ALL,
+    ANY,
+    FINISHED,
+    GOLD,
+    ExportError,
+    ExportReport,
+    check_options,
+    default_out,
+)
 from annotator.io.importer import ImportReport, finish_import, prepare_import, store_texts
 from annotator.jobs.export_job import export_job
 from annotator.store.project_store import ProjectStore
@@ -38,10 +47,14 @@ if TYPE_CHECKING:
 
 
 EXPORT_FORMATS = ("jsonl", "spacy", "doccano", "conll", "kb")
+ALL_ANNOTATORS = "(all annotators: jsonl, doccano)"
+STATUS_CHOICES = {"finished (done or reviewed)": FINISHED, "any status": ANY,
+                  **{str(s): str(s) for s in ArticleStatus}}
 
 
 class ExportDialog(QDialog):
-    """Format, file, annotator, which articles, rejections and a seeded train/dev split."""
+    """Format, file, annotator (gold first), which articles, undecided suggestions, rejections
+    and a seeded train/dev split; the defaults are those of `annotator export`."""
 
     def __init__(
         self, parent: QWidget, project: Project, project_name: str, shown: list[str] | None = None
@@ -63,12 +76,20 @@ class ExportDialog(QDialog):
         path_row.addWidget(browse)
         self.annotator_box = QComboBox()
         self.annotator_box.setObjectName("exportAnnotator")
-        names = sorted(set(project.annotators()) | {project.annotator})
-        self.annotator_box.addItems([*names, "(all annotators)"])
+        names = sorted((set(project.annotators()) | {project.annotator}) - {GOLD})
+        self.annotator_box.addItems([*names, GOLD, ALL_ANNOTATORS])
         self.annotator_box.setCurrentText(project.annotator)
+        self.annotator_box.setToolTip("One version per article; all annotators' versions go "
+                                      "only to jsonl or doccano")
+        self.gold_box = QCheckBox("Take the reviewed gold version where there is one")
+        self.gold_box.setObjectName("exportGoldFirst")
+        self.gold_box.setChecked(True)
         self.status_box = QComboBox()
         self.status_box.setObjectName("exportStatus")
-        self.status_box.addItems(["(any status)", *[str(s) for s in ArticleStatus]])
+        self.status_box.addItems(list(STATUS_CHOICES))
+        self.undecided_box = QCheckBox("Also articles with undecided suggestions "
+                                       "(written as not entities)")
+        self.undecided_box.setObjectName("exportAllowUndecided")
         self.shown_box = QCheckBox("Only the articles shown in the list (current filter)")
         self.shown_box.setObjectName("exportShownOnly")
         self.rejected_box = QCheckBox("Include rejected suggestions as answer \"reject\"")
@@ -94,15 +115,18 @@ class ExportDialog(QDialog):
         form.addRow("Format", self.format_box)
         form.addRow("Write to", path_row)
         form.addRow("Annotator", self.annotator_box)
+        form.addRow("", self.gold_box)
         form.addRow("Articles", self.status_box)
+        form.addRow("", self.undecided_box)
         form.addRow("", self.shown_box)
         form.addRow("", self.rejected_box)
         form.addRow("", split_row)
         form.addRow(buttons)
         self.format_box.currentTextChanged.connect(self._suggest_path)
         self.split_box.toggled.connect(self._suggest_path)
+        self.annotator_box.currentTextChanged.connect(self._suggest_path)
         self._suggest_path()
-        self.resize(620, 260)
+        self.resize(620, 320)
 
     def _suggest_path(self) -> None:
         split = self.ratio.value() if self.split_box.isChecked() else None
@@ -111,6 +135,8 @@ class ExportDialog(QDialog):
         fmt = self.format_box.currentText()
         self.rejected_box.setEnabled(fmt == "jsonl")
         self.split_box.setEnabled(fmt != "kb")
+        who = self.annotator_box.currentText()
+        self.gold_box.setEnabled(who not in (GOLD, ALL_ANNOTATORS))
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path_edit.text())
@@ -119,12 +145,13 @@ class ExportDialog(QDialog):
 
     def options(self) -> dict:
         who = self.annotator_box.currentText()
-        status = self.status_box.currentText()
         return {
             "out": Path(self.path_edit.text()).expanduser(),
             "format": self.format_box.currentText(),
-            "annotator": None if who.startswith("(") else who,
-            "status": None if status.startswith("(") else ArticleStatus(status),
+            "annotator": ALL if who == ALL_ANNOTATORS else who,
+            "gold_first": self.gold_box.isChecked(),
+            "status": STATUS_CHOICES[self.status_box.currentText()],
+            "allow_undecided": self.undecided_box.isChecked(),
             "include_rejected": self.rejected_box.isEnabled() and self.rejected_box.isChecked(),
             "split": self.ratio.value()
             if self.split_box.isEnabled() and self.split_box.isChecked()
@@ -217,6 +244,9 @@ class TransferController:
             check_options(
                 options["out"], format=options["format"], split=options["split"],  # type: ignore[arg-type]
                 include_rejected=bool(options["include_rejected"]),
+                annotator=options.get("annotator"),  # type: ignore[arg-type]
+                status=options.get("status"),  # type: ignore[arg-type]
+                project_root=self.store.root,
             )
         except ExportError as exc:
             self._summary("Cannot export", [str(exc)], warn=True)
@@ -231,15 +261,19 @@ class TransferController:
         assert isinstance(report, ExportReport)
         self.last_report = report
         per_label = ", ".join(f"{k} {v}" for k, v in report.spans_per_label.items()) or "none"
-        lines = [f"Wrote {report.records} record(s) to {report.path}", f"Spans: {per_label}"]
+        lines = [f"Wrote {report.records} record(s) to {report.path}",
+                 f"Selected: {report.selection}"]
+        if report.versions:
+            lines.append("Versions: " + ", ".join(f"{k} {v}" for k, v in report.versions.items()))
+        lines.append(f"Spans: {per_label}")
         if report.parts:
             lines.append(", ".join(f"{part}: {n}" for part, n in report.parts.items()))
-        lines += list(report.notes)
         reasons: dict[str, int] = {}
         for _title, reason in report.skipped:
             reasons[reason] = reasons.get(reason, 0) + 1
-        lines += [f"Skipped {n} article(s): {reason}" for reason, n in reasons.items()]
-        self._summary("Export finished", lines)
+        lines += [f"Skipped {n}: {reason}" for reason, n in sorted(reasons.items())]
+        lines += [f"Note: {note}" for note in report.notes]
+        self._summary("Export finished", lines, warn=bool(report.notes))
 
     # -- shared -----------------------------------------------------------
     def busy(self) -> bool:

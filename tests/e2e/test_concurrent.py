@@ -26,7 +26,8 @@ ANNOTATORS = ("ayu", "Budi Santoso")  # the second needs a slug: a different fol
 def _export(root: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "annotator.cli", "export", "--project", str(root),
-         "--out", str(out), *extra],
+         "--out", str(out), "--annotator", "all", "--status", "any", "--allow-undecided",
+         *extra],
         capture_output=True, text=True, cwd=REPO, timeout=120,
     )
 

@@ -32,7 +32,7 @@ def test_record_shape(tmp_path: Path, open_proj: Opener) -> None:
 def test_export_import_export_is_byte_identical(tmp_path: Path, open_proj: Opener) -> None:
     project, _ = annotated_project(open_proj, tmp_path / "p", n=4, annotators=("ayu", "budi"))
     first = tmp_path / "first.jsonl"
-    export_project(project, first, format="doccano")
+    export_project(project, first, format="doccano", annotator="all")
     fresh, store = open_proj(tmp_path / "q", "zz")
     report = import_paths(fresh, store, [first])
     assert report.issues == [] and report.added == 4 and report.new_labels == []
@@ -50,7 +50,7 @@ def test_export_import_export_is_byte_identical(tmp_path: Path, open_proj: Opene
         assert fresh.info(article_id).title == project.info(article_id).title
         assert fresh.info(article_id).meta == {"source": "p-corpus.jsonl"}
     second = tmp_path / "second.jsonl"
-    export_project(fresh, second, format="doccano")
+    export_project(fresh, second, format="doccano", annotator="all")
     assert second.read_bytes() == first.read_bytes()
 
 

@@ -51,7 +51,7 @@ def test_every_format_is_deterministic_and_reports(fmt: str, tmp_path: Path,
     assert (tmp_path / "one.out").read_bytes() == (tmp_path / "two.out").read_bytes()
     assert one.records == two.records == 4 and one.format == fmt
     assert one.spans_per_label == {"GPE": 8, "ORG": 8, "PER": 16}
-    assert one.skipped == [("Berita 4: Prabowo Subianto tiba di Pyongyang", "not annotated")]
+    assert one.skipped == [("Berita 4: Prabowo Subianto tiba di Pyongyang", "no annotations")]
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -65,18 +65,18 @@ def test_split_is_by_article_seeded_and_complete(fmt: str, tmp_path: Path,
     names = [f"train{ext}", f"dev{ext}"] + (["config.cfg"] if fmt == "spacy" else [])
     assert [p.name for p in report.files] == names
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
-    # 11 articles (9 train, 2 dev); ayu annotated 10 of them and budi all 11: 21 records
+    # 11 articles; ayu (the default) annotated 10 of them: one record each (8 train, 2 dev)
     assert report.parts == {"train": report.records - report.parts["dev"],
                             "dev": report.parts["dev"]}
-    assert report.records == 21 and report.parts["dev"] >= 2
+    assert report.records == 10 and report.parts["dev"] >= 2
     again = export_project(project, tmp_path / "again", format=fmt, split=0.8, seed=7)
     for a, b in zip(report.files, again.files, strict=True):
         assert a.read_bytes() == b.read_bytes()
     if fmt == "jsonl":
         train = {r["meta"]["article_id"] for r in lines(out / "train.jsonl")}  # type: ignore[index]
         dev = {r["meta"]["article_id"] for r in lines(out / "dev.jsonl")}  # type: ignore[index]
-        assert not train & dev and len(train | dev) == 11
-        assert (len(train), len(dev)) == (9, 2)  # round(11 * 0.8) = 9
+        assert not train & dev and len(train | dev) == 10
+        assert (len(train), len(dev)) == (8, 2)  # round(10 * 0.8) = 8
         other = export_project(project, tmp_path / "seed1", split=0.8, seed=1)
         assert other.files[0].read_bytes() != report.files[0].read_bytes()
 
@@ -103,22 +103,28 @@ def test_selection_by_annotator_gold_status_and_articles(tmp_path: Path,
     gold.insert_span(Span(0, 6, "PER"))
     gold.status = ArticleStatus.REVIEWED
     project.annotation_set(ids[2], "ayu").status = ArticleStatus.IN_PROGRESS
-    every = select_sets(project)
+    every = select_sets(project, annotator="all", status="any")
     assert [[s.annotator for s in c.sets] for c in every.chosen] == [
         ["ayu", "budi"], ["ayu", "budi", "gold"], ["ayu", "budi"], ["budi"]]
+    default = select_sets(project)
+    assert [[s.annotator for s in c.sets] for c in default.chosen] == [["ayu"], ["gold"]]
+    assert [reason for _, reason in default.skipped] == [
+        "not finished (in progress)", "annotated only by other annotators"]
     only_gold = select_sets(project, annotator=GOLD)
     assert [c.info.id for c in only_gold.chosen] == [ids[1]]
-    assert [reason for _, reason in only_gold.skipped] == ["not annotated"] * 3
-    done = select_sets(project, annotator="ayu", status=ArticleStatus.DONE)
+    assert [reason for _, reason in only_gold.skipped] == ["no gold version"] * 3
+    done = select_sets(project, annotator="ayu", status=ArticleStatus.DONE, gold_first=False)
     assert [c.info.id for c in done.chosen] == [ids[0], ids[1]]
-    assert [reason for _, reason in done.skipped] == ["status is not done", "not annotated"]
-    picked = select_sets(project, articles={ids[3], ids[0]})
+    assert [reason for _, reason in done.skipped] == ["status is in progress, not done",
+                                                      "annotated only by other annotators"]
+    picked = select_sets(project, annotator="budi", articles={ids[3], ids[0]})
     assert [c.info.id for c in picked.chosen] == [ids[0], ids[3]] and picked.skipped == []
     report = export_project(project, tmp_path / "gold.jsonl", annotator=GOLD,
                             status=ArticleStatus.REVIEWED)
     assert [r["_annotator_id"] for r in lines(tmp_path / "gold.jsonl")] == ["gold"]
     assert report.records == 1 and report.spans_per_label == {"PER": 1}
-    sel = export_project(project, tmp_path / "sel.conll", format="conll", articles=[ids[3]])
+    sel = export_project(project, tmp_path / "sel.conll", format="conll", annotator="budi",
+                         articles=[ids[3]])
     assert sel.records == 1 and sel.skipped == []
 
 
@@ -145,7 +151,7 @@ def test_unaligned_spans_are_reported(tmp_path: Path, open_proj: Opener) -> None
     for fmt in ("conll", "spacy", "jsonl"):
         report = export_project(project, tmp_path / f"x.{fmt}", format=fmt)
         assert sorted(r for _, r in report.skipped) == ["1 span(s) of budi cover no token",
-                                                        "not annotated"], fmt
+                                                        "no annotations"], fmt
         assert report.spans_per_label["ORG"] == 2
 
 

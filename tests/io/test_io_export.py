@@ -107,8 +107,8 @@ def seeded(open_proj: Opener, root: Path) -> tuple[Project, ProjectStore]:
 
 def test_export_is_deterministic_and_ordered(tmp_path: Path, open_proj: Opener) -> None:
     project, _ = seeded(open_proj, tmp_path / "p")
-    one = export_jsonl(project, tmp_path / "out" / "one.jsonl")
-    two = export_jsonl(project, tmp_path / "two.jsonl")
+    one = export_jsonl(project, tmp_path / "out" / "one.jsonl", status="any")
+    two = export_jsonl(project, tmp_path / "two.jsonl", status="any")
     data = (tmp_path / "out" / "one.jsonl").read_bytes()
     assert data == (tmp_path / "two.jsonl").read_bytes()
     assert data.endswith(b"\n")
@@ -117,7 +117,7 @@ def test_export_is_deterministic_and_ordered(tmp_path: Path, open_proj: Opener) 
                                                         project.article_ids[2]]
     assert list(json.loads(data.splitlines()[0])) == sorted(KEYS)  # keys sorted
     assert (one.records, one.spans_per_label) == (2, {"ORG": 1, "PER": 2})
-    assert sorted(reason for _, reason in one.skipped) == ["not annotated"] * 3
+    assert sorted(reason for _, reason in one.skipped) == ["no annotations"] * 3
     assert two.path == tmp_path / "two.jsonl"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -134,25 +134,26 @@ def test_filters_and_rejected_records(tmp_path: Path, open_proj: Opener) -> None
     assert rej["_input_hash"] == lines[0]["_input_hash"]
     assert rej["_task_hash"] != lines[0]["_task_hash"]
     assert done.records == 2
-    assert ("Kredit gambar: AFP", "status is not done") in done.skipped
+    assert ("Kredit gambar: AFP", "status is in progress, not done") in done.skipped
     nobody = export_jsonl(project, out, annotator="budi")
     assert nobody.records == 0 and out.read_bytes() == b""
-    assert {reason for _, reason in nobody.skipped} == {"not annotated"}
+    assert {reason for _, reason in nobody.skipped} == {"no annotations",
+                                                       "annotated only by other annotators"}
 
 
 def test_cancelled_export_writes_nothing(tmp_path: Path, open_proj: Opener) -> None:
     project, _ = seeded(open_proj, tmp_path / "p")
     calls: list[tuple[int, int]] = []
     report = export_jsonl(project, tmp_path / "c.jsonl", cancelled=lambda: len(calls) >= 2,
-                          progress=lambda d, t: calls.append((d, t)))
+                          progress=lambda d, t: calls.append((d, t)), status="any")
     assert report.cancelled and not (tmp_path / "c.jsonl").exists()
-    assert calls == [(1, 5), (2, 5)]
+    assert calls == [(0, 2), (1, 2)]
 
 
 def test_export_import_round_trip(tmp_path: Path, open_proj: Opener) -> None:
     project, _ = seeded(open_proj, tmp_path / "p")
     first = tmp_path / "first.jsonl"
-    export_jsonl(project, first, include_rejected=True)
+    export_jsonl(project, first, include_rejected=True, status="any")
     fresh, store = open_proj(tmp_path / "q")
     report = import_paths(fresh, store, [first])
     assert report.issues == [] and report.added == 2 and report.new_labels == []
@@ -163,7 +164,7 @@ def test_export_import_round_trip(tmp_path: Path, open_proj: Opener) -> None:
         assert new.status == ArticleStatus.DONE  # every exported record says "accept"
         assert fresh.info(article_id).title == project.info(article_id).title
     second = tmp_path / "second.jsonl"
-    export_jsonl(fresh, second, include_rejected=True)
+    export_jsonl(fresh, second, include_rejected=True, status="any")
     assert second.read_bytes() == first.read_bytes()
     again = import_paths(fresh, store, [first])
     assert (again.added, again.spans, len(again.duplicates)) == (0, 0, 2)

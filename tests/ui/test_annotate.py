@@ -12,6 +12,7 @@ from annotator.core.model import ArticleStatus, Origin
 from annotator.ui.transfer import ExportDialog
 from tests.ui.helpers import (
     answer_done_prompt,
+    choose,
     click_span,
     find_span,
     key,
@@ -206,6 +207,8 @@ def test_export_from_file_menu(window, qtbot, tmp_path) -> None:  # noqa: ANN001
     dialogs = [d for d in window.findChildren(ExportDialog) if d.isVisible()]
     assert len(dialogs) == 1
     dialog = dialogs[0]
+    choose(qtbot, dialog.status_box, "any status")  # the article is in progress ...
+    qtbot.mouseClick(dialog.undecided_box, Qt.MouseButton.LeftButton)  # ... with suggestions
     out = tmp_path / "out.jsonl"
     dialog.path_edit.setText(str(out))
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
@@ -234,6 +237,8 @@ def test_export_dialog_writes_a_spacy_split(window, qtbot, tmp_path) -> None:  #
     key(window, "E", CTRL)
     dialog = next(d for d in window.findChildren(ExportDialog) if d.isVisible())
     dialog.format_box.setCurrentText("spacy")
+    choose(qtbot, dialog.status_box, "any status")
+    qtbot.mouseClick(dialog.undecided_box, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.split_box, Qt.MouseButton.LeftButton)
     out = tmp_path / "spacy-out"
     dialog.path_edit.setText(str(out))
@@ -262,6 +267,8 @@ def test_export_only_the_articles_shown_in_the_list(window, qtbot, tmp_path) -> 
     key(window, "E", CTRL)
     dialog = next(d for d in window.findChildren(ExportDialog) if d.isVisible())
     dialog.shown_box.setChecked(True)
+    choose(qtbot, dialog.status_box, "any status")
+    qtbot.mouseClick(dialog.undecided_box, Qt.MouseButton.LeftButton)
     out = tmp_path / "shown.jsonl"
     dialog.path_edit.setText(str(out))
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()

@@ -77,7 +77,7 @@ window.show_article(second)
 tokens = spin(lambda: window.tokens.has(second))
 window.editor.accept_all()  # the export holds the accepted spans of this article
 accepted = len(project.annotation_set(second).spans)
-window.transfer.start_export(out=out, format="jsonl", annotator=None, status=None,
+window.transfer.start_export(out=out, format="jsonl", annotator=None, status="any",
                              include_rejected=False, split=None, seed=0, articles=None)
 exported = spin(lambda: window.transfer.last_report is not None)
 print(json.dumps({"finished": finished, "suggested": suggested, "tokens": tokens,

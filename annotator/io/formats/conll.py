@@ -31,13 +31,16 @@ Malformed lines are reported as issues naming the file and line.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator.core.annotations import AnnotationSet
 from annotator.core.model import Span
 from annotator.core.tokens import TokenIndex
+from annotator.io.formats.rendered import Rendered
 from annotator.io.readers import (
     CONLL_SUFFIXES,
     ImportIssue,
@@ -46,6 +49,7 @@ from annotator.io.readers import (
     read_utf8,
     title_from_text,
 )
+from annotator.io.validate import check_tags
 
 Tok = tuple[int, int, bool]
 
@@ -66,6 +70,7 @@ class ConllDoc:
     text: str
     spans: list[Span] = field(default_factory=list)
     lost: dict[str, int] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
 
 
 def tags_for(text: str, tokens: Sequence[Tok], spans: Iterable[Span]) -> ConllDoc:
@@ -95,6 +100,7 @@ def tags_for(text: str, tokens: Sequence[Tok], spans: Iterable[Span]) -> ConllDo
             tags[i] = f"I-{span.label}"
         doc.spans.append(span)
     doc.text = _block(text, tokens, tags)
+    doc.tags = tags
     return doc
 
 
@@ -120,6 +126,19 @@ def _block(text: str, tokens: Sequence[Tok], tags: list[str]) -> str:
 def conll_doc(text: str, aset: AnnotationSet, tokens: Sequence[Tok]) -> ConllDoc:
     """The CoNLL block of one annotation set (accepted spans only)."""
     return tags_for(text, tokens, aset.spans)
+
+
+def conll_from_record(record: dict[str, Any]) -> Rendered:
+    """The CoNLL block of one validated export record (tokens already split at span edges),
+    checked: its tags decode back to the token ranges of the spans it carries."""
+    tokens = [(t["start"], t["end"], bool(t["ws"])) for t in record["tokens"]]
+    by_key = {(s["start"], s["end"], s["label"]): s for s in record["spans"]}
+    doc = tags_for(record["text"], tokens, [Span(*key) for key in by_key])
+    kept = [by_key[span.key] for span in doc.spans]
+    result = Rendered(doc.text, kept, Counter(doc.lost))
+    result.problems = check_tags(doc.tags, [(s["token_start"], s["token_end"], s["label"])
+                                            for s in kept])
+    return result
 
 
 # -- import -----------------------------------------------------------------

@@ -1,66 +1,56 @@
 """spaCy `DocBin` export (for `spacy train`) and the matching training config.
 
-One Doc per article per annotation set, tokenised by spaCy `blank("id")`. Accepted spans become
-`doc.ents` (with `kb_id` when linked); every other token is "O", so the annotation is complete.
-A span is aligned to tokens by expansion (as the JSONL export's token range), then whitespace
-tokens at its edges are trimmed; a span that covers no token, or that overlaps a span kept
-before it once aligned, is left out and reported. `doc.user_data` holds `article_id`,
-`annotator`, `title` and (when known) `source`. The bytes are deterministic: spaCy sorts the
-string table and the user data is written in a fixed key order.
+One Doc per exported annotation set, built from the validated JSONL record: spaCy `blank("id")`
+tokens split at every span edge, so each accepted span becomes one of `doc.ents` exactly (with
+`kb_id` when linked); every other token is "O", so the annotation is complete. A span that
+overlaps one kept before it is left out and reported; the Doc is checked to hold every other.
+`doc.user_data` holds `article_id`, `annotator`, `title` and (when known) `source`. The bytes
+are deterministic: spaCy sorts the string table and the user data is written in a fixed order.
 """
 
 from __future__ import annotations
 
 import functools
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from annotator.core.annotations import AnnotationSet
-from annotator.core.model import Article
+from annotator.io.formats.rendered import Rendered
+from annotator.io.validate import check_doc
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc, DocBin
 
 EXTENSION = ".spacy"
 CONFIG_NAME = "config.cfg"
 
 
-@dataclass
-class DocResult:
-    doc: Doc
-    labels: list[str] = field(default_factory=list)
-    lost: Counter[str] = field(default_factory=Counter)
-
-
-def make_doc(nlp: Language, article: Article, aset: AnnotationSet) -> DocResult:
-    """The Doc of one annotation set with its accepted spans as entities."""
+def doc_from_record(vocab: Any, record: dict[str, Any], annotator: str) -> Rendered:
+    """The Doc of one validated export record: its tokens (already split at span edges) as
+    words, its spans as entities; an entity overlapping one kept before it is left out."""
+    from spacy.tokens import Doc
     from spacy.tokens import Span as SpacySpan
 
-    from annotator.nlp.tokens import token_bounds
-
-    doc = nlp.make_doc(article.text)
-    result = DocResult(doc)
+    tokens = record["tokens"]
+    doc = Doc(vocab, words=[t["text"] for t in tokens], spaces=[bool(t["ws"]) for t in tokens])
+    result = Rendered(doc)
     ents: list[SpacySpan] = []
-    for span in sorted(aset.spans):
-        bounds = token_bounds(doc, span.start, span.end)
-        if bounds is None:
-            result.lost["cover no token"] += 1
-            continue
-        first, last = bounds
+    for span in record["spans"]:
+        first, last = span["token_start"], span["token_end"] + 1
         if ents and ents[-1].end > first:
-            result.lost["overlap another span once aligned to tokens"] += 1
+            result.lost["overlap another span"] += 1
             continue
-        ents.append(SpacySpan(doc, first, last, label=span.label, kb_id=span.kb_id or ""))
-        result.labels.append(span.label)
+        ents.append(SpacySpan(doc, first, last, label=span["label"],
+                              kb_id=span.get("kb_id") or ""))
+        result.spans.append(span)
     doc.ents = ents
-    doc.user_data["article_id"] = article.id
-    doc.user_data["annotator"] = aset.annotator
-    doc.user_data["title"] = article.title
-    source = article.meta.get("source")
-    if source:
-        doc.user_data["source"] = source
+    if doc.text != record["text"]:
+        result.problems.append("the Doc's text is not the article's")
+    result.problems += check_doc(doc, [(s["start"], s["end"], s["label"]) for s in result.spans])
+    meta = record["meta"]
+    doc.user_data["article_id"] = meta["article_id"]
+    doc.user_data["annotator"] = annotator
+    doc.user_data["title"] = meta["title"]
+    if meta.get("source"):
+        doc.user_data["source"] = meta["source"]
     return result
 
 

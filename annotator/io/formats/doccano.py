@@ -16,30 +16,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.core.annotations import AnnotationSet
-from annotator.core.model import Article, Span
-
 EXTENSION = ".jsonl"
 
 
-def doccano_record(article: Article, aset: AnnotationSet) -> tuple[dict[str, Any], list[Span]]:
-    """The record of one set and the spans it carries (those inside the text)."""
-    length = len(article.text)
-    spans = [s for s in sorted(aset.spans) if 0 <= s.start < s.end <= length]
-    meta: dict[str, Any] = {
-        "annotator": aset.annotator,
-        "article_id": article.id,
-        "title": article.title,
-    }
-    source = article.meta.get("source")
-    if source:
-        meta["source"] = source
-    record = {
-        "text": article.text,
-        "label": [[s.start, s.end, s.label] for s in spans],
+def from_record(record: dict[str, Any], annotator: str) -> dict[str, Any]:
+    """The doccano record of one validated export record (its spans, already trimmed)."""
+    meta: dict[str, Any] = {"annotator": annotator, **record["meta"]}
+    return {
+        "text": record["text"],
+        "label": [[s["start"], s["end"], s["label"]] for s in record["spans"]],
         "meta": meta,
     }
-    return record, spans
 
 
 def is_doccano(obj: dict[str, Any]) -> bool:
