@@ -37,6 +37,7 @@ from annotator.io.formats.split import DEV, TRAIN, check_ratio, split_ids
 from annotator.io.jsonl_export import (
     DEFAULT_DIR,
     Tokenizer,
+    add_notes,
     aligned_record_and_tokens,
     dumps_jsonl,
 )
@@ -299,6 +300,7 @@ class _Converter:
             stamp = int(aset.updated)
             record, dropped, offsets = aligned_record_and_tokens(
                 article, aset.annotator, aset.spans, tokens, "accept", stamp)
+            add_notes(record, aset)
             lost.extend(f"{n} span(s) of {aset.annotator} {why}"
                         for why, n in sorted(dropped.items()))
             problems = check_record(record, self.labels, offsets)

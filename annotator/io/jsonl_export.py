@@ -197,11 +197,28 @@ def aligned_record_and_tokens(
                    timestamp), lost, toks
 
 
+def add_notes(record: dict[str, Any], aset: AnnotationSet) -> dict[str, Any]:
+    """Put the annotator's notes in the record's meta: the article comment, unsure spans
+    and span comments (as [start, end, label] and {start, end, label, comment})."""
+    meta = record["meta"]
+    if aset.comment:
+        meta["comment"] = aset.comment
+    unsure = [[s.start, s.end, s.label] for s in aset.spans if s.unsure]
+    if unsure:
+        meta["unsure_spans"] = unsure
+    comments = [{"start": s.start, "end": s.end, "label": s.label, "comment": s.comment}
+                for s in aset.spans if s.comment]
+    if comments:
+        meta["span_comments"] = comments
+    return record
+
+
 def export_record(
     article: Article, aset: AnnotationSet, tokens: list[Tok], timestamp: int
 ) -> dict[str, Any]:
     """The accept record of one annotation set (accepted spans only, sorted, token-aligned)."""
-    return aligned_record(article, aset.annotator, aset.spans, tokens, "accept", timestamp)[0]
+    record = aligned_record(article, aset.annotator, aset.spans, tokens, "accept", timestamp)[0]
+    return add_notes(record, aset)
 
 
 def reject_records(

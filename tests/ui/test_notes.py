@@ -57,6 +57,22 @@ def test_unsure_and_comments_are_undoable_saved_and_found(opener, qtbot) -> None
     assert [(h.start, h.end) for h in panel.hits()] == [(aset.spans[0].start,
                                                         aset.spans[0].end)]
 
+    key(window, "D", CTRL)  # done: the export takes it
+    assert window.store.flush()
+    out = window.store.root / "exports" / "notes.jsonl"
+    from annotator.cli import main
+
+    assert main(["export", "--project", str(window.store.root), "--annotator", "ayu",
+                 "--out", str(out)]) == 0
+    import orjson
+
+    (record,) = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    span = aset.spans[0]
+    assert record["meta"]["comment"] == "artikel terpotong"
+    assert record["meta"]["unsure_spans"] == [[span.start, span.end, "PER"]]
+    assert record["meta"]["span_comments"] == [{"start": span.start, "end": span.end,
+                                                "label": "PER",
+                                                "comment": "mungkin jabatan, bukan orang"}]
     opener.close(window)
     again = opener.open(seeds=None, suggest=False)
     qtbot.waitUntil(again.isActiveWindow)
