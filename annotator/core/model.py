@@ -25,6 +25,7 @@ class ArticleStatus(StrEnum):
     IN_PROGRESS = "in progress"
     DONE = "done"
     REVIEWED = "reviewed"
+    IGNORED = "ignored"  # skipped by the annotator: junk, duplicate, off-topic; never exported
 
 
 _ORIGINS = {str(o): o for o in Origin}

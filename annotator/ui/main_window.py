@@ -467,5 +467,5 @@ class MainWindow(QMainWindow):
 
 _EDIT_ACTIONS = (
     "import_files", "import_folder", "undo", "redo", "accept", "reject", "accept_all",
-    "mark_done", "mark_open",
+    "mark_done", "mark_open", "ignore_article", "toggle_unsure", "comment_span", "comment_article",
 )

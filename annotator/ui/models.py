@@ -30,6 +30,7 @@ _STATUS_COLORS = {
     ArticleStatus.IN_PROGRESS: "#B8860B",
     ArticleStatus.DONE: "#2E7D32",
     ArticleStatus.REVIEWED: "#1565C0",
+    ArticleStatus.IGNORED: "#9E9E9E",
 }
 
 

@@ -45,12 +45,14 @@ class ProjectStatusBar(QStatusBar):
 
     def show_progress(self, project: Project) -> None:
         counts = project.progress()
-        total = len(project)
+        ignored = counts[ArticleStatus.IGNORED]
+        total = len(project) - ignored
         entities = sum(len(s.spans) for s in project.sets_of())
         pending = sum(len(s.suggestions) for s in project.sets_of())
         self.progress_label.setText(
             f"{counts[ArticleStatus.DONE]}/{total} done · "
             f"{counts[ArticleStatus.IN_PROGRESS]} in progress · "
+            f"{f'{ignored} ignored · ' if ignored else ''}"
             f"{entities} entities · {pending} suggestions waiting · annotator {project.annotator}"
         )
 

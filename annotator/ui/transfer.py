@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 EXPORT_FORMATS = ("jsonl", "spacy", "doccano", "conll", "kb")
 ALL_ANNOTATORS = "(all annotators: jsonl, doccano)"
 STATUS_CHOICES = {"finished (done or reviewed)": FINISHED, "any status": ANY,
-                  **{str(s): str(s) for s in ArticleStatus}}
+                  **{str(s): str(s) for s in ArticleStatus if s != ArticleStatus.IGNORED}}
 
 
 class ExportDialog(QDialog):

@@ -283,3 +283,28 @@ def test_switching_off_the_builtin_suggester(opener) -> None:  # noqa: ANN001
     window.start_suggestions()
     assert not window.suggestions.running
     assert window.project.annotation_set(window.article_id).suggestions == []
+
+
+def test_ignore_an_article_never_exported_and_undoable(window, qtbot, tmp_path) -> None:  # noqa: ANN001
+    from annotator.cli import main
+
+    def exported() -> list[str]:
+        assert window.store.flush()
+        out = tmp_path / "all.jsonl"
+        assert main(["export", "--project", str(window.store.root), "--annotator", "ayu",
+                     "--status", "any", "--out", str(out)]) == 0
+        return [orjson.loads(line)["meta"]["article_id"]
+                for line in out.read_bytes().splitlines()]
+
+    key(window, "A", CTRL | SHIFT)
+    first = window.article_id
+    assert exported() == [first]
+    key(window, "I", CTRL | SHIFT)  # Article › Ignore article
+    assert window.project.status(first) == ArticleStatus.IGNORED
+    assert window.article_model.data(window.article_model.index(0, 1)) == "ignored"
+    qtbot.waitUntil(lambda: "1 ignored" in window.status.progress_label.text(), timeout=3000)
+    assert "0/4 done" in window.status.progress_label.text()
+    assert exported() == []  # not even with --status any
+    key(window, "Z", CTRL)
+    assert window.project.status(first) == ArticleStatus.IN_PROGRESS
+    assert exported() == [first]

@@ -59,7 +59,7 @@ def normalise_status(status: ArticleStatus | str | None) -> str:
     if value in (FINISHED, ANY) or value in {str(s) for s in ArticleStatus}:
         return value
     raise ValueError(f"unknown status '{status}' (choose finished, any, new, in-progress, "
-                     "done or reviewed)")
+                     "done or reviewed; ignored articles are never exported)")
 
 
 def describe(annotator: str, status: str, gold_first: bool, allow_undecided: bool) -> str:
@@ -143,6 +143,8 @@ def _candidates(touched: dict[str, AnnotationSet], who: str,
 
 def _reason(aset: AnnotationSet, status: str, allow_undecided: bool) -> str | None:
     """Why this version is left out; None when it is exported."""
+    if aset.status == ArticleStatus.IGNORED:
+        return "ignored by the annotator"
     if status == FINISHED and aset.status not in DONE_STATES:
         return f"not finished ({aset.status})"
     if status not in (FINISHED, ANY) and str(aset.status) != status:
