@@ -146,8 +146,8 @@ def test_project_texts_loads_in_order(project: Project) -> None:
 
 
 def test_sort_keys() -> None:
-    assert [status_rank(s) for s in ArticleStatus] == [0, 1, 2, 3]
-    assert status_rank("bogus") == 4
+    assert [status_rank(s) for s in ArticleStatus] == [0, 1, 2, 3, 4]
+    assert status_rank("bogus") == 5
     assert parse_date("2023-09-12") == date(2023, 9, 12)
     assert parse_date("2023-09-12T08:30:00Z") == date(2023, 9, 12)
     assert parse_date("13/09/2023") == date(2023, 9, 13)
