@@ -86,6 +86,7 @@ def test_status_counts_every_status_and_new_for_unopened() -> None:
         "in progress": 0,
         "done": 1,
         "reviewed": 0,
+        "ignored": 0,
     }
 
 

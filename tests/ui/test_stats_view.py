@@ -62,7 +62,8 @@ def test_statistics_of_real_edits_and_export(opener, qtbot, tmp_path: Path) -> N
     dialog = StatisticsDialog(window.project, parent=window, export_dir=tmp_path)
     dialog.open()
     qtbot.waitExposed(dialog)
-    assert bars(dialog.status_chart) == {"new": 4, "in progress": 0, "done": 1, "reviewed": 0}
+    assert bars(dialog.status_chart) == {"new": 4, "in progress": 0, "done": 1, "reviewed": 0,
+                                         "ignored": 0}
     assert bars(dialog.label_chart)["PER"] == 1
     assert list(bars(dialog.label_chart))[:7] == window.project.scheme.names
     assert list(dialog.progress_chart.series) == ["ayu"]
