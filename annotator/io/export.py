@@ -192,8 +192,9 @@ def export_project(
     report = ExportReport(path=out, format=fmt)
     if fmt == "kb":
         records = kb.kb_records(project)
-        write_bytes_atomic(out, kb.kb_bytes(records))
-        report.records, report.files = len(records), [out]
+        guide = kb.guidelines_path(out)
+        write_many_atomic([(out, kb.kb_bytes(records)), (guide, kb.guidelines(project))])
+        report.records, report.files = len(records), [out, guide]
         report.spans_per_label = dict(sorted(Counter(r["label"] for r in records).items()))
         return report
     selection = select_sets(project, annotator=annotator, status=status, articles=articles,

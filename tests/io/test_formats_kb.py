@@ -85,3 +85,6 @@ def test_kb_export_is_deterministic_and_from_the_cli(tmp_path: Path, monkeypatch
     assert out.read_bytes() == (tmp_path / "a.kb.jsonl").read_bytes()
     lines = [orjson.loads(line) for line in out.read_bytes().splitlines()]
     assert [r["kb_id"] for r in lines] == ["kim-jong-un", "vladimir-putin"]
+    guide = orjson.loads((tmp_path / "cli.guidelines.json").read_bytes())  # beside the KB
+    per = next(g for g in guide["labels"] if g["label"] == "PER")
+    assert per["key"] == "1" and per["description"] and "Kim Jong Un" in per["examples"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -41,6 +42,21 @@ def kb_records(project: Project) -> list[dict[str, Any]]:
             }
         )
     return records
+
+
+def guidelines(project: Project) -> dict[str, Any]:
+    """The label scheme as annotation guidelines: key, colour, description, examples."""
+    return {"labels": [
+        {"label": label.name, "key": label.key, "color": label.color,
+         "description": label.description,
+         "examples": [e.strip() for e in label.examples.split(";") if e.strip()]}
+        for label in project.scheme.labels]}
+
+
+def guidelines_path(out: Path) -> Path:
+    """Where the guidelines go beside a KB export: x.kb.jsonl -> x.guidelines.json."""
+    name = out.name.removesuffix(EXTENSION).removesuffix(".jsonl")
+    return out.with_name(f"{name}.guidelines.json")
 
 
 def kb_bytes(records: list[dict[str, Any]]) -> bytes:
