@@ -296,7 +296,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         load_every_set,
     )
     from annotator.store.project_store import StoreError
-    from annotator.store.session import open_project
+    from annotator.store.session import open_project, rebuild_entities
 
     root = Path(args.project) if args.project else default_project_dir()
     who = resolve_annotator(args.annotator)
@@ -316,7 +316,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     bar = ProgressBar("Exporting")
     try:
-        warnings = load_every_set(project, store)
+        warnings = [*project.load_warnings, *load_every_set(project, store)]
+        warnings += rebuild_entities(project, store)  # a lost KB file: built from the spans
         report = export_project(project, out, format=args.format, annotator=who,
                                 status=status, include_rejected=args.include_rejected,
                                 allow_undecided=args.allow_undecided,

@@ -45,7 +45,7 @@ def open_project(
         sets = store.load_sets(annotator) if load_sets else []
         project.kb = load_kb(store)
         project.load_sets(sets)
-        rebuilt = _rebuild_entities(project, store)
+        rebuilt = rebuild_entities(project, store)
         project.load_warnings = warnings + rebuilt
     except BaseException:
         store.close()
@@ -72,7 +72,7 @@ def _valid_labels(store: ProjectStore, labels: object, warnings: list[str]) -> l
     return kept
 
 
-def _rebuild_entities(project: Project, store: ProjectStore) -> list[str]:
+def rebuild_entities(project: Project, store: ProjectStore) -> list[str]:
     """Entities the annotator's linked spans name but the KB lacks, rebuilt from the spans
     (as an import builds them); the warnings saying so (the file missing, or the ids)."""
     kb = project.kb
