@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 ErrorHook = Callable[[str], None]
 SavedHook = Callable[[int], None]
 RecoveredHook = Callable[[], None]
+Progress = Callable[[int, int], None]
+POLL = 0.1  # seconds between progress reports while closing
 
 _REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -41,7 +43,8 @@ class _Job:
     burst: bool  # submitted within `window` of the submit before it
 
 
-def describe_failure(path: Path, exc: BaseException, others: int = 0) -> str:
+def describe_failure(path: Path, exc: BaseException, others: int = 0, retry: bool = True
+                     ) -> str:
     """A message for the user that names the file and the reason."""
     reason = _REASONS.get(getattr(exc, "errno", None) or -1) if isinstance(exc, OSError) else None
     if reason is None:
@@ -49,6 +52,8 @@ def describe_failure(path: Path, exc: BaseException, others: int = 0) -> str:
             (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
         )
     more = f" (and {others} more file{'s' if others > 1 else ''})" if others else ""
+    if not retry:
+        return f"Could not save {path}{more}: {reason}."
     return (
         f"Could not save {path}{more}: {reason}. Your edits are kept in memory and saving is "
         "retried every few seconds; free space or fix the folder and they will be written."
@@ -56,7 +61,11 @@ def describe_failure(path: Path, exc: BaseException, others: int = 0) -> str:
 
 
 class ShardWriter:
-    """Writes (path, data) jobs on a daemon thread; the caller never waits on disk."""
+    """Writes (path, data) jobs on a daemon thread; the caller never waits on disk.
+
+    `retry=True` (the window) keeps failed files and retries them with `backoff`;
+    `retry=False` (a command) stops at the first failure, so flush and close return at once.
+    """
 
     def __init__(
         self,
@@ -69,6 +78,7 @@ class ShardWriter:
         on_saved: SavedHook | None = None,
         backoff: Sequence[float] = (0.5, 1.0, 2.0, 4.0),
         name: str = "annotator-shard-writer",
+        retry: bool = True,
     ) -> None:
         self.window = window
         self.sync = sync
@@ -77,6 +87,8 @@ class ShardWriter:
         self.on_recovered = on_recovered
         self.on_saved = on_saved
         self.backoff = tuple(backoff) or (0.5,)
+        self.retry = retry
+        self._gave_up = False
         self.writes = 0
         self.write_times: deque[float] = deque(maxlen=10_000)
         self._cond = threading.Condition()
@@ -132,25 +144,60 @@ class ShardWriter:
         """The current fault message, None while saving works."""
         return self._error
 
+    def unsaved(self) -> list[Path]:
+        """The files whose latest data is not on disk yet, sorted."""
+        with self._cond:
+            return sorted({*self._pending, *self._inflight})
+
     def flush(self, timeout: float | None = 5.0) -> bool:
-        """Wait until everything submitted so far is on disk; False on timeout."""
+        """Wait until everything submitted so far is on disk; False on timeout (or at once
+        when a writer without retries failed)."""
         with self._cond:
             target = self._seq
-            return self._cond.wait_for(lambda: self._saved >= target, timeout)
+            self._cond.wait_for(lambda: self._saved >= target or self._gave_up, timeout)
+            return self._saved >= target
 
-    def close(self, timeout: float = 5.0) -> bool:
-        """Flush (up to `timeout`), then stop the thread; False if some data could not be saved."""
+    def drain(self, stall: float = 5.0, progress: Progress | None = None) -> bool:
+        """Wait until everything submitted is on disk, however long that takes while files
+        are being written; False after `stall` seconds without progress or a given-up write.
+        `progress(done, total)` counts files."""
+        with self._cond:
+            target = self._seq
+            total = len(self._pending) + len(self._inflight)
+        last, since = -1, time.monotonic()
+        while True:
+            with self._cond:
+                done = self._cond.wait_for(
+                    lambda: self._saved >= target or self._gave_up, POLL)
+                left = len(self._pending) + len(self._inflight)
+                if done or self._gave_up:
+                    break
+            if progress is not None:
+                progress(max(0, total - left), total)
+            if left != last:
+                last, since = left, time.monotonic()
+            elif time.monotonic() - since >= stall:
+                break
+        if progress is not None and total:
+            progress(max(0, total - left), total)
+        return self.saved_seq >= target
+
+    def close(self, timeout: float = 5.0, progress: Progress | None = None) -> bool:
+        """Write what is queued (see `drain`: `timeout` is the longest wait without progress),
+        then stop the thread; False if some data could not be saved."""
         with self._cond:
             if self._closed:
                 return not self._pending and not self._inflight
             self._closed = True
-        ok = self.flush(timeout)
+        ok = self.drain(timeout, progress)
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
         self._thread.join(timeout=max(timeout, 1.0))
         if not ok:
-            log.error("closing with unsaved data: %s", self._error)
+            left = self.unsaved()
+            log.error("closing with %d file(s) unsaved (%s): %s", len(left),
+                      left[0] if left else "-", self._error or "writing was too slow")
         return ok
 
     # -- writer thread -----------------------------------------------------
@@ -166,10 +213,16 @@ class ShardWriter:
                 self._call(self.on_saved, saved_now)
             if failures:
                 path, _, exc = failures[0]
-                message = describe_failure(path, exc, len(failures) - 1)
+                message = describe_failure(path, exc, len(failures) - 1, self.retry)
                 if message != self._error:
                     self._error = message
                     self._call(self.on_error, message)
+                if not self.retry:  # a command: report now, keep the data for the caller
+                    with self._cond:
+                        self._gave_up = True
+                        self._cond.notify_all()
+                        self._cond.wait_for(lambda: self._stopping)
+                    return
                 delay = self.backoff[min(attempt, len(self.backoff) - 1)]
                 attempt += 1
                 with self._cond:
