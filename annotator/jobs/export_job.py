@@ -16,6 +16,7 @@ def export_job(ctx: JobContext, root: str, annotator: str, options: dict[str, An
     from annotator.io.export import export_project
     from annotator.store.session import reading_project
 
-    with reading_project(Path(root), annotator, sets="all") as (project, _store):
+    with reading_project(Path(root), annotator, sets="all") as (project, store):
+        store.verify_texts()  # articles whose text changed on disk are skipped
         return export_project(project, progress=ctx.progress,
                               cancelled=lambda: ctx.cancelled, **options)

@@ -254,6 +254,9 @@ class ShardWriter:
     def _write_batch(self, batch: dict[Path, _Job]) -> list[tuple[Path, _Job, BaseException]]:
         failures: list[tuple[Path, _Job, BaseException]] = []
         for path, job in batch.items():
+            if failures and not self.retry:  # a command stops at the first failure
+                failures.append((path, job, failures[0][2]))
+                continue
             started = time.perf_counter()
             try:
                 self._write(path, job.payload)

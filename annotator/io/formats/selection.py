@@ -51,6 +51,10 @@ def select_sets(
     for info in project.infos:
         if wanted is not None and info.id not in wanted:
             continue
+        if info.id in project.damaged_articles:  # its spans would be shifted
+            selection.skipped.append((info.title, "text damaged: "
+                                      + project.damaged_articles[info.id]))
+            continue
         sets = [s for s in (project.existing_set(info.id, w) for w in who_all) if s is not None]
         sets = [s for s in sets if s.touched]
         chosen = [s for s in sets if status is None or s.status == status]
