@@ -134,6 +134,9 @@ def resolve_annotator(name: str | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    from annotator.config import setup_logging
+
+    setup_logging()  # the store's warnings go to the log file; errors are printed here
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -14,6 +14,7 @@ from annotator.config import (
     remember_annotator,
     remembered_annotator,
     seeds_dir,
+    setup_logging,
 )
 from annotator.io.seeding import ensure_seeded
 from annotator.store.project_store import StoreError
@@ -36,6 +37,7 @@ class GuiSession:
         self.settings = settings or QSettings()
         self.window: MainWindow | None = None
         self.name_dialog: QInputDialog | None = None
+        self.notes: QMessageBox | None = None  # what opening found (read-only, damage)
 
     def open(self, annotator: str) -> MainWindow | None:
         """Open (seeding on first start) and show the window; None after an error message."""
@@ -45,17 +47,24 @@ class GuiSession:
                 ensure_seeded(project, store, seeds_dir())
         except StoreError as exc:
             box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open project", str(exc))
+            box.setObjectName("cannotOpen")
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.exec()
             return None
         self.window = MainWindow(project, store, self.settings)
         self.window.switch_annotator = self._name_chosen
         self.window.show()
-        if project.read_only:
-            box = QMessageBox(QMessageBox.Icon.Information, "Opened read-only",
-                              store.lock_message, parent=self.window)
+        notes = [store.lock_message] if project.read_only else []
+        notes += store.warnings  # damage found and worked around (index rebuilt, shard skipped)
+        if notes:
+            title = "Opened read-only" if project.read_only else "The project was damaged"
+            box = QMessageBox(QMessageBox.Icon.Information if project.read_only
+                              else QMessageBox.Icon.Warning, title, "\n\n".join(notes),
+                              parent=self.window)
+            box.setObjectName("openNotes")
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.open()
+            self.notes = box
         return self.window
 
     def ask_name(self) -> QInputDialog:
@@ -89,6 +98,7 @@ class GuiSession:
 
 def run_gui(project_dir: Path | None = None, annotator: str | None = None) -> int:
     """Open the main window on a project (the seeded default one when none is given)."""
+    setup_logging()  # problems go to the log file, not the console
     app = make_application()
     known = annotator or remembered_annotator()
     session = GuiSession(Path(project_dir) if project_dir else default_project_dir())
