@@ -200,17 +200,24 @@ class ProjectStore:
         return StoreError(f"{path} is damaged: {why}.{restore_hint(self.root, path)}", path)
 
     def _load_index(self) -> None:
-        tables = self._read(self.index_file)
-        docs = (tables or {}).get("articles")
-        if not docs and not self._infos and self._chunk_numbers():
-            self._rebuild_index()
-            return
-        if docs is None:
-            docs = {}
+        """Read the index (again, before an import); on the first read, texts in files the
+        index does not list (a lost or emptied index) are added back to it."""
+        first = not self._infos
+        self._apply_index(self._index_docs())
+        if first:
+            listed = set(self._chunk_of.values())
+            if any(n not in listed for n in self._chunk_numbers()):
+                self._recover()
+        self._check_chunks_exist()
+
+    def _index_docs(self) -> list[tuple[str, dict[str, Any]]]:
+        docs = (self._read(self.index_file) or {}).get("articles") or {}
         try:
-            ordered = sorted(docs.items(), key=lambda item: int(item[0]))
+            return sorted(docs.items(), key=lambda item: int(item[0]))
         except ValueError as exc:
             raise self._damaged(self.index_file, f"an article key is not a number ({exc})") from exc
+
+    def _apply_index(self, ordered: list[tuple[str, dict[str, Any]]]) -> None:
         known = self._chunk_of
         for key, doc in ordered:
             aid, chunk, title, meta = (doc.get("id"), doc.get("chunk"), doc.get("title", ""),
@@ -226,7 +233,6 @@ class ProjectStore:
             self._infos.append(ArticleInfo(aid, title, meta))
             known[aid] = chunk
             self._cache.pop(chunk, None)  # that chunk may have grown
-        self._check_chunks_exist()
 
     def _chunk_numbers(self) -> list[int]:
         """Numbers of the chunk files on disk (whether the index names them or not)."""
@@ -249,13 +255,37 @@ class ProjectStore:
             if n == chunk:
                 self.damaged_articles.setdefault(aid, why)
 
-    def _rebuild_index(self) -> None:
-        """The index is missing or empty but texts exist: rebuild it from the chunk files.
+    def _recover(self) -> None:
+        """Add the articles of text files the index does not list (all of them when the index
+        was lost or emptied) back to it, under the import lock; nothing else writes first.
 
         Titles and source data come from the newest backup of the index where it has the
-        article, else the title is the text's first line. Written under the import lock.
+        article, else the title is the text's first line. A reader only recovers in memory.
         """
-        index = self.index_file
+        if self.read_only:
+            self._add_orphans()
+            return
+        try:
+            with import_lock(self.root):
+                self._infos, self._chunk_of = [], {}
+                self._apply_index(self._index_docs())  # as it is now, under the lock
+                if not self._add_orphans():
+                    return  # another process recovered it while we waited
+                entries = {str(n): {"id": i.id, "title": i.title, "meta": i.meta,
+                                    "chunk": self._chunk_of[i.id]}
+                           for n, i in enumerate(self._infos, 1)}
+                write_json_atomic(self.index_file, {"articles": entries})
+        except OSError as exc:
+            raise write_error("rebuild the article index", exc) from exc
+        backup_file(self.root, self.index_file)
+
+    def _add_orphans(self) -> bool:
+        """Read the unlisted text files into `_infos`; say so in `warnings`. False if none."""
+        listed = set(self._chunk_of.values())
+        orphans = [n for n in self._chunk_numbers() if n not in listed]
+        if not orphans:
+            return False
+        lost_index = not self._infos
         backup = next(iter(backups_of(self.root, "articles/index.json")), None)
         known: dict[str, dict[str, Any]] = {}
         if backup is not None:
@@ -263,57 +293,43 @@ class ProjectStore:
                 for doc in ((read_tables(backup) or {}).get("articles") or {}).values():
                     if isinstance(doc.get("id"), str):
                         known[doc["id"]] = doc
-        rows: dict[str, dict[str, Any]] = {}
         unreadable: list[str] = []
-        recovered = 0
-        for chunk in self._chunk_numbers():
-            path = self.chunk_file(chunk)
+        added = recovered = 0
+        for chunk in orphans:
             try:
-                texts = self._chunk_docs(path)
+                texts = self._chunk_docs(self.chunk_file(chunk))
             except StoreError as exc:
                 unreadable.append(str(exc))
                 continue
             for aid, text in texts.items():
-                old = known.get(aid)
-                title = old.get("title") if old and isinstance(old.get("title"), str) else None
-                meta = old.get("meta") if old and isinstance(old.get("meta"), dict) else None
+                if aid in self._chunk_of:
+                    continue
+                old = known.get(aid) or {}
+                title = old.get("title") if isinstance(old.get("title"), str) else None
+                meta = old.get("meta") if isinstance(old.get("meta"), dict) else {}
                 recovered += title is not None
                 first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-                rows[str(len(rows) + 1)] = {"id": aid, "title": title or first[:120],
-                                            "meta": meta or {}, "chunk": chunk}
-        seen: set[str] = set()
-        for doc in rows.values():
-            if doc["id"] not in seen:
-                seen.add(doc["id"])
-                info = ArticleInfo(doc["id"], doc["title"], doc["meta"])
-                self._infos.append(info)
-                self._chunk_of[info.id] = doc["chunk"]
-        titles = (f"titles and source data of {recovered} from the backup {backup}, the "
-                  "others titled by their first line (source data lost)" if recovered else
+                self._infos.append(ArticleInfo(aid, title or first[:120], meta))
+                self._chunk_of[aid] = chunk
+                added += 1
+        titles = (f"titles and source data of {recovered} from the backup {backup}"
+                  + (", the others titled by their first line (source data lost)"
+                     if recovered < added else "") if recovered else
                   "titles are each text's first line; source data (url, date) was lost")
-        files = len(self._chunk_numbers())
-        message = (f"{index} was missing or empty: rebuilt it from the {files} "
-                   f"text files in {index.parent} ({len(self._infos)} articles; {titles}).")
+        verb = "rebuilt it" if not self.read_only else "read the articles"
+        names = ", ".join(self.chunk_file(n).name for n in orphans[:3])
+        names += f" and {len(orphans) - 3} more" if len(orphans) > 3 else ""
+        if lost_index:
+            message = (f"{self.index_file} was missing or empty: {verb} from the {len(orphans)} "
+                       f"text files in {self.index_file.parent} ({added} articles; {titles}).")
+        else:
+            message = (f"{self.index_file} did not list the texts in {names}: added their "
+                       f"{added} articles back ({titles}).")
         if unreadable:
             message += " Not readable: " + "; ".join(unreadable)
-        if not self.read_only:
-            try:
-                with import_lock(self.root):
-                    if (self._read(index) or {}).get("articles"):
-                        self._infos, self._chunk_of = [], {}  # another process rebuilt it
-                        self._load_index()
-                        return
-                    entries = {str(n): {"id": i.id, "title": i.title, "meta": i.meta,
-                                        "chunk": self._chunk_of[i.id]}
-                               for n, i in enumerate(self._infos, 1)}
-                    write_json_atomic(index, {"articles": entries})
-            except OSError as exc:
-                raise write_error("rebuild the article index", exc) from exc
-            backup_file(self.root, index)
-        else:
-            message = message.replace("rebuilt it", "read the articles")
         log.warning("%s", message)
         self.warnings.append(message)
+        return True
 
     # -- meta --------------------------------------------------------------
     def meta(self) -> dict[str, Any]:

@@ -102,6 +102,24 @@ def test_without_a_backup_titles_come_from_the_first_line_and_the_window_never_r
     assert len(_all_texts(root)) == 150
 
 
+def test_text_files_the_index_does_not_list_are_added_back_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _project(tmp_path)
+    index = root / "articles" / "index.json"
+    tables = read_tables(index)
+    tables["articles"] = {k: v for k, v in tables["articles"].items() if v["chunk"] == 0}
+    write_json_atomic(index, tables)  # what the old import bug left: chunk 1 unreferenced
+    capsys.readouterr()
+    out = tmp_path / "o.jsonl"
+    assert cli.main(["export", "--project", str(root), "--annotator", "ayu",
+                     "--out", str(out)]) == 0
+    assert "did not list the texts in chunk-00001.json: added their 50 articles back" in (
+        capsys.readouterr().err)
+    assert len(out.read_bytes().splitlines()) == 150
+    assert len(read_tables(index)["articles"]) == 150
+
+
 # -- 3. text changed on disk ----------------------------------------------------
 def _change_text(root: Path, index: int) -> tuple[str, Path]:
     aid = article_id_for(_texts(150)[index])
