@@ -14,8 +14,12 @@ def export_job(ctx: JobContext, root: str, annotator: str, options: dict[str, An
     The window flushes its saves first, so what is on disk is what it shows.
     """
     from annotator.io.export import export_project
+    from annotator.store.cleanup import remove_stale_temps
     from annotator.store.session import reading_project
 
+    out = Path(options["out"])
+    for folder in (out.parent, out):  # what a killed export left (ended processes' temps)
+        remove_stale_temps(folder, dead_only=True)
     with reading_project(Path(root), annotator, sets="all") as (project, store):
         store.verify_texts()  # articles whose text changed on disk are skipped
         return export_project(project, progress=ctx.progress,
