@@ -280,7 +280,11 @@ class ProjectStore:
         backup_file(self.root, self.index_file)
 
     def _add_orphans(self) -> bool:
-        """Read the unlisted text files into `_infos`; say so in `warnings`. False if none."""
+        """Read the unlisted text files into `_infos`; say so in `warnings`. False if none.
+
+        With an index, only files whose articles its newest backup lists are taken: the
+        others are what an import cut off before it wrote the index left (all or nothing).
+        """
         listed = set(self._chunk_of.values())
         orphans = [n for n in self._chunk_numbers() if n not in listed]
         if not orphans:
@@ -294,13 +298,23 @@ class ProjectStore:
                     if isinstance(doc.get("id"), str):
                         known[doc["id"]] = doc
         unreadable: list[str] = []
-        added = recovered = 0
+        found: dict[int, dict[str, str]] = {}
         for chunk in orphans:
             try:
                 texts = self._chunk_docs(self.chunk_file(chunk))
             except StoreError as exc:
                 unreadable.append(str(exc))
                 continue
+            if lost_index or any(aid in known for aid in texts):
+                found[chunk] = texts
+            else:
+                log.info("%s is not in the index (an import cut off?); left alone",
+                         self.chunk_file(chunk))
+        orphans = sorted(found)
+        if not orphans and not unreadable:
+            return False
+        added = recovered = 0
+        for chunk, texts in sorted(found.items()):
             for aid, text in texts.items():
                 if aid in self._chunk_of:
                     continue
@@ -319,7 +333,10 @@ class ProjectStore:
         verb = "rebuilt it" if not self.read_only else "read the articles"
         names = ", ".join(self.chunk_file(n).name for n in orphans[:3])
         names += f" and {len(orphans) - 3} more" if len(orphans) > 3 else ""
-        if lost_index:
+        if not found:
+            message = f"Text files the index does not list cannot be read: {unreadable[0]}"
+            unreadable = unreadable[1:]
+        elif lost_index:
             message = (f"{self.index_file} was missing or empty: {verb} from the {len(orphans)} "
                        f"text files in {self.index_file.parent} ({added} articles; {titles}).")
         else:
@@ -441,8 +458,9 @@ class ProjectStore:
                 seen.add(article.id)
             if not added:
                 return added, duplicates
-            # never rewrite a text file the index does not know (e.g. after index damage)
-            last = max([*self._chunk_of.values(), *self._chunk_numbers()], default=-1)
+            # a text file the index does not list was recovered on open if it held articles
+            # the index ever had (see _add_orphans): one left is a cut-off import's, replaced
+            last = max(self._chunk_of.values(), default=-1)
             chunks, placed = place(last, self.chunk_file, added, CHUNK_SIZE)
             rows = [(i, self._chunk_of[i.id]) for i in self._infos] + placed
             index = {
