@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench soak clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -25,6 +25,16 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+# Crash and corruption soak (several minutes; not part of `make test`): SIGKILL the window's
+# edits, then import/export/link --auto, checking after each kill that nothing saved is lost;
+# then the damaged-project cases (lost index, changed texts, wrong shapes, full disk, temps).
+soak: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_kill.py --kills 300 --budget 300
+	$(BIN)/python bench/bench_kill_cli.py --kills 60 --budget 300
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/store/test_damage.py \
+		tests/store/test_faults.py tests/e2e/test_big_import.py tests/ui/test_damage_ui.py \
+		tests/e2e/test_kill.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "doccano records)")
     val.add_argument("--project", type=Path, metavar="DIR", default=argparse.SUPPRESS,
                      help="take the label scheme from this project")
+    from annotator.restore_cli import add_parser as add_restore_parser
+
+    add_restore_parser(sub, _common)
     from annotator.review_cli import add_parser as add_agreement_parser
 
     add_agreement_parser(sub, _common)
@@ -154,6 +157,9 @@ def resolve_annotator(name: str | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    from annotator.config import setup_logging
+
+    setup_logging()  # the store's warnings go to the log file; errors are printed here
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -166,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_export(args)
         if args.command == "validate":
             return cmd_validate(args)
+        if args.command == "restore":
+            from annotator.restore_cli import cmd_restore
+
+            return cmd_restore(args)
         if args.command == "agreement":
             from annotator.review_cli import cmd_agreement
 
@@ -215,21 +225,33 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def _open(root: Path, annotator: str, create: bool) -> tuple[Project, ProjectStore]:
-    """Open the project through the store session; errors become UsageError."""
+    """Open the project through the store session (a write error fails at once, no retries);
+    errors become UsageError; damage worked around is printed as warnings."""
     from annotator.store.project_store import StoreError
     from annotator.store.session import open_project
 
     if not create and not root.is_dir():
         raise UsageError(f"no project at {root}")
     try:
-        project, store = open_project(root, annotator, create=create)
+        project, store = open_project(root, annotator, create=create, retry=False)
     except StoreError as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
         raise UsageError(f"cannot open project {root}: {exc.strerror or exc}") from exc
-    for warning in project.load_warnings:
+    for warning in [*project.load_warnings, *store.warnings]:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
     return project, store
+
+
+def print_damaged(project: Project) -> None:
+    """Warn about articles whose text cannot be trusted (read-only, never exported)."""
+    damaged = project.damaged_articles
+    for article_id, why in sorted(damaged.items())[:MAX_LISTED]:
+        title = project.info(article_id).title if project.has_article(article_id) else article_id
+        print(f"{PROG}: warning: {title!r} ({article_id}): {why}", file=sys.stderr)
+    if len(damaged) > MAX_LISTED:
+        print(f"{PROG}: warning: ... and {len(damaged) - MAX_LISTED} more damaged article(s)",
+              file=sys.stderr)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -262,7 +284,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         bar.close()
         saved = _close(store)
-    print(f"Imported {report.added} article(s) with {report.spans} span(s) into {root}")
+    print_damaged(project)
+    print(f"Imported {report.added} article(s) with {report.spans} span(s) into {root}"
+          + ("" if saved else " in memory; NOT all saved (see the error above)"))
     if report.duplicates:
         print(f"Already in the project, not added again: {len(report.duplicates)}")
         for title in report.duplicates[:MAX_LISTED]:
@@ -314,8 +338,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         project, store = open_project(root, who, create=False, read_only=True, load_sets=False)
     except StoreError as exc:
         raise UsageError(str(exc)) from exc
+    from annotator.store.cleanup import remove_stale_temps
+
+    remove_stale_temps(out if args.split else out.parent, dead_only=True)  # a killed export's
     bar = ProgressBar("Exporting")
     try:
+        store.verify_texts()  # so articles whose text changed on disk are known (and skipped)
+        print_damaged(project)
         warnings = [*project.load_warnings, *load_every_set(project, store)]
         warnings += rebuild_entities(project, store)  # a lost KB file: built from the spans
         report = export_project(project, out, format=args.format, annotator=who,
@@ -396,14 +425,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _close(store: ProjectStore) -> bool:
-    """Flush and unlock; False (after saying why) when some data could not be written."""
+    """Write everything queued (a progress bar while it takes), unlock; False (after naming
+    what was not saved and why) when some data could not be written."""
+    bar = ProgressBar("Saving")
     try:
-        ok = store.close()
+        left = [] if store.read_only else store.unsaved()
+        ok = store.close(progress=bar)
+        if not ok:
+            left = store.unsaved() or left
     except Exception as exc:  # reported on one line, never a traceback
         _error(f"closing the project failed: {exc}")
         return False
+    finally:
+        bar.close()
     if not ok:
-        _error(store.last_error or "some annotations could not be saved")
+        shown = ", ".join(str(p) for p in left[:3]) or "(unknown files)"
+        more = f" and {len(left) - 3} more" if len(left) > 3 else ""
+        why = store.last_error or "writing stopped making progress"
+        _error(f"{len(left)} file(s) NOT saved: {shown}{more}. {why}")
     return ok
 
 

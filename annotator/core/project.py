@@ -56,6 +56,9 @@ class Project:
     infos: list[ArticleInfo] = field(default_factory=list)
     settings: ProjectSettings = field(default_factory=ProjectSettings)
     read_only: bool = False
+    # article id -> why its text cannot be trusted (changed on disk, text file lost): such an
+    # article is read-only and must not be exported (its spans would be shifted)
+    damaged_articles: dict[str, str] = field(default_factory=dict)
     kb: KnowledgeBase = field(default_factory=KnowledgeBase)
     kbs: dict[str, KnowledgeBase] = field(default_factory=dict)  # other annotators', gold's
     load_warnings: list[str] = field(default_factory=list)  # what opening it found amiss

@@ -13,4 +13,6 @@ def ensure_seeded(project: Project, store: ProjectStore, seeds_dir: Path) -> Imp
     """Import the seeds folder when the project has no articles; None when nothing was done."""
     if len(project) or store.read_only or not Path(seeds_dir).is_dir():
         return None
+    if any((store.root / "articles").glob("chunk-*.json")):
+        return None  # texts exist (a damaged index): never seed over them
     return import_paths(project, store, [Path(seeds_dir)])

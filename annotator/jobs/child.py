@@ -59,8 +59,7 @@ def run_job(target: Job, args: tuple[Any, ...], conn: Connection, cancel: Cancel
     except JobCancelled:
         message: tuple[Any, ...] = ("cancelled",)
     except Exception as exc:  # noqa: BLE001 - the parent shows the message, not a traceback
-        log.debug("job failed:\n%s", traceback.format_exc())
-        message = ("failed", f"{exc}" or type(exc).__name__)
+        message = ("failed", f"{exc}" or type(exc).__name__, traceback.format_exc())
     else:
         message = ("cancelled",) if ctx.cancelled else ("done", result)
     try:

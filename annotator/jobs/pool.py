@@ -23,7 +23,12 @@ KEEP_PARKED = 2  # workers still finishing a cancelled job
 
 
 class WorkerFailed(RuntimeError):
-    """The job raised (the message is the job's) or the worker process died."""
+    """The job raised (the message is the job's) or the worker process died; `details` is
+    the job's traceback (for the log file, never the screen)."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 class WorkerGone(WorkerFailed):
@@ -107,7 +112,7 @@ class Worker:
             elif kind == "cancelled":
                 raise JobCancelled
             else:
-                raise WorkerFailed(message[1])
+                raise WorkerFailed(message[1], message[2] if len(message) > 2 else "")
 
 
 class WorkerPool:

@@ -41,7 +41,8 @@ def suggest_job(
         sources = pass_sources(settings, Path(root), labels, problems)
         if problems:
             ctx.emit(("problems", problems))
-        ids = [i for i in article_ids if project.has_article(i)]
+        ids = [i for i in article_ids  # articles whose text file is lost are left alone
+               if project.has_article(i) and i not in project.damaged_articles]
         total = len(ids)
         ctx.progress(0, total)
         batch: list[SuggestedItem] = []

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.core.entities import Entity, KnowledgeBase
+from annotator.store import schema
 from annotator.store.atomic import StoreError, read_tables, slug
+from annotator.store.backups import restore_hint
 from annotator.store.project_store import ProjectStore
 
 
@@ -16,13 +18,20 @@ def kb_file(store: ProjectStore, annotator: str | None = None) -> Path:
 def load_kb(store: ProjectStore, annotator: str | None = None) -> KnowledgeBase:
     """The saved knowledge base (empty when none was saved); StoreError names a bad file."""
     path = kb_file(store, annotator)
-    tables = read_tables(path)
+    try:
+        tables = read_tables(path)
+    except StoreError as exc:
+        raise StoreError(f"{exc}{restore_hint(store.root, path)}", path) from exc
     docs = (tables or {}).get("entities") or {}
     try:
+        schema.check(docs, schema.Each(schema.ENTITY), "entities")
         ordered = sorted(docs.items(), key=lambda item: int(item[0]))
         return KnowledgeBase(Entity.from_dict(doc) for _, doc in ordered)
+    except schema.ShapeError as exc:
+        why = f"{exc}"
     except (KeyError, TypeError, ValueError) as exc:
-        raise StoreError(f"{path}: damaged knowledge base ({exc})", path) from exc
+        why = f"bad entity ({exc})"
+    raise StoreError(f"{path} is damaged: {why}.{restore_hint(store.root, path)}", path)
 
 
 def save_kb(store: ProjectStore, kb: KnowledgeBase) -> int:

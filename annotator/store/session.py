@@ -22,14 +22,17 @@ def open_project(
     sync: bool = True,
     read_only: bool = False,
     load_sets: bool = True,
+    retry: bool = True,
 ) -> tuple[Project, ProjectStore]:
     """Load the project for `annotator` and save each edited set through the store's writer.
 
     `read_only` opens it as a reader that never takes the lock (a worker process beside the
-    window); `load_sets=False` skips the annotations (texts and settings only).
+    window); `load_sets=False` skips the annotations (texts and settings only); `retry=False`
+    (a command) fails at the first write error instead of retrying. The store's
+    `damaged_articles` is the project's (the same dict, filled as texts are read).
     """
     store = ProjectStore(root, annotator, create=create, window=window, sync=sync,
-                         read_only=read_only)
+                         read_only=read_only, retry=retry)
     try:
         meta = store.meta()
         warnings: list[str] = []
@@ -41,6 +44,7 @@ def open_project(
             infos=store.article_infos(),
             settings=ProjectSettings.from_dict(meta.get("settings") or {}),
             read_only=store.read_only,
+            damaged_articles=store.damaged_articles,
         )
         sets = store.load_sets(annotator) if load_sets else []
         project.kb = load_kb(store)
@@ -175,6 +179,8 @@ def _saver(
         aset = project.existing_set(article_id, annotator)
         if aset is None or not (aset.touched or article_id in saved):
             return  # untouched sets holding only machine suggestions stay in memory
+        if article_id in store.damaged_articles:
+            return  # its text is not what its spans were made on: its file stays as it is
         store.save_set(aset)
         saved.add(article_id)
 

@@ -8,6 +8,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,10 @@ log = logging.getLogger(__name__)
 ErrorHook = Callable[[str], None]
 SavedHook = Callable[[int], None]
 RecoveredHook = Callable[[], None]
+Progress = Callable[[int, int], None]
+POLL = 0.1  # seconds between progress reports while closing
+PARALLEL_FROM = 16  # a batch this large is written by IO_THREADS threads
+IO_THREADS = 8
 
 _REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -28,6 +33,10 @@ _REASONS = {
     errno.EPERM: "the folder is not writable (operation not permitted)",
     errno.ENOENT: "the folder no longer exists",
 }
+
+
+class _Skipped(Exception):
+    """Not attempted: an earlier file of the batch failed in a writer without retries."""
 
 
 @dataclass
@@ -41,7 +50,8 @@ class _Job:
     burst: bool  # submitted within `window` of the submit before it
 
 
-def describe_failure(path: Path, exc: BaseException, others: int = 0) -> str:
+def describe_failure(path: Path, exc: BaseException, others: int = 0, retry: bool = True
+                     ) -> str:
     """A message for the user that names the file and the reason."""
     reason = _REASONS.get(getattr(exc, "errno", None) or -1) if isinstance(exc, OSError) else None
     if reason is None:
@@ -49,6 +59,8 @@ def describe_failure(path: Path, exc: BaseException, others: int = 0) -> str:
             (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
         )
     more = f" (and {others} more file{'s' if others > 1 else ''})" if others else ""
+    if not retry:
+        return f"Could not save {path}{more}: {reason}."
     return (
         f"Could not save {path}{more}: {reason}. Your edits are kept in memory and saving is "
         "retried every few seconds; free space or fix the folder and they will be written."
@@ -56,7 +68,11 @@ def describe_failure(path: Path, exc: BaseException, others: int = 0) -> str:
 
 
 class ShardWriter:
-    """Writes (path, data) jobs on a daemon thread; the caller never waits on disk."""
+    """Writes (path, data) jobs on a daemon thread; the caller never waits on disk.
+
+    `retry=True` (the window) keeps failed files and retries them with `backoff`;
+    `retry=False` (a command) stops at the first failure, so flush and close return at once.
+    """
 
     def __init__(
         self,
@@ -69,6 +85,7 @@ class ShardWriter:
         on_saved: SavedHook | None = None,
         backoff: Sequence[float] = (0.5, 1.0, 2.0, 4.0),
         name: str = "annotator-shard-writer",
+        retry: bool = True,
     ) -> None:
         self.window = window
         self.sync = sync
@@ -77,6 +94,8 @@ class ShardWriter:
         self.on_recovered = on_recovered
         self.on_saved = on_saved
         self.backoff = tuple(backoff) or (0.5,)
+        self.retry = retry
+        self._gave_up = False
         self.writes = 0
         self.write_times: deque[float] = deque(maxlen=10_000)
         self._cond = threading.Condition()
@@ -139,30 +158,62 @@ class ShardWriter:
             self._retry_now = True
             self._cond.notify_all()
 
-    def unsaved_paths(self) -> list[Path]:
-        """Files whose latest data is not on disk yet (queued or being written)."""
+    def unsaved(self) -> list[Path]:
+        """The files whose latest data is not on disk yet (queued or being written), sorted."""
         with self._cond:
             return sorted({*self._pending, *self._inflight})
 
     def flush(self, timeout: float | None = 5.0) -> bool:
-        """Wait until everything submitted so far is on disk; False on timeout."""
+        """Wait until everything submitted so far is on disk; False on timeout (or at once
+        when a writer without retries failed)."""
         with self._cond:
             target = self._seq
-            return self._cond.wait_for(lambda: self._saved >= target, timeout)
+            self._cond.wait_for(lambda: self._saved >= target or self._gave_up, timeout)
+            return self._saved >= target
 
-    def close(self, timeout: float = 5.0) -> bool:
-        """Flush (up to `timeout`), then stop the thread; False if some data could not be saved."""
+    def drain(self, stall: float = 5.0, progress: Progress | None = None) -> bool:
+        """Wait until everything submitted is on disk, however long that takes while files
+        are being written; False after `stall` seconds without progress or a given-up write.
+        `progress(done, total)` counts files."""
+        with self._cond:
+            target = self._seq
+            total = len(self._pending) + len(self._inflight)
+            first = self.writes
+        last, since = first, time.monotonic()
+        while True:
+            with self._cond:
+                done = self._cond.wait_for(
+                    lambda: self._saved >= target or self._gave_up, POLL)
+                written = self.writes
+            if done:
+                break
+            if progress is not None:
+                progress(min(total, written - first), total)
+            if written != last:  # files are being written: keep waiting
+                last, since = written, time.monotonic()
+            elif time.monotonic() - since >= stall:
+                break
+        ok = self.saved_seq >= target
+        if progress is not None and total and ok:
+            progress(total, total)
+        return ok
+
+    def close(self, timeout: float = 5.0, progress: Progress | None = None) -> bool:
+        """Write what is queued (see `drain`: `timeout` is the longest wait without progress),
+        then stop the thread; False if some data could not be saved."""
         with self._cond:
             if self._closed:
                 return not self._pending and not self._inflight
             self._closed = True
-        ok = self.flush(timeout)
+        ok = self.drain(timeout, progress)
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
         self._thread.join(timeout=max(timeout, 1.0))
         if not ok:
-            log.error("closing with unsaved data: %s", self._error)
+            left = self.unsaved()
+            log.error("closing with %d file(s) unsaved (%s): %s", len(left),
+                      left[0] if left else "-", self._error or "writing was too slow")
         return ok
 
     # -- writer thread -----------------------------------------------------
@@ -178,10 +229,16 @@ class ShardWriter:
                 self._call(self.on_saved, saved_now)
             if failures:
                 path, _, exc = failures[0]
-                message = describe_failure(path, exc, len(failures) - 1)
+                message = describe_failure(path, exc, len(failures) - 1, self.retry)
                 if message != self._error:
                     self._error = message
                     self._call(self.on_error, message)
+                if not self.retry:  # a command: report now, keep the data for the caller
+                    with self._cond:
+                        self._gave_up = True
+                        self._cond.notify_all()
+                        self._cond.wait_for(lambda: self._stopping)
+                    return
                 delay = self.backoff[min(attempt, len(self.backoff) - 1)]
                 attempt += 1
                 with self._cond:
@@ -212,8 +269,13 @@ class ShardWriter:
             return batch
 
     def _write_batch(self, batch: dict[Path, _Job]) -> list[tuple[Path, _Job, BaseException]]:
+        if len(batch) >= PARALLEL_FROM:
+            return self._write_parallel(batch)
         failures: list[tuple[Path, _Job, BaseException]] = []
         for path, job in batch.items():
+            if failures and not self.retry:  # a command stops at the first failure
+                failures.append((path, job, failures[0][2]))
+                continue
             started = time.perf_counter()
             try:
                 self._write(path, job.payload)
@@ -222,6 +284,38 @@ class ShardWriter:
             else:
                 self.writes += 1
                 self.write_times.append(time.perf_counter() - started)
+        return failures
+
+    def _write_parallel(self, batch: dict[Path, _Job]) -> list[tuple[Path, _Job, BaseException]]:
+        """A bulk batch (an import): IO_THREADS files at a time, so their fsyncs overlap
+        (the filesystem commits concurrent fsyncs together; ~8x faster on ext4)."""
+        failures: list[tuple[Path, _Job, BaseException]] = []
+        abort = threading.Event()
+
+        def one(path: Path, job: _Job) -> BaseException | None:
+            if abort.is_set():
+                return _Skipped()
+            started = time.perf_counter()
+            try:
+                self._write(path, job.payload)
+            except Exception as exc:  # noqa: BLE001 - any fault keeps the job for a retry
+                if not self.retry:
+                    abort.set()
+                return exc
+            with self._cond:
+                self.writes += 1
+                self.write_times.append(time.perf_counter() - started)
+            return None
+
+        with ThreadPoolExecutor(IO_THREADS, thread_name_prefix="annotator-io") as pool:
+            results = list(pool.map(lambda item: one(*item), batch.items()))
+        for (path, job), exc in zip(batch.items(), results, strict=True):
+            if exc is not None:
+                failures.append((path, job, exc))
+        real = next((f for f in failures if not isinstance(f[2], _Skipped)), None)
+        if real is not None:  # the first real failure leads (it names the file and reason)
+            failures.remove(real)
+            failures = [real, *((p, j, real[2]) for p, j, _ in failures)]
         return failures
 
     def _write(self, path: Path, payload: bytes) -> None:

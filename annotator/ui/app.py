@@ -14,6 +14,7 @@ from annotator.config import (
     remember_annotator,
     remembered_annotator,
     seeds_dir,
+    setup_logging,
 )
 from annotator.io.seeding import ensure_seeded
 from annotator.store.project_store import StoreError
@@ -38,6 +39,7 @@ class GuiSession:
         self.window: MainWindow | None = None
         self.name_dialog: QInputDialog | None = None
         self.message: QMessageBox | None = None
+        self.notes: QMessageBox | None = None  # what opening found (read-only, damage)
 
     def open(self, annotator: str, *, create: bool = True, seed: bool = True) -> MainWindow | None:
         """Open (seeding an empty project unless `seed` is off) and show the window; None
@@ -48,6 +50,7 @@ class GuiSession:
                 ensure_seeded(project, store, seeds_dir())
         except StoreError as exc:
             box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open project", str(exc))
+            box.setObjectName("cannotOpen")
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.exec()
             return None
@@ -57,11 +60,17 @@ class GuiSession:
         self.window.show()
         self.window.activateWindow()
         RecentProjects(self.settings).add(self.root)
-        if project.read_only:
-            box = QMessageBox(QMessageBox.Icon.Information, "Opened read-only",
-                              store.lock_message, parent=self.window)
+        notes = [store.lock_message] if project.read_only else []
+        notes += store.warnings  # damage found and worked around (index rebuilt, shard skipped)
+        if notes:
+            title = "Opened read-only" if project.read_only else "The project was damaged"
+            box = QMessageBox(QMessageBox.Icon.Information if project.read_only
+                              else QMessageBox.Icon.Warning, title, "\n\n".join(notes),
+                              parent=self.window)
+            box.setObjectName("openNotes")
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.open()
+            self.notes = box
         return self.window
 
     def ask_name(self) -> QInputDialog:
@@ -137,6 +146,7 @@ def start_session(project_dir: Path | None, annotator: str | None) -> GuiSession
 
 def run_gui(project_dir: Path | None = None, annotator: str | None = None) -> int:
     """Open the main window on a project (else the last one, else the seeded default one)."""
+    setup_logging()  # problems go to the log file, not the console
     app = make_application()
     session = start_session(project_dir, annotator)
     if session is None:

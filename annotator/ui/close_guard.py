@@ -21,7 +21,7 @@ RETRY_WAIT_S = 3.0
 
 def unsaved_sets(project: Project, store: ProjectStore) -> list[AnnotationSet]:
     """The annotation sets of `store`'s annotator whose latest state is not on disk."""
-    unsaved = set(store.unsaved_paths())
+    unsaved = set(store.unsaved())
     return [s for s in project.sets_of(store.annotator)
             if store.shard_file(s.article_id) in unsaved]
 
@@ -83,7 +83,7 @@ class CloseGuard(QObject):
                 store.writer.retry_now()
             if store.flush(wait):
                 continue
-            paths = set(store.unsaved_paths())
+            paths = set(store.unsaved())
             if not paths:
                 continue
             sets = unsaved_sets(self.project, store)

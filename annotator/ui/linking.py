@@ -67,6 +67,10 @@ class LinkingController(QObject):
         if self.project.read_only:
             self.on_message("This project is open read-only; edits are not possible.")
             return False
+        damaged = self.project.damaged_articles.get(self.article_id() or "")
+        if damaged:
+            self.on_message(f"This article is read-only: {damaged}.")
+            return False
         retarget(command, self.target())
         self.undo_stack.push(CoreUndoCommand(self.project, command, self.on_applied))
         return True

@@ -45,6 +45,8 @@ from annotator.ui.training import TrainingController
 from annotator.ui.transfer import TransferController
 from annotator.ui.typing_guard import TypingGuard
 
+_DAMAGED = "Read-only article: "
+
 
 class SaveBridge(QObject):
     """Carries the store's writer-thread callbacks onto the UI thread."""
@@ -229,6 +231,10 @@ class MainWindow(QMainWindow):
             self.banner.setVisible(True)
             return
         self.editor.article_id = article_id
+        damaged = self.project.damaged_articles.get(article_id)
+        if damaged or self.banner.text().startswith(_DAMAGED):
+            self.banner.setText(f"{_DAMAGED}{damaged}." if damaged else self.store.lock_message)
+            self.banner.setVisible(bool(damaged) or self.project.read_only)
         info = self.project.info(article_id)
         position = self.project.position(article_id) + 1
         self.title_label.setText(f"{info.title}    ({position} / {len(self.project)})")

@@ -62,8 +62,14 @@ class BackgroundTask(QThread):
         except TaskCancelled:
             self.cancelled.emit()
         except Exception as exc:  # reported to the user, never a traceback dialog
-            log.exception("task %s failed", self.name)
-            self.failed.emit(f"{self.name} failed: {exc}")
+            from annotator.config import log_file
+
+            details = getattr(exc, "details", "")  # a worker's traceback, from its process
+            if details:
+                log.error("task %s failed in a worker: %s\n%s", self.name, exc, details)
+            else:
+                log.exception("task %s failed", self.name)
+            self.failed.emit(f"{self.name} failed: {exc} (details in {log_file()})")
         else:
             if self.cancel_event.is_set():
                 self.cancelled.emit()

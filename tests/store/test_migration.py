@@ -98,12 +98,12 @@ def test_schema_0_project_is_backed_up_then_upgraded(tmp_path: Path) -> None:
         store.close()
     _check_upgraded(root, arts)
     assert len(list((root / "articles").glob("chunk-*.json"))) == 2
-    (backup,) = (root / "backups").iterdir()
+    (backup,) = (root / "backups").glob("schema-v*")
     assert backup.name.startswith("schema-v0-")
     assert _snapshot(backup) == before  # byte for byte what was there
     # Opening again neither upgrades nor backs up a second time.
     ProjectStore(root, "budi", create=False).close()
-    assert len(list((root / "backups").iterdir())) == 1
+    assert len(list((root / "backups").glob("schema-v*"))) == 1
 
 
 def test_migrations_run_in_order_and_record_each_version(
@@ -229,7 +229,7 @@ def test_a_kill_at_any_rename_of_the_upgrade_is_recovered(tmp_path: Path) -> Non
             break
         assert run.returncode == -signal.SIGKILL, run.stderr
         _check_upgraded(root, arts)
-        backups = [b for b in (root / "backups").iterdir() if not b.name.startswith(".")]
+        backups = [b for b in (root / "backups").glob("schema-v*") if not b.name.startswith(".")]
         assert any(_snapshot(b) == pristine for b in backups), f"no whole backup at {limit}"
         limit += 1
     assert limit > 5, "the upgrade should take several renames"
@@ -245,4 +245,4 @@ def test_two_processes_opening_an_old_project_upgrade_it_once(tmp_path: Path) ->
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], errors
     _check_upgraded(root, arts)
-    assert len(list((root / "backups").iterdir())) == 1
+    assert len(list((root / "backups").glob("schema-v*"))) == 1

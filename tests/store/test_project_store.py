@@ -41,7 +41,8 @@ def store(tmp_path: Path) -> Iterator[ProjectStore]:
 
 def test_new_project_layout_is_tinydb_readable(store: ProjectStore) -> None:
     root = store.root
-    assert {p.name for p in root.iterdir()} == {"project.json", "articles", "annotations", "locks"}
+    assert {p.name for p in root.iterdir()} == {"project.json", "articles", "annotations", "locks",
+                                                   "backups"}
     with TinyDB(root / "project.json", storage=AtomicJSONStorage) as db:
         (doc,) = db.table("project").all()
     assert doc["schema_version"] == SCHEMA_VERSION
@@ -187,14 +188,21 @@ def test_other_annotators_sets_are_not_written(store: ProjectStore) -> None:
         store.save_set(_set("x", "budi"))
 
 
-def test_corrupt_shard_names_the_file(tmp_path: Path) -> None:
+def test_corrupt_shard_is_skipped_with_a_warning_naming_it_and_the_others_load(
+    tmp_path: Path,
+) -> None:
     root = tmp_path / "proj"
     with ProjectStore(root, "ayu") as s:
         s.save_set(_set("abc"))
+        s.save_set(_set("def"))
     shard = root / "annotations" / "ayu" / "abc.json"
-    shard.write_bytes(shard.read_bytes()[:20])
-    with ProjectStore(root, "ayu") as s, pytest.raises(StoreError, match="abc.json"):
-        s.load_sets()
+    damaged = shard.read_bytes()[:20]
+    shard.write_bytes(damaged)
+    with ProjectStore(root, "ayu") as s:
+        assert [x.article_id for x in s.load_sets()] == ["def"]
+        (warning,) = s.warnings
+    assert "abc.json" in warning and "skipped" in warning
+    assert (root / "backups" / "damaged" / "ayu" / "abc.json").read_bytes() == damaged
 
 
 def test_save_meta_persists(tmp_path: Path) -> None:

@@ -285,11 +285,11 @@ def test_retry_now_cuts_a_long_back_off_short(tmp_path: Path) -> None:
         target = root / "annotations" / "ayu" / "x.json"
         w.submit(target, {"v": 1})
         assert not w.flush(0.3)  # the project folder is missing: the write failed
-        assert w.unsaved_paths() == [target]
+        assert w.unsaved() == [target]
         target.parent.mkdir(parents=True)
         assert not w.flush(0.3)  # still waiting out the ten-minute back-off
         w.retry_now()
         assert w.flush(5.0)
-        assert read_json(target) == {"v": 1} and w.unsaved_paths() == []
+        assert read_json(target) == {"v": 1} and w.unsaved() == []
     finally:
         w.close(1.0)

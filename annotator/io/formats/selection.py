@@ -102,6 +102,10 @@ def select_sets(
     for info in project.infos:
         if wanted is not None and info.id not in wanted:
             continue
+        if info.id in project.damaged_articles:  # its spans would be shifted
+            selection.skipped.append((info.title, "text damaged: "
+                                      + project.damaged_articles[info.id]))
+            continue
         touched = {}
         for name in names:
             aset = project.existing_set(info.id, name)
