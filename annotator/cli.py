@@ -338,9 +338,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         project, store = open_project(root, who, create=False, read_only=True, load_sets=False)
     except StoreError as exc:
         raise UsageError(str(exc)) from exc
-    from annotator.store.cleanup import remove_stale_temps
+    from annotator.store.cleanup import remove_stale_temps, sweep_dead_temps
 
     remove_stale_temps(out if args.split else out.parent, dead_only=True)  # a killed export's
+    sweep_dead_temps(root)  # and what killed processes left in the project
     bar = ProgressBar("Exporting")
     try:
         store.verify_texts()  # so articles whose text changed on disk are known (and skipped)

@@ -76,3 +76,12 @@ def sweep_project(root: Path, own: str) -> int:
     for folder in (root / "exports", *(root / "backups" / "files").glob("*")):
         removed += remove_stale_temps(folder, dead_only=True)
     return removed
+
+
+def sweep_dead_temps(root: Path) -> int:
+    """Remove temps that ended processes left anywhere in the project (safe for a reader:
+    a live writer's temps are kept)."""
+    folders = [root, root / "articles", root / "kb", root / "exports",
+               *(root / "annotations").glob("*"), *(root / "backups" / "files").glob("*")]
+    return sum(remove_stale_temps(folder, dead_only=True) for folder in folders
+               if folder.is_dir())

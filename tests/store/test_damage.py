@@ -111,13 +111,16 @@ def test_text_files_the_index_does_not_list_are_added_back_to_it(
     tables["articles"] = {k: v for k, v in tables["articles"].items() if v["chunk"] == 0}
     write_json_atomic(index, tables)  # what the old import bug left: chunk 1 unreferenced
     capsys.readouterr()
-    out = tmp_path / "o.jsonl"
-    assert cli.main(["export", "--project", str(root), "--annotator", "ayu",
-                     "--out", str(out)]) == 0
+    extra = tmp_path / "baru.txt"
+    extra.write_text("Berita baru\n\nKim Jong Un tiba di Vladivostok.", encoding="utf-8")
+    assert cli.main(["import", str(extra), "--project", str(root), "--annotator", "ayu"]) == 0
     assert "did not list the texts in chunk-00001.json: added their 50 articles back" in (
-        capsys.readouterr().err)
+        capsys.readouterr().err)  # the first writer repairs the index
+    out = tmp_path / "o.jsonl"
+    assert cli.main(["export", "--status", "any", "--project", str(root), "--annotator", "ayu",
+                     "--out", str(out)]) == 0  # a reader: it never writes the project
     assert len(out.read_bytes().splitlines()) == 150
-    assert len(read_tables(index)["articles"]) == 150
+    assert len(read_tables(index)["articles"]) == 151  # the 150 and the new one
 
 
 # -- 3. text changed on disk ----------------------------------------------------
@@ -140,7 +143,7 @@ def test_an_article_whose_text_changed_on_disk_is_read_only_and_not_exported(
     aid, chunk = _change_text(root, 5)
     capsys.readouterr()
     out = tmp_path / "out.jsonl"
-    code = cli.main(["export", "--project", str(root), "--annotator", "ayu", "--out", str(out)])
+    code = cli.main(["export", "--status", "any", "--project", str(root), "--annotator", "ayu", "--out", str(out)])
     captured = capsys.readouterr()
     assert code == 0
     records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
@@ -185,7 +188,7 @@ def test_a_wrong_shaped_project_file_is_named_with_its_field_on_one_line(
     root = _project(tmp_path, n=3)
     _edit_project(root, **change)
     capsys.readouterr()
-    assert cli.main(["export", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert cli.main(["export", "--status", "any", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "unexpected" not in err
     assert f"{root / 'project.json'} is damaged: {field}" in err
@@ -201,7 +204,7 @@ def test_a_wrong_shaped_index_and_knowledge_base_are_named(
     tables["articles"]["2"]["meta"] = ["a", "list"]
     write_json_atomic(index, tables)
     capsys.readouterr()
-    assert cli.main(["export", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert cli.main(["export", "--status", "any", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 2
     assert "index.json is damaged: articles.2.meta must be an object" in capsys.readouterr().err
     (root / "backups").rename(tmp_path / "moved")
     (tmp_path / "moved" / "files" / "articles__index.json.versions").rename(
@@ -213,7 +216,7 @@ def test_a_wrong_shaped_index_and_knowledge_base_are_named(
     write_json_atomic(index, read_tables(tmp_path / "index-backups" / sorted(
         p.name for p in (tmp_path / "index-backups").iterdir())[-1]))
     capsys.readouterr()
-    assert cli.main(["export", "--project", str(root), "--annotator", "ayu",
+    assert cli.main(["export", "--status", "any", "--project", str(root), "--annotator", "ayu",
                      "--out", str(tmp_path / "o.jsonl")]) == 2
     assert "ayu.json is damaged: entities.1.name must be a string" in capsys.readouterr().err
 
@@ -228,7 +231,7 @@ def test_a_wrong_shaped_shard_is_skipped_and_named(
     write_json_atomic(shard, tables)
     capsys.readouterr()
     out = tmp_path / "o.jsonl"
-    assert cli.main(["export", "--project", str(root), "--annotator", "ayu",
+    assert cli.main(["export", "--status", "any", "--project", str(root), "--annotator", "ayu",
                      "--out", str(out)]) == 0
     assert f"{shard} is damaged" in capsys.readouterr().err
     assert len(out.read_bytes().splitlines()) == 2
@@ -277,7 +280,7 @@ def test_temp_files_left_by_a_kill_are_swept_and_user_files_are_not(tmp_path: Pa
             exports / f".out.jsonl.{os.getpid()}.0123abd2.tmp"]  # a live process's
     for path in ours + user:
         path.write_bytes(b"x" * 1000)
-    assert cli.main(["export", "--project", str(root), "--annotator", "ayu",
+    assert cli.main(["export", "--status", "any", "--project", str(root), "--annotator", "ayu",
                      "--out", str(exports / "out.jsonl")]) == 0
     assert [p for p in ours if p.exists()] == []
     assert all(p.exists() for p in user)
@@ -297,7 +300,7 @@ def test_backups_are_kept_five_deep_and_restore_brings_a_damaged_file_back(
     good = (root / "project.json").read_bytes()
     (root / "project.json").write_bytes(good[: len(good) // 2])
     capsys.readouterr()
-    assert cli.main(["export", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert cli.main(["export", "--status", "any", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 2
     err = capsys.readouterr().err
     assert "project.json is damaged" in err and str(copies[-1]) in err
     assert cli.main(["restore", "--project", str(root)]) == 0
@@ -305,4 +308,4 @@ def test_backups_are_kept_five_deep_and_restore_brings_a_damaged_file_back(
     assert "project.json:" in listing and "articles/index.json:" in listing
     assert cli.main(["restore", "--project", str(root), "--file", "project.json"]) == 0
     assert (root / "project.json").read_bytes() == good
-    assert cli.main(["export", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 0
+    assert cli.main(["export", "--status", "any", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 0
