@@ -143,7 +143,8 @@ def test_an_article_whose_text_changed_on_disk_is_read_only_and_not_exported(
     aid, chunk = _change_text(root, 5)
     capsys.readouterr()
     out = tmp_path / "out.jsonl"
-    code = cli.main(["export", "--status", "any", "--project", str(root), "--annotator", "ayu", "--out", str(out)])
+    code = cli.main(["export", "--status", "any", "--project", str(root), "--annotator", "ayu",
+                     "--out", str(out)])
     captured = capsys.readouterr()
     assert code == 0
     records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
@@ -188,7 +189,8 @@ def test_a_wrong_shaped_project_file_is_named_with_its_field_on_one_line(
     root = _project(tmp_path, n=3)
     _edit_project(root, **change)
     capsys.readouterr()
-    assert cli.main(["export", "--status", "any", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert cli.main(["export", "--status", "any", "--project", str(root),
+                     "--out", str(tmp_path / "o.jsonl")]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "unexpected" not in err
     assert f"{root / 'project.json'} is damaged: {field}" in err
@@ -204,7 +206,8 @@ def test_a_wrong_shaped_index_and_knowledge_base_are_named(
     tables["articles"]["2"]["meta"] = ["a", "list"]
     write_json_atomic(index, tables)
     capsys.readouterr()
-    assert cli.main(["export", "--status", "any", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert cli.main(["export", "--status", "any", "--project", str(root),
+                     "--out", str(tmp_path / "o.jsonl")]) == 2
     assert "index.json is damaged: articles.2.meta must be an object" in capsys.readouterr().err
     (root / "backups").rename(tmp_path / "moved")
     (tmp_path / "moved" / "files" / "articles__index.json.versions").rename(
@@ -300,7 +303,8 @@ def test_backups_are_kept_five_deep_and_restore_brings_a_damaged_file_back(
     good = (root / "project.json").read_bytes()
     (root / "project.json").write_bytes(good[: len(good) // 2])
     capsys.readouterr()
-    assert cli.main(["export", "--status", "any", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert cli.main(["export", "--status", "any", "--project", str(root),
+                     "--out", str(tmp_path / "o.jsonl")]) == 2
     err = capsys.readouterr().err
     assert "project.json is damaged" in err and str(copies[-1]) in err
     assert cli.main(["restore", "--project", str(root)]) == 0
@@ -308,4 +312,5 @@ def test_backups_are_kept_five_deep_and_restore_brings_a_damaged_file_back(
     assert "project.json:" in listing and "articles/index.json:" in listing
     assert cli.main(["restore", "--project", str(root), "--file", "project.json"]) == 0
     assert (root / "project.json").read_bytes() == good
-    assert cli.main(["export", "--status", "any", "--project", str(root), "--out", str(tmp_path / "o.jsonl")]) == 0
+    assert cli.main(["export", "--status", "any", "--project", str(root),
+                     "--out", str(tmp_path / "o.jsonl")]) == 0
