@@ -1,7 +1,7 @@
 """Benchmark auto-linking on IndEL (Indonesian news linked to Wikidata), end to end via the CLI.
 
   python bench/bench_indel.py [--gold ../shared/eval/link-id/indel-dev/gold.jsonl]
-                              [--verbose] [--keep DIR]
+                              [--verbose] [--limit N] [--in-memory] [--keep DIR]
 
 The gold records (our export shape, label "ENT", kb_id a Wikidata QID) lose their kb_ids and
 are imported for one annotator into a temporary project (`annotator import`); then
@@ -10,7 +10,8 @@ the QIDs with MUC, B³, CEAF-e and CoNLL F1 (annotator/core/coref_metrics.py), b
 baseline "same lower-cased text = same entity". --verbose lists gold entities split over
 several auto entities and auto entities mixing gold ones, largest first (for finding patterns,
 not single sentences to tune on). The data is for internal evaluation only and is never
-committed: without ../shared/eval the benchmark says so and exits 0.
+committed: without ../shared/eval the benchmark says so and exits 0. --in-memory skips the
+CLI and the project folder (the same plan, for quick tuning runs).
 """
 
 from __future__ import annotations
@@ -87,6 +88,26 @@ def link_end_to_end(records: list[dict], tmp: Path) -> tuple[dict[Mention, str],
     return got, elapsed
 
 
+def link_in_memory(records: list[dict]) -> tuple[dict[Mention, str], float]:
+    """The same without the CLI and the project folder: plan and apply in memory (quicker)."""
+    from annotator.core.annotations import AnnotationSet
+    from annotator.core.autolink import autolink_command, plan_autolink
+    from annotator.core.labels import LabelScheme
+    from annotator.core.model import Article, ArticleInfo, Span
+    from annotator.core.project import Project
+
+    texts = {Article.from_text(r["text"]).id: r["text"] for r in records}
+    project = Project(WHO, LabelScheme.default(), texts.__getitem__,
+                      [ArticleInfo(aid, f"record {n}") for n, aid in enumerate(texts)])
+    project.load_sets(AnnotationSet(Article.from_text(r["text"]).id, WHO, spans=sorted(
+        Span(s["start"], s["end"], s["label"]) for s in r["spans"])) for r in records)
+    t0 = time.perf_counter()
+    autolink_command(project, plan_autolink(project, WHO)).do(project)
+    elapsed = time.perf_counter() - t0
+    return {(project.text(aid), s.start, s.end): s.kb_id or "" for aid, s in
+            project.mentions()}, elapsed
+
+
 def table(rows: dict[str, dict]) -> str:
     lines = [f"{'':<22} {'MUC P/R/F':>20} {'B3 P/R/F':>20} {'CEAF-e P/R/F':>20} {'CoNLL':>7}"]
     for name, doc in rows.items():
@@ -119,6 +140,8 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true",
                         help="list split and merged entities, largest first")
     parser.add_argument("--limit", type=int, default=60, help="rows listed by --verbose")
+    parser.add_argument("--in-memory", action="store_true",
+                        help="plan and apply in memory instead of the CLI (quicker, same links)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="work in DIR (must not exist) and keep the project there")
     args = parser.parse_args()
@@ -129,7 +152,9 @@ def main() -> int:
     from annotator.core.coref_metrics import scores
 
     records, key, surface = load_gold(args.gold)
-    if args.keep:
+    if args.in_memory:
+        got, elapsed = link_in_memory(records)
+    elif args.keep:
         args.keep.mkdir(parents=True)
         got, elapsed = link_end_to_end(records, args.keep)
     else:

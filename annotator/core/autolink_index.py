@@ -227,6 +227,8 @@ class KeyTable:
                 cut = next((n for n in (3, 2, 1) if raw[:n] in places and len(raw) - n > 1), 0)
                 self.cut[k], raw = cut, raw[cut:]
             mapped = [f"<{CLASS_TYPES[t]}>" if t in CLASS_TYPES else spelled.find(t) for t in raw]
+            if all(t.startswith("<") for t in mapped):  # "DKI" alone is no "City"
+                mapped = list(raw)
             names = frozenset(t for t in mapped if not t.startswith("<"))
             self.core.append(names or frozenset(mapped))
             self.types.append(frozenset(mapped) - names)
@@ -264,7 +266,7 @@ class KeyTable:
         if self.person[inner]:
             return a < b
         guess = not self.has_persons and not (self.families[inner] | self.families[outer]) & _KNOWN
-        if guess and a < b and len(b) <= 4 and not b & _NOT_NAMES:
+        if guess and a < b and len(b) <= 4 and not b & _NOT_NAMES and not self.types[outer]:
             return True  # labels without persons: a name without weak words may be a person's
         kinds = self.families[inner] <= self.families[outer]
         return a == b and self.types[inner] < self.types[outer] and kinds and not (

@@ -64,7 +64,7 @@ CLASS_TYPES = _types(
     region: wilayah kawasan; news: kantor berita agen media harian surat kabar situs news agency;
     spaceport: kosmodrom cosmodrome; port: pelabuhan port; airport: bandara airport;
     base: pangkalan base; station: stasiun station; palace: istana palace; party: partai party;
-    company: perusahaan grup group pt tbk persero company; university: universitas university;
+    company: perusahaan grup group pt tbk persero company co inc corp ltd plc llc; university: universitas university;
     missile: rudal missile; aircraft: pesawat jet aircraft helikopter helicopter drone; tank: tank;
     ship: kapal fregat frigate ship; summit: ktt summit; pandemic: pandemi pandemic"""
 )

@@ -312,3 +312,19 @@ def test_every_unlinked_span_gets_exactly_one_link(n_docs: int) -> None:
     keys = [(aid, span.key) for aid, span, _ in plan.links]
     assert len(keys) == len(set(keys)) == sum(len(s.spans) for s in project.sets_of())
     assert {kb_id for _, _, kb_id in plan.links} == {e.kb_id for e in plan.new_entities}
+
+
+def test_type_words_alone_and_company_suffixes() -> None:
+    """A type word alone names nothing by its type ("DKI" is no "City"); "Co." is a company
+    suffix like "Tbk"; a name with a type word is no person's name to shorten."""
+    got = run(make_project([
+        ("DKI menolak usul itu. City menang 2-0.", [("DKI", "ENT"), ("City", "ENT")]),
+        ("Acme Co. melapor laba. Acme Widget terjual.", [("Acme Co.", "ENT"),
+                                                         ("Acme Widget", "ENT")]),
+        ("Acme melapor laba lagi.", [("Acme", "ENT")]),
+        ("Universitas Merapi Sleman dibuka. Warga Sleman datang.",
+         [("Universitas Merapi Sleman", "ENT"), ("Sleman", "ENT")]),
+    ]))
+    assert got[(0, "DKI")] != got[(0, "City")]
+    assert got[(1, "Acme Co.")] == got[(2, "Acme")]
+    assert got[(3, "Sleman")] != got[(3, "Universitas Merapi Sleman")]
