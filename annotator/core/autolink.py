@@ -106,6 +106,8 @@ class _Planner:
                          self.keys.add(text[s.start : s.end], s.label)) for s in known])
         entities = [(e, [self.keys.add(s, e.label) for s in e.surfaces()])
                     for e in self.project.kb]
+        if not any(fam & ix.KNOWN_FAMILIES for fam in self.keys.families):
+            self.keys.places = ix.known_places()
         self.keys.canonicalise()
         for entity, ids in entities:
             keys = {self.keys.find(k) for k in ids}

@@ -19,10 +19,13 @@ Dmitry Peskov" = "Dmitry Peskov").
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -61,12 +64,41 @@ _STOPWORDS = (
     the and for with that this from said"""
 )
 _STOP = frozenset(_STOPWORDS.split())
-_KNOWN = frozenset(_FAMILY_LABELS)
+_KNOWN = KNOWN_FAMILIES = frozenset(_FAMILY_LABELS)
 _PREFIXES = frozenset({"place", "org"})
 _NOT_NAMES = WEAK_WORDS | FUNCTION_WORDS
 _OPAQUE = frozenset({"<university>", "<summit>"})  # "Universitas Indonesia" is not Indonesia
 WINDOW = 150  # characters of context on each side of a mention
 MIN_SIMILARITY, MARGIN = 0.05, 0.01
+
+
+@lru_cache(maxsize=1)
+def known_places() -> frozenset[tuple[str, ...]]:
+    """Place names of the gazetteers (resources/gazetteer/gpe.jsonl, loc.jsonl) as name keys.
+
+    Only read when no mention has a known label: then they tell a city or a country from a
+    short personal name ("Jakarta" is not short for "Bursa Efek Jakarta"). The folder is
+    $ANNOTATOR_RESOURCES, else the repository's resources/; none found, no places are known."""
+    roots = [Path(os.environ["ANNOTATOR_RESOURCES"])] if os.environ.get(
+        "ANNOTATOR_RESOURCES") else []
+    roots += [Path(__file__).resolve().parents[2] / "resources"]
+    found: set[tuple[str, ...]] = set()
+    for root in roots:
+        for name in ("gpe.jsonl", "loc.jsonl"):
+            try:
+                lines = (root / "gazetteer" / name).read_text(encoding="utf-8").splitlines()
+            except OSError:
+                continue
+            for line in lines:
+                try:
+                    pattern = json.loads(line).get("pattern")
+                except (ValueError, AttributeError):
+                    continue
+                if isinstance(pattern, str) and (norm := normalise(pattern)):
+                    found.add(tuple(modern(t) for t in norm.split()))
+        if found:
+            break
+    return frozenset(found)
 
 
 @lru_cache(maxsize=65536)
@@ -168,7 +200,9 @@ class LinkedUnionFind:
 class KeyTable:
     """Distinct name keys with their canonical form, families, acronyms and containment."""
 
-    def __init__(self) -> None:
+    def __init__(self, places: frozenset[tuple[str, ...]] = frozenset()) -> None:
+        self.places = places  # known place names: never guessed to be short personal names
+        self.place: list[bool] = []
         self._ids: dict[tuple[bool, tuple[str, ...]], int] = {}
         self._by_surface: dict[tuple[str, bool], int] = {}
         self.raw: list[tuple[str, ...]] = []
@@ -233,6 +267,8 @@ class KeyTable:
             self.core.append(names or frozenset(mapped))
             self.types.append(frozenset(mapped) - names)
             self.compact.append("".join(raw))
+            self.place.append(raw in self.places or tuple(
+                t for t in raw if t not in CLASS_TYPES) in self.places)
             for ident in (frozenset(mapped), "".join(mapped)):
                 same.union(first.setdefault((self.person[k], ident), k), k)
         self.canon = [same.find(k) for k in range(len(self.raw))]
@@ -266,7 +302,8 @@ class KeyTable:
         if self.person[inner]:
             return a < b
         guess = not self.has_persons and not (self.families[inner] | self.families[outer]) & _KNOWN
-        if guess and a < b and len(b) <= 4 and not b & _NOT_NAMES and not self.types[outer]:
+        if guess and a < b and len(b) <= 4 and not b & _NOT_NAMES and not self.types[outer] and (
+                not self.place[inner]):
             return True  # labels without persons: a name without weak words may be a person's
         kinds = self.families[inner] <= self.families[outer]
         return a == b and self.types[inner] < self.types[outer] and kinds and not (

@@ -328,3 +328,21 @@ def test_type_words_alone_and_company_suffixes() -> None:
     assert got[(0, "DKI")] != got[(0, "City")]
     assert got[(1, "Acme Co.")] == got[(2, "Acme")]
     assert got[(3, "Sleman")] != got[(3, "Universitas Merapi Sleman")]
+
+
+def test_without_labels_a_known_place_is_no_short_form_of_a_longer_name() -> None:
+    """Head first, modifier after: "Jakarta" in "Bursa Efek Jakarta" is where the exchange is,
+    not its short name; "Kota Jakarta" is still Jakarta, and a person's surname still joins."""
+    got = run(make_project([
+        ("Saham di Bursa Efek Jakarta naik. Garuda Indonesia terbang lagi.",
+         [("Bursa Efek Jakarta", "ENT"), ("Garuda Indonesia", "ENT")]),
+        ("Hujan turun di Jakarta dan Kota Jakarta. Indonesia berduka. Hartono Wijaya tiba.",
+         [("Jakarta", "ENT"), ("Kota Jakarta", "ENT"), ("Indonesia", "ENT"),
+          ("Hartono Wijaya", "ENT")]),
+        ("Jakarta macet. Indonesia menang. Wijaya tersenyum.",
+         [("Jakarta", "ENT"), ("Indonesia", "ENT"), ("Wijaya", "ENT")]),
+    ]))
+    assert got[(1, "Jakarta")] == got[(2, "Jakarta")] == got[(1, "Kota Jakarta")]
+    assert got[(2, "Jakarta")] != got[(0, "Bursa Efek Jakarta")]
+    assert got[(2, "Indonesia")] == got[(1, "Indonesia")] != got[(0, "Garuda Indonesia")]
+    assert got[(2, "Wijaya")] == got[(1, "Hartono Wijaya")]
