@@ -201,10 +201,13 @@ class _Planner:
             if cancelled and cancelled():
                 return False
             found = {self.uf.find(h) for sup in supers[key] for h in holders[sup]}
-            roots = tuple(sorted(found, key=lambda r: (-self.uf.size[r], r))[:ix.MAX_CANDIDATES])
+            ranked = sorted(found, key=lambda r: (-self.uf.size[r], r))
             for n in by_rep[key]:
-                target = roots[0] if len(roots) == 1 else context.choose(n, roots)
-                self.uf.union(target, n)
+                own = self.uf.find(n)  # its group may hold a longer name too ("Mega", "Megawati")
+                roots = tuple(r for r in ranked if r != own)[:ix.MAX_CANDIDATES]
+                if roots:
+                    target = roots[0] if len(roots) == 1 else context.choose(n, roots)
+                    self.uf.union(target, n)
         return True
 
     def plan(self) -> AutoLinkPlan:

@@ -68,6 +68,7 @@ _KNOWN = KNOWN_FAMILIES = frozenset(_FAMILY_LABELS)
 _PREFIXES = frozenset({"place", "org"})
 _NOT_NAMES = WEAK_WORDS | FUNCTION_WORDS
 _OPAQUE = frozenset({"<university>", "<summit>"})  # "Universitas Indonesia" is not Indonesia
+NICK_MIN = 4  # letters of a nickname that is the start of a name ("Mega" for "Megawati")
 WINDOW = 150  # characters of context on each side of a mention
 MIN_SIMILARITY, MARGIN = 0.05, 0.01
 
@@ -218,6 +219,7 @@ class KeyTable:
         self.has_persons = False
         self._by_token: dict[str, list[int]] = defaultdict(list)
         self._by_acro: dict[str, list[int]] = defaultdict(list)
+        self._by_prefix: dict[str, list[int]] = defaultdict(list)
         self._supers: dict[int, frozenset[int]] = {}
 
     def add(self, surface: str, label: str) -> int:
@@ -281,6 +283,8 @@ class KeyTable:
         for k in sorted(set(self.canon)):
             for token in self.core[k]:
                 self._by_token[token].append(k)
+                for n in range(NICK_MIN, len(token) - 1):
+                    self._by_prefix[token[:n]].append(k)
             if self.acro[k] and not self.acro_like[k]:
                 self._by_acro[self.acro[k]].append(k)
 
@@ -318,8 +322,30 @@ class KeyTable:
                 token = min(self.core[key], key=lambda t: len(self._by_token.get(t, ())))
                 pool += self._by_token.get(token, [])
             found = frozenset(k for k in pool if self.contains(k, key))
+            if not found and self._nickname_like(key):
+                found = frozenset(k for k in self._by_prefix.get(next(iter(self.core[key])), ())
+                                  if self._person_like(k, key))
             self._supers[key] = found
         return found
+
+    def _nickname_like(self, key: int) -> bool:
+        """One plain word of 4+ letters that may be the start of a longer name ("Mega")."""
+        if len(self.core[key]) != 1 or self.types[key] or self.acro_like[key] or self.place[key]:
+            return False
+        token = next(iter(self.core[key]))
+        return len(token) >= NICK_MIN and token.isalpha() and token not in _NOT_NAMES
+
+    def _person_like(self, outer: int, inner: int) -> bool:
+        """Whether `outer` may be a person's name whose word `inner` begins ("Megawati S.")."""
+        if self.person[outer] != self.person[inner] or self.types[outer] or self.place[outer]:
+            return False
+        if not self.families[outer] & self.families[inner]:
+            return False
+        if self.person[outer]:
+            return True
+        known = (self.families[inner] | self.families[outer]) & _KNOWN
+        core = self.core[outer]
+        return not self.has_persons and not known and len(core) <= 4 and not core & _NOT_NAMES
 
     def paren_alias(self, outer: int, inner: int) -> bool:
         """Whether "OUTER (INNER)" introduces INNER as another name of OUTER."""

@@ -346,3 +346,32 @@ def test_without_labels_a_known_place_is_no_short_form_of_a_longer_name() -> Non
     assert got[(2, "Jakarta")] != got[(0, "Bursa Efek Jakarta")]
     assert got[(2, "Indonesia")] == got[(1, "Indonesia")] != got[(0, "Garuda Indonesia")]
     assert got[(2, "Wijaya")] == got[(1, "Hartono Wijaya")]
+
+
+def test_a_nickname_that_starts_a_name_joins_it() -> None:
+    """"Sulis" is the start of "Sulistyowati": with labels and without, across articles and
+    inside one; a full word of another name wins over a prefix, places never shorten."""
+    for label in ("PER", "ENT"):
+        got = run(make_project([
+            ("Ketua Sulistyowati Harjono membuka rapat.", [("Sulistyowati Harjono", label)]),
+            ("Sulis menolak usul itu, kata Sulistyowati.", [("Sulis", label),
+                                                            ("Sulistyowati", label)]),
+            ("Wartawan menunggu Sulis di gedung.", [("Sulis", label)]),
+            ("Ratna Wulandari tiba. Ratna tersenyum.", [("Ratna Wulandari", label),
+                                                        ("Ratna", label)]),
+        ]))
+        assert got[(0, "Sulistyowati Harjono")] == got[(1, "Sulis")] == got[
+            (1, "Sulistyowati")] == got[(2, "Sulis")]
+        assert got[(3, "Ratna")] == got[(3, "Ratna Wulandari")]
+    got = run(make_project([("Warga Jakarta pindah.", [("Jakarta", "ENT")]),
+                            ("Jaka Santosa tiba.", [("Jaka Santosa", "ENT")]),
+                            ("Jakartanto Sulaiman tiba.", [("Jakartanto Sulaiman", "ENT")])]))
+    assert got[(0, "Jakarta")] != got[(2, "Jakartanto Sulaiman")]
+
+
+def test_village_and_district_are_type_words() -> None:
+    got = run(make_project([("Desa Karangsari banjir.", [("Desa Karangsari", "GPE")]),
+                            ("Warga Karangsari mengungsi.", [("Karangsari", "GPE")]),
+                            ("Kecamatan Karangsari rapat.", [("Kecamatan Karangsari", "GPE")])]))
+    assert got[(0, "Desa Karangsari")] == got[(1, "Karangsari")]
+    assert got[(0, "Desa Karangsari")] != got[(2, "Kecamatan Karangsari")]
