@@ -187,13 +187,14 @@ class _Planner:
         for n in free:
             by_rep[self.nodes[n].rep].append(n)
         supers = {k: self.keys.supersets(k) for k in by_rep}
-        for key, nodes in by_rep.items():
-            if not supers[key]:  # a full name: one entity, joining the one other holder of it
-                for n in nodes[1:]:
-                    self.uf.union(nodes[0], n)
-                others = {self.uf.find(h) for h in holders[key]} - {self.uf.find(nodes[0])}
-                if len(others) == 1:  # an existing entity, or "X (Y)" seen elsewhere
-                    self.uf.union(others.pop(), nodes[0])
+        full = [(key, nodes) for key, nodes in by_rep.items() if not supers[key]]
+        for _key, nodes in full:  # a full name: one entity ...
+            for n in nodes[1:]:
+                self.uf.union(nodes[0], n)
+        for key, nodes in full:  # ... joining the one other holder of it
+            others = {self.uf.find(h) for h in holders[key]} - {self.uf.find(nodes[0])}
+            if len(others) == 1:  # an existing entity, or "X (Y)" seen elsewhere
+                self.uf.union(others.pop(), nodes[0])
         context = ix.Context(self)
         longest_first = sorted((k for k in by_rep if supers[k]),
                                key=lambda k: (-self.keys.length(k), -len(self.keys.types[k])))

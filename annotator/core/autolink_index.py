@@ -56,6 +56,7 @@ _FAMILY_LABELS = {
 }
 FAMILIES = {label: family for family, labels in _FAMILY_LABELS.items() for label in labels.split()}
 _OLD_SPELLING = (("tj", "c"), ("dj", "j"), ("sj", "sy"), ("oe", "u"))
+_OLD_INITIAL = {"c": "t", "j": "d", "u": "o"}  # "T" may stand for "Tjahaja" (now "cahaja")
 _WORDS = re.compile(r"[^\W\d_]{3,}")
 _STOPWORDS = (
     """yang dan dari untuk dengan pada itu ini akan juga telah dalam kata bahwa para oleh sebagai
@@ -258,6 +259,7 @@ class KeyTable:
         places = {raw for k, raw in enumerate(self.raw) if self.families[k] & _PREFIXES} - names
         same = UnionFind()
         first: dict[tuple[bool, object], int] = {}
+        shapes: list[tuple[bool, tuple[str, ...]]] = []
         for k, raw in enumerate(self.raw):
             if self.person[k]:
                 cut = next((n for n in (3, 2, 1) if raw[:n] in places and len(raw) - n > 1), 0)
@@ -273,6 +275,8 @@ class KeyTable:
                 t for t in raw if t not in CLASS_TYPES) in self.places)
             for ident in (frozenset(mapped), "".join(mapped)):
                 same.union(first.setdefault((self.person[k], ident), k), k)
+            shapes.append((self.person[k], tuple(mapped)))
+        self._initials(shapes, same)
         self.canon = [same.find(k) for k in range(len(self.raw))]
         self.has_persons = any(self.person)
         for k, c in enumerate(self.canon):
@@ -287,6 +291,23 @@ class KeyTable:
                     self._by_prefix[token[:n]].append(k)
             if self.acro[k] and not self.acro_like[k]:
                 self._by_acro[self.acro[k]].append(k)
+
+    @staticmethod
+    def _initials(shapes: list[tuple[bool, tuple[str, ...]]], same: UnionFind) -> None:
+        """A middle name given by its initial is that name: "Budi S Wibowo" = "Budi Santoso
+        Wibowo", when only one such name is known."""
+        short: dict[tuple[bool, tuple[str, ...]], set[int]] = defaultdict(set)
+        for k, (person, words) in enumerate(shapes):
+            if len(words) >= 3 and all(len(w) > 1 for w in words):
+                for i in range(1, len(words) - 1):
+                    if words[i][0].isalpha() and not words[i].startswith("<"):
+                        for letter in {words[i][0], _OLD_INITIAL.get(words[i][0], "")} - {""}:
+                            short[(person, (*words[:i], letter, *words[i + 1 :]))].add(k)
+        for k, shape in enumerate(shapes):
+            if any(len(w) == 1 for w in shape[1]) and shape in short:
+                roots = {same.find(f) for f in short[shape]}
+                if len(roots) == 1:
+                    same.union(roots.pop(), k)
 
     def find(self, key: int) -> int:
         return self.canon[key]

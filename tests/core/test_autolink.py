@@ -375,3 +375,21 @@ def test_village_and_district_are_type_words() -> None:
                             ("Kecamatan Karangsari rapat.", [("Kecamatan Karangsari", "GPE")])]))
     assert got[(0, "Desa Karangsari")] == got[(1, "Karangsari")]
     assert got[(0, "Desa Karangsari")] != got[(2, "Kecamatan Karangsari")]
+
+
+def test_a_middle_initial_and_a_bracketed_nickname_hold_across_articles() -> None:
+    """"Rudy T Hartanto" is "Rudy Tjokro Hartanto" (T for the old spelling of "Cokro"); the
+    nickname given in brackets beside either spelling names him in every other article."""
+    for label in ("PER", "ENT"):
+        got = run(make_project([
+            ("Gubernur Rudy Tjokro Hartanto (Koko) hadir.", [("Rudy Tjokro Hartanto", label),
+                                                            ("Koko", label)]),
+            ("Rudy T Hartanto (Koko) menolak.", [("Rudy T Hartanto", label), ("Koko", label)]),
+            ("Warga mengeluh, Koko diam.", [("Koko", label)]),
+            ("Rudy Cokro Hartanto tiba. Rudy A Hartanto pulang.",
+             [("Rudy Cokro Hartanto", label), ("Rudy A Hartanto", label)]),
+        ]))
+        one = got[(0, "Rudy Tjokro Hartanto")]
+        assert one == got[(1, "Rudy T Hartanto")] == got[(2, "Koko")] == got[
+            (3, "Rudy Cokro Hartanto")]
+        assert got[(3, "Rudy A Hartanto")] != one
