@@ -245,7 +245,8 @@ class _Planner:
         labels = Counter(row[1].label for row in rows)
         label = min(labels.items(), key=lambda item: (-item[1], item[0]))[0]
         keys, by_key = self.keys, Counter(row[3] for row in rows)
-        main = max(by_key, key=lambda k: (not keys.acro_like[k], keys.length(k) > 1, by_key[k]))
+        main = max(by_key, key=lambda k: (not keys.acro_like[k], not keys.bare[k],
+                                          keys.length(k) > 1, by_key[k]))
         _, _, best, _, raw = min((r for r in rows if r[3] == main), key=lambda r: (
             keys.cut.get(r[4], 0), -counts[r[2]], len(r[2])))
         name = strip_titles(best) or best.strip()

@@ -34,6 +34,7 @@ from rapidfuzz.distance import Levenshtein
 
 from annotator.core.linking import (
     CLASS_TYPES,
+    CLASS_WORDS,
     FUNCTION_WORDS,
     WEAK_WORDS,
     acronym,
@@ -205,6 +206,7 @@ class KeyTable:
     def __init__(self, places: frozenset[tuple[str, ...]] = frozenset()) -> None:
         self.places = places  # known place names: never guessed to be short personal names
         self.place: list[bool] = []
+        self.bare: list[bool] = []  # type words only ("DKI", "City")
         self._ids: dict[tuple[bool, tuple[str, ...]], int] = {}
         self._by_surface: dict[tuple[str, bool], int] = {}
         self.raw: list[tuple[str, ...]] = []
@@ -221,6 +223,7 @@ class KeyTable:
         self._by_token: dict[str, list[int]] = defaultdict(list)
         self._by_acro: dict[str, list[int]] = defaultdict(list)
         self._by_prefix: dict[str, list[int]] = defaultdict(list)
+        self._by_type_word: dict[str, list[int]] = defaultdict(list)
         self._supers: dict[int, frozenset[int]] = {}
 
     def add(self, surface: str, label: str) -> int:
@@ -265,7 +268,8 @@ class KeyTable:
                 cut = next((n for n in (3, 2, 1) if raw[:n] in places and len(raw) - n > 1), 0)
                 self.cut[k], raw = cut, raw[cut:]
             mapped = [f"<{CLASS_TYPES[t]}>" if t in CLASS_TYPES else spelled.find(t) for t in raw]
-            if all(t.startswith("<") for t in mapped):  # "DKI" alone is no "City"
+            self.bare.append(all(t.startswith("<") for t in mapped))
+            if self.bare[-1]:  # "DKI" alone is no "City"
                 mapped = list(raw)
             names = frozenset(t for t in mapped if not t.startswith("<"))
             self.core.append(names or frozenset(mapped))
@@ -289,6 +293,9 @@ class KeyTable:
                 self._by_token[token].append(k)
                 for n in range(NICK_MIN, len(token) - 1):
                     self._by_prefix[token[:n]].append(k)
+            if self.types[k]:
+                for word in set(self.raw[k]) & CLASS_WORDS:
+                    self._by_type_word[word].append(k)
             if self.acro[k] and not self.acro_like[k]:
                 self._by_acro[self.acro[k]].append(k)
 
@@ -324,6 +331,8 @@ class KeyTable:
         if self.acro_like[inner] and self.acro[outer] == self.compact[inner]:
             return not self.acro_like[outer]
         a, b = self.core[inner], self.core[outer]
+        if self.bare[inner]:  # "DKI" alone is the "DKI Jakarta" of the project
+            return not self.bare[outer] and a <= set(self.raw[outer])
         if self.person[inner]:
             return a < b
         guess = not self.has_persons and not (self.families[inner] | self.families[outer]) & _KNOWN
@@ -339,7 +348,9 @@ class KeyTable:
         found = self._supers.get(key)
         if found is None:
             pool = list(self._by_acro.get(self.compact[key], [])) if self.acro_like[key] else []
-            if self.core[key]:  # "PUTIN" in a headline is a short form, not an acronym
+            if self.bare[key]:
+                pool += self._by_type_word.get(min(self.core[key]), [])
+            elif self.core[key]:  # "PUTIN" in a headline is a short form, not an acronym
                 token = min(self.core[key], key=lambda t: len(self._by_token.get(t, ())))
                 pool += self._by_token.get(token, [])
             found = frozenset(k for k in pool if self.contains(k, key))

@@ -393,3 +393,19 @@ def test_a_middle_initial_and_a_bracketed_nickname_hold_across_articles() -> Non
         assert one == got[(1, "Rudy T Hartanto")] == got[(2, "Koko")] == got[
             (3, "Rudy Cokro Hartanto")]
         assert got[(3, "Rudy A Hartanto")] != one
+
+
+def test_a_type_word_alone_names_the_one_name_with_it() -> None:
+    """"DKI" or "City" alone stands for the name of the project that holds that type word."""
+    for label in ("ORG", "ENT"):
+        project = make_project([
+            ("Pemain Riverton City berlatih. City menang.", [("Riverton City", label),
+                                                             ("City", label)]),
+            ("City kalah tadi malam.", [("City", label)]),
+            ("Rapat di DKI Sukamaju. Kota Sukamaju tenang.", [("DKI Sukamaju", label)]),
+            ("Anggaran DKI naik.", [("DKI", label)]),
+        ])
+        got = run(project)
+        assert got[(0, "Riverton City")] == got[(0, "City")] == got[(1, "City")]
+        assert got[(2, "DKI Sukamaju")] == got[(3, "DKI")] != got[(1, "City")]
+        assert project.kb[got[(1, "City")]].name == "Riverton City"
