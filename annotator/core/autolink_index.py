@@ -224,6 +224,7 @@ class KeyTable:
         self._by_acro: dict[str, list[int]] = defaultdict(list)
         self._by_prefix: dict[str, list[int]] = defaultdict(list)
         self._by_type_word: dict[str, list[int]] = defaultdict(list)
+        self._by_start: dict[str, list[int]] = defaultdict(list)
         self._supers: dict[int, frozenset[int]] = {}
 
     def add(self, surface: str, label: str) -> int:
@@ -293,6 +294,9 @@ class KeyTable:
                 self._by_token[token].append(k)
                 for n in range(NICK_MIN, len(token) - 1):
                     self._by_prefix[token[:n]].append(k)
+            words = self._spelled_words(k)
+            if 2 <= len(words) <= 5:
+                self._by_start[words[0][:3]].append(k)
             if self.types[k]:
                 for word in set(self.raw[k]) & CLASS_WORDS:
                     self._by_type_word[word].append(k)
@@ -354,11 +358,40 @@ class KeyTable:
                 token = min(self.core[key], key=lambda t: len(self._by_token.get(t, ())))
                 pool += self._by_token.get(token, [])
             found = frozenset(k for k in pool if self.contains(k, key))
+            if not found and self._clipped_like(key):
+                found = frozenset(k for k in self._by_start.get(self.compact[key][:3], ())
+                                  if self._clipped(k, key))
             if not found and self._nickname_like(key):
                 found = frozenset(k for k in self._by_prefix.get(next(iter(self.core[key])), ())
                                   if self._person_like(k, key))
             self._supers[key] = found
         return found
+
+    def _spelled_words(self, key: int) -> tuple[str, ...]:
+        """The words of a key in order, without leading type words and function words."""
+        words = [w for w in self.raw[key][self.cut.get(key, 0) :] if w not in FUNCTION_WORDS]
+        while words and words[0] in CLASS_WORDS:
+            words.pop(0)
+        return tuple(words)
+
+    def _clipped_like(self, key: int) -> bool:
+        """One word of 5+ letters that may clip the syllables of a longer name ("Sulsel")."""
+        token = self.compact[key]
+        return len(self.raw[key]) == 1 and len(token) >= 5 and token.isalpha() and not (
+            self.bare[key])
+
+    def _clipped(self, outer: int, inner: int) -> bool:
+        """Whether `inner` joins the starts of `outer`'s words, in order, each word giving 2+
+        letters (the first 3+): "Sulsel" = "Sulawesi Selatan", "Kemenhub" = "Kementerian
+        Perhubungan" (a "per"/"pe"/"ke" prefix may be skipped), "Golkar" = "Partai Golongan
+        Karya" (leading type words aside)."""
+        if outer == inner or self.person[outer] != self.person[inner] or self.bare[outer]:
+            return False
+        if not self.families[outer] & self.families[inner] or self.acro_like[outer]:
+            return False
+        if self.place[inner] and not self.place[outer]:
+            return False  # a known place clips only a place's name
+        return _clips(self.compact[inner], self._spelled_words(outer), 3)
 
     def _nickname_like(self, key: int) -> bool:
         """One plain word of 4+ letters that may be the start of a longer name ("Mega")."""
@@ -385,6 +418,26 @@ class KeyTable:
         short = self.acro_like[inner] or len(self.core[inner]) == 1
         return outer != inner and same_kind and short and bool(
             self.families[outer] & self.families[inner])
+
+
+_AFFIXES = ("per", "pe", "ke")
+
+
+@lru_cache(maxsize=65536)
+def _clips(text: str, words: tuple[str, ...], least: int = 2) -> bool:
+    """Whether `text` is the concatenation of a start (`least`+ letters) of every word."""
+    if not words:
+        return not text
+    if not text:
+        return False
+    word = words[0]
+    stems = [word] + [word[len(a) :] for a in _AFFIXES if word.startswith(a) and len(word) > len(
+        a) + 3 and least < 3]
+    for stem in stems:
+        for n in range(min(len(stem), len(text) - 2 * (len(words) - 1)), least - 1, -1):
+            if text.startswith(stem[:n]) and _clips(text[n:], words[1:]):
+                return True
+    return False
 
 
 def _words(text: str) -> list[str]:

@@ -409,3 +409,22 @@ def test_a_type_word_alone_names_the_one_name_with_it() -> None:
         assert got[(0, "Riverton City")] == got[(0, "City")] == got[(1, "City")]
         assert got[(2, "DKI Sukamaju")] == got[(3, "DKI")] != got[(1, "City")]
         assert project.kb[got[(1, "City")]].name == "Riverton City"
+
+
+def test_a_clipped_name_joins_the_name_it_clips() -> None:
+    """Indonesian clips the starts of a name's words: "Kemenhut" = "Kementerian Kehutanan"
+    (the "ke" of "kehutanan" may go), "Sumteng" = "Sumatra Tengah"; words must be taken in
+    order, every word must give letters and every letter must come from a word."""
+    for label in ("ORG", "ENT"):
+        got = run(make_project([
+            ("Kementerian Kehutanan menolak. Sumatra Tengah banjir.",
+             [("Kementerian Kehutanan", label), ("Sumatra Tengah", label)]),
+            ("Kemenhut membantah. Warga Sumteng mengungsi. Kemenhan diam.",
+             [("Kemenhut", label), ("Sumteng", label), ("Kemenhan", label)]),
+            ("Sumatra Barat cerah. Kemenhutbun dibentuk.",
+             [("Sumatra Barat", label), ("Kemenhutbun", label)]),
+        ]))
+        assert got[(0, "Kementerian Kehutanan")] == got[(1, "Kemenhut")]
+        assert got[(0, "Sumatra Tengah")] == got[(1, "Sumteng")] != got[(2, "Sumatra Barat")]
+        assert got[(1, "Kemenhan")] != got[(1, "Kemenhut")]
+        assert got[(2, "Kemenhutbun")] != got[(1, "Kemenhut")]  # "bun" clips no word
