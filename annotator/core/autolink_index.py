@@ -207,6 +207,7 @@ class KeyTable:
         self.places = places  # known place names: never guessed to be short personal names
         self.place: list[bool] = []
         self.bare: list[bool] = []  # type words only ("DKI", "City")
+        self.caps: list[set[str]] = []  # 3+ capitals in a longer name ("CBP" of "Indofood CBP")
         self._ids: dict[tuple[bool, tuple[str, ...]], int] = {}
         self._by_surface: dict[tuple[str, bool], int] = {}
         self.raw: list[tuple[str, ...]] = []
@@ -242,6 +243,11 @@ class KeyTable:
                 self.families.append(set())
                 self.acro_like.append(is_acronym_like(surface.strip()))
                 self.acro.append(acronym(strip_titles(surface)).casefold())
+                self.caps.append(set())
+            words = surface.split()
+            if len(words) > 1:
+                self.caps[known].update(modern(surface_key(w)) for w in words if len(
+                    w) > 2 and is_acronym_like(w))
             self._by_surface[(surface, person)] = known
         self.families[known].add(family)
         return known
@@ -289,6 +295,7 @@ class KeyTable:
                 self.families[c] |= self.families[k]
                 self.acro_like[c] = self.acro_like[c] and self.acro_like[k]
                 self.acro[c] = self.acro[c] or self.acro[k]
+                self.caps[c] |= self.caps[k]
         for k in sorted(set(self.canon)):
             for token in self.core[k]:
                 self._by_token[token].append(k)
@@ -341,7 +348,7 @@ class KeyTable:
             return a < b
         guess = not self.has_persons and not (self.families[inner] | self.families[outer]) & _KNOWN
         if guess and a < b and len(b) <= 4 and not b & _NOT_NAMES and not self.types[outer] and (
-                not self.place[inner]):
+                not self.place[inner]) and not (b - a) & self.caps[outer]:
             return True  # labels without persons: a name without weak words may be a person's
         kinds = self.families[inner] <= self.families[outer]
         return a == b and self.types[inner] < self.types[outer] and kinds and not (

@@ -428,3 +428,17 @@ def test_a_clipped_name_joins_the_name_it_clips() -> None:
         assert got[(0, "Sumatra Tengah")] == got[(1, "Sumteng")] != got[(2, "Sumatra Barat")]
         assert got[(1, "Kemenhan")] != got[(1, "Kemenhut")]
         assert got[(2, "Kemenhutbun")] != got[(1, "Kemenhut")]  # "bun" clips no word
+
+
+def test_without_labels_a_subsidiary_marked_in_capitals_stays_apart() -> None:
+    """"Sinar Pangan KBP" is a unit of "Sinar Pangan", not a longer name of it; two capitals
+    between a person's names are initials and do not keep the short name apart."""
+    got = run(make_project([
+        ("Sinar Pangan KBP melantai. Sinar Pangan untung.", [("Sinar Pangan KBP", "ENT"),
+                                                             ("Sinar Pangan", "ENT")]),
+        ("Laba Sinar Pangan naik.", [("Sinar Pangan", "ENT")]),
+        ("Menlu Sri LP Wahyuni tiba.", [("Sri LP Wahyuni", "ENT")]),
+        ("Sri Wahyuni berpidato.", [("Sri Wahyuni", "ENT")]),
+    ]))
+    assert got[(0, "Sinar Pangan")] == got[(1, "Sinar Pangan")] != got[(0, "Sinar Pangan KBP")]
+    assert got[(2, "Sri LP Wahyuni")] == got[(3, "Sri Wahyuni")]
