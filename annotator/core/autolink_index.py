@@ -365,6 +365,9 @@ class KeyTable:
                 token = min(self.core[key], key=lambda t: len(self._by_token.get(t, ())))
                 pool += self._by_token.get(token, [])
             found = frozenset(k for k in pool if self.contains(k, key))
+            if self.acro_like[key] and len(found) > 1:  # "AS": Amerika Serikat, not AS Roma
+                expansions = {k for k in found if self.acro[k] == self.compact[key]}
+                found = frozenset(expansions) or found
             if not found and self._clipped_like(key):
                 found = frozenset(k for k in self._by_start.get(self.compact[key][:3], ())
                                   if self._clipped(k, key))
@@ -464,6 +467,7 @@ class Context:
         self.word_df = Counter(w for text in sample for w in set(_words(text)))
         self.n_docs, self.n_sample = len(texts), len(sample)
         self._tables: dict[tuple[int, ...], tuple[dict[Any, int], np.ndarray]] = {}
+        self.last = 0.0  # how far the last choice was ahead of the next candidate
 
     def _features(self, n: int) -> Counter[Any]:
         node = self.p.nodes[n]
@@ -521,7 +525,9 @@ class Context:
                 if hits else np.zeros(len(roots)))
         order = np.argsort(-sims, kind="stable")
         best = sims[order[0]]
+        self.last = float(best - (sims[order[1]] if len(roots) > 1 else 0.0))
         if best < MIN_SIMILARITY or (len(roots) > 1 and best - sims[order[1]] < MARGIN):
+            self.last = 0.0
             return max(roots, key=lambda r: (self.p.uf.size[self.p.uf.find(r)], -r))
         return roots[int(order[0])]
 

@@ -442,3 +442,14 @@ def test_without_labels_a_subsidiary_marked_in_capitals_stays_apart() -> None:
     ]))
     assert got[(0, "Sinar Pangan")] == got[(1, "Sinar Pangan")] != got[(0, "Sinar Pangan KBP")]
     assert got[(2, "Sri LP Wahyuni")] == got[(3, "Sri Wahyuni")]
+
+
+def test_an_acronym_prefers_its_expansion_to_a_name_holding_it() -> None:
+    """"KPN" alone is "Komisi Pangan Nasional" of the project, not "KPN Sentosa" whose first
+    word it is."""
+    got = run(make_project([
+        ("Klub KPN Sentosa menang. Komisi Pangan Nasional rapat.",
+         [("KPN Sentosa", "ENT"), ("Komisi Pangan Nasional", "ENT")]),
+        ("KPN menolak impor beras.", [("KPN", "ENT")]),
+    ]))
+    assert got[(1, "KPN")] == got[(0, "Komisi Pangan Nasional")] != got[(0, "KPN Sentosa")]
