@@ -37,6 +37,14 @@ Link = tuple[str, Span, str]  # (article_id, span, kb_id)
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 DEFAULT_THRESHOLD = 85.0
+# Confidence of a group's link across articles (short forms: autolink_index.KIND_CONFIDENCE).
+SAME_NAME = 0.95  # the same full name (spelling variants pooled) in another article
+OTHER_HOLDER = 0.9  # a full name that another article's group holds beside its own name
+CONTEXT_CHOICE = 0.6  # a short form of several entities, chosen by the words around it
+LARGEST_GUESS = 0.35  # ... the words around it did not decide: the larger entity took it
+DOUBTFUL = 0.65  # links below this are the ones to review first
+_OPEN = re.compile(r"\s*\(\s*")
+_CLOSE = re.compile(r"\s*\)")
 MAX_ALIASES = 20
 _NAME_WORD = re.compile(r"[^\W_]+")
 
@@ -50,6 +58,13 @@ class AutoLinkPlan:
     new_entities: list[Entity] = field(default_factory=list)
     updated_entities: list[Entity] = field(default_factory=list)
     cancelled: bool = False
+    confidence: list[float] = field(default_factory=list)  # 0..1 per link, parallel to links
+
+    def doubtful(self, below: float = DOUBTFUL) -> list[tuple[float, Link]]:
+        """(confidence, link) of the links less sure than `below`, least sure first: the
+        ones to review first."""
+        pairs = zip(self.confidence, self.links, strict=True)
+        return sorted(((c, link) for c, link in pairs if c < below), key=lambda x: x[0])
 
     def clusters(self) -> dict[str, list[tuple[str, Span]]]:
         """Mentions per kb_id, in plan order."""
@@ -74,6 +89,7 @@ class _Node:
     rep: int
     mentions: list[int] = field(default_factory=list)
     kb_id: str | None = None
+    sure: float = 1.0  # how sure its attachment to its entity is (see AutoLinkPlan.confidence)
 
 
 class _Planner:
@@ -83,6 +99,7 @@ class _Planner:
         self.project, self.annotator, self.threshold = project, annotator, threshold
         self.keys = ix.KeyTable()
         self.mentions: list[tuple[str, Span, str, int, int]] = []  # ..., key, raw key
+        self.local_sure: list[float] = []  # per mention: how sure its article's grouping is
         self.articles: list[str] = []
         self.texts: list[str] = []
         self.nodes: list[_Node] = []
@@ -127,27 +144,35 @@ class _Planner:
             key = self.keys.find(raw_key)
             idx = len(self.mentions)
             self.mentions.append((self.articles[article], span, surface, key, raw_key))
+            self.local_sure.append(1.0)
             if kb_id:
                 anchors[key][kb_id] += 1
             local[key].append(idx)
             order.append((span, key))
         uf = ix.UnionFind()
         counts = {k: len(v) for k, v in local.items()}
+        sure = dict.fromkeys(local, 1.0)
         for key in local:
             sup = self.keys.supersets(key)
             containers = [h for h in sup if h in local] if len(sup) < len(local) else [
                 h for h in local if h in sup]
             if containers:
                 uf.union(key, max(containers, key=lambda h: (counts[h], -local[h][0])))
+                kind = ix.KIND_CONFIDENCE[self.keys.kind[key]]  # the same text vouches for it
+                sure[key] = min(1.0, kind + 0.1) - 0.1 * (len(containers) > 1)
         text = self.texts[article]
         for (a, ka), (b, kb) in zip(order, order[1:], strict=False):
-            paren = text[a.end : b.start] == " (" and text[b.end : b.end + 1] == ")"
+            paren = _OPEN.fullmatch(text, a.end, b.start) and _CLOSE.match(text, b.end)
             if paren and self.keys.paren_alias(ka, kb):
                 uf.union(kb, ka)
+                sure[kb] = max(sure[kb], 0.95) if uf.find(kb) == uf.find(ka) else sure[kb]
         groups: dict[int, list[int]] = defaultdict(list)
         for key in local:
             groups[uf.find(key)].append(key)
         self.by_article.append([])
+        for key, ids in local.items():
+            for m in ids:
+                self.local_sure[m] = sure[key]
         for members in groups.values():
             rep = max(members, key=lambda k: (self.keys.length(k), counts[k]))
             node = _Node(article, set(members), rep, [m for k in members for m in local[k]])
@@ -170,6 +195,7 @@ class _Planner:
                                            key=lambda x: len(x[2]))
                 found = best(surface, span.label)
                 node.kb_id = found.entity.kb_id if found else None
+                node.sure = found.score / 100.0 if found else 1.0
         first: dict[str, int] = {}
         for n, node in enumerate(self.nodes):
             if node.kb_id:
@@ -191,10 +217,13 @@ class _Planner:
         for _key, nodes in full:  # a full name: one entity ...
             for n in nodes[1:]:
                 self.uf.union(nodes[0], n)
+                self.nodes[n].sure = min(self.nodes[n].sure, SAME_NAME)
         for key, nodes in full:  # ... joining the one other holder of it
             others = {self.uf.find(h) for h in holders[key]} - {self.uf.find(nodes[0])}
             if len(others) == 1:  # an existing entity, or "X (Y)" seen elsewhere
                 self.uf.union(others.pop(), nodes[0])
+                for n in nodes:
+                    self.nodes[n].sure = min(self.nodes[n].sure, OTHER_HOLDER)
         context = ix.Context(self)
         longest_first = sorted((k for k in by_rep if supers[k]),
                                key=lambda k: (-self.keys.length(k), -len(self.keys.types[k])))
@@ -207,8 +236,15 @@ class _Planner:
                 own = self.uf.find(n)  # its group may hold a longer name too ("Mega", "Megawati")
                 roots = tuple(r for r in ranked if r != own)[:ix.MAX_CANDIDATES]
                 if roots:
-                    target = roots[0] if len(roots) == 1 else context.choose(n, roots)
+                    kind = ix.KIND_CONFIDENCE[self.keys.kind[key]]
+                    if len(roots) == 1:
+                        target, sure = roots[0], kind
+                    else:  # the words around it decided, or the larger entity took it
+                        target = context.choose(n, roots)
+                        sure = min(kind, CONTEXT_CHOICE + min(context.last, 0.2)) if (
+                            context.last) else LARGEST_GUESS
                     self.uf.union(target, n)
+                    self.nodes[n].sure = min(self.nodes[n].sure, sure)
         return True
 
     def plan(self) -> AutoLinkPlan:
@@ -222,6 +258,9 @@ class _Planner:
         for root, nodes in sorted(members.items(), key=lambda item: item[1][0]):
             unlinked = [m for n in nodes for m in self.nodes[n].mentions
                         if not self.mentions[m][1].kb_id]
+            sure = {m: self.nodes[n].sure for n in nodes for m in self.nodes[n].mentions}
+            if len(nodes) == 1 and self.nodes[nodes[0]].kb_id is None:
+                sure = dict.fromkeys(sure, 1.0)  # alone: nothing was joined
             if not unlinked:
                 continue
             kb_id = self.uf.kb(root)
@@ -236,6 +275,7 @@ class _Planner:
                 if learned is not None:
                     plan.updated_entities.append(learned)
             plan.links += [(self.mentions[m][0], self.mentions[m][1], kb_id) for m in unlinked]
+            plan.confidence += [round(min(self.local_sure[m], sure[m]), 2) for m in unlinked]
         return plan
 
     def _new_entity(self, mentions: list[int], taken: set[str]) -> Entity:

@@ -70,6 +70,9 @@ _KNOWN = KNOWN_FAMILIES = frozenset(_FAMILY_LABELS)
 _PREFIXES = frozenset({"place", "org"})
 _NOT_NAMES = WEAK_WORDS | FUNCTION_WORDS
 _OPAQUE = frozenset({"<university>", "<summit>"})  # "Universitas Indonesia" is not Indonesia
+# How sure a short form is of the one longer name containing it, by how it is contained.
+KIND_CONFIDENCE = {"part": 0.85, "acronym": 0.8, "type word": 0.7, "clipped": 0.7,
+                   "nickname": 0.6}
 NICK_MIN = 4  # letters of a nickname that is the start of a name ("Mega" for "Megawati")
 WINDOW = 150  # characters of context on each side of a mention
 MIN_SIMILARITY, MARGIN = 0.05, 0.01
@@ -207,6 +210,7 @@ class KeyTable:
         self.places = places  # known place names: never guessed to be short personal names
         self.place: list[bool] = []
         self.bare: list[bool] = []  # type words only ("DKI", "City")
+        self.kind: dict[int, str] = {}  # how a key's supersets contain it (see KIND_CONFIDENCE)
         self.caps: list[set[str]] = []  # 3+ capitals in a longer name ("CBP" of "Indofood CBP")
         self._ids: dict[tuple[bool, tuple[str, ...]], int] = {}
         self._by_surface: dict[tuple[str, bool], int] = {}
@@ -365,16 +369,19 @@ class KeyTable:
                 token = min(self.core[key], key=lambda t: len(self._by_token.get(t, ())))
                 pool += self._by_token.get(token, [])
             found = frozenset(k for k in pool if self.contains(k, key))
-            if self.acro_like[key] and len(found) > 1:  # "AS": Amerika Serikat, not AS Roma
+            kind = "type word" if self.bare[key] else "part"
+            if self.acro_like[key] and found:  # "AS": Amerika Serikat, not AS Roma
                 expansions = {k for k in found if self.acro[k] == self.compact[key]}
-                found = frozenset(expansions) or found
+                found, kind = (frozenset(expansions), "acronym") if expansions else (found, kind)
             if not found and self._clipped_like(key):
-                found = frozenset(k for k in self._by_start.get(self.compact[key][:3], ())
-                                  if self._clipped(k, key))
+                found, kind = frozenset(k for k in self._by_start.get(self.compact[key][:3], ())
+                                        if self._clipped(k, key)), "clipped"
             if not found and self._nickname_like(key):
-                found = frozenset(k for k in self._by_prefix.get(next(iter(self.core[key])), ())
-                                  if self._person_like(k, key))
+                found, kind = frozenset(
+                    k for k in self._by_prefix.get(next(iter(self.core[key])), ())
+                    if self._person_like(k, key)), "nickname"
             self._supers[key] = found
+            self.kind[key] = kind
         return found
 
     def _spelled_words(self, key: int) -> tuple[str, ...]:

@@ -453,3 +453,31 @@ def test_an_acronym_prefers_its_expansion_to_a_name_holding_it() -> None:
         ("KPN menolak impor beras.", [("KPN", "ENT")]),
     ]))
     assert got[(1, "KPN")] == got[(0, "Komisi Pangan Nasional")] != got[(0, "KPN Sentosa")]
+
+
+def test_each_link_has_a_confidence_and_doubtful_ones_come_first() -> None:
+    """Same full name: sure; a short form two entities could own, with nothing around it to
+    decide: doubtful, listed first; a lone mention: nothing joined, nothing to doubt."""
+    from annotator.core.autolink import DOUBTFUL, LARGEST_GUESS
+
+    project = make_project([
+        ("Joko Santoso berbicara. Santoso menambahkan.", [("Joko Santoso", "PER"),
+                                                        ("Santoso", "PER")]),
+        ("Budi Santoso tiba di Bandung. Budi Santoso tersenyum.",
+         [("Budi Santoso", "PER"), ("Bandung", "GPE")]),
+        ("Budi Santoso pulang.", [("Budi Santoso", "PER")]),
+        ("Santoso diam.", [("Santoso", "PER")]),
+    ])
+    plan = plan_autolink(project)
+    assert len(plan.confidence) == len(plan.links)
+    assert all(0.0 <= c <= 1.0 for c in plan.confidence)
+    text = {aid: project.text(aid) for aid in project.article_ids}
+    sure = {(project.article_ids.index(aid), text[aid][s.start : s.end]): c
+            for (aid, s, _), c in zip(plan.links, plan.confidence, strict=True)}
+    assert sure[(2, "Budi Santoso")] >= 0.9 and sure[(1, "Bandung")] == 1.0
+    assert sure[(0, "Santoso")] >= 0.9  # its full name is in the same text
+    assert sure[(3, "Santoso")] == LARGEST_GUESS < DOUBTFUL
+    doubtful = plan.doubtful()
+    assert doubtful and doubtful[0][0] == LARGEST_GUESS
+    assert [c for c, _ in doubtful] == sorted(c for c, _ in doubtful)
+    assert all(c < DOUBTFUL for c, _ in doubtful)
