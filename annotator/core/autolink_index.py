@@ -68,7 +68,18 @@ _STOPWORDS = (
 _STOP = frozenset(_STOPWORDS.split())
 _KNOWN = KNOWN_FAMILIES = frozenset(_FAMILY_LABELS)
 _PREFIXES = frozenset({"place", "org"})
-_NOT_NAMES = WEAK_WORDS | FUNCTION_WORDS
+# Head nouns of organisations, facilities and works: a name holding one is no person's
+# ("Disney" is not short for "Disney Channel", nor "Kenjeran" for "Jembatan Kenjeran").
+_HEAD_NOUNS = (
+    """bursa efek hotel resor stadion gedung jembatan kompleks komplek menara masjid gereja pura
+    pasar taman klinik rsud yayasan ikatan asosiasi persatuan perhimpunan himpunan koperasi
+    penerbit terminal jalan tol bendungan museum perpustakaan sekolah akademi politeknik
+    channel pictures records airlines airways airport bank university college foundation
+    institute resort stadium arena park center centre mall plaza tower hospital school club fc
+    indoors open cup championship league award awards festival"""
+)
+HEAD_NOUNS = frozenset(_HEAD_NOUNS.split())
+_NOT_NAMES = WEAK_WORDS | FUNCTION_WORDS | HEAD_NOUNS
 _OPAQUE = frozenset({"<university>", "<summit>"})  # "Universitas Indonesia" is not Indonesia
 # How sure a short form is of the one longer name containing it, by how it is contained.
 KIND_CONFIDENCE = {"part": 0.85, "acronym": 0.8, "type word": 0.7, "clipped": 0.7,

@@ -481,3 +481,17 @@ def test_each_link_has_a_confidence_and_doubtful_ones_come_first() -> None:
     assert doubtful and doubtful[0][0] == LARGEST_GUESS
     assert [c for c, _ in doubtful] == sorted(c for c, _ in doubtful)
     assert all(c < DOUBTFUL for c, _ in doubtful)
+
+
+def test_without_labels_a_name_with_a_head_noun_is_no_persons() -> None:
+    """"Jembatan Kenari" is a bridge named after Kenari, "Nusa Channel" a channel of Nusa:
+    neither is a longer form of the one word, though a person's surname still is."""
+    got = run(make_project([
+        ("Jembatan Kenari ditutup. Nusa Channel menayangkan Hendro Kusumo.",
+         [("Jembatan Kenari", "ENT"), ("Nusa Channel", "ENT"), ("Hendro Kusumo", "ENT")]),
+        ("Warga Kenari protes. Saham Nusa naik. Kusumo menolak.",
+         [("Kenari", "ENT"), ("Nusa", "ENT"), ("Kusumo", "ENT")]),
+    ]))
+    assert got[(1, "Kenari")] != got[(0, "Jembatan Kenari")]
+    assert got[(1, "Nusa")] != got[(0, "Nusa Channel")]
+    assert got[(1, "Kusumo")] == got[(0, "Hendro Kusumo")]
