@@ -57,6 +57,7 @@ _FAMILY_LABELS = {
 }
 FAMILIES = {label: family for family, labels in _FAMILY_LABELS.items() for label in labels.split()}
 _OLD_SPELLING = (("tj", "c"), ("dj", "j"), ("sj", "sy"), ("oe", "u"))
+_RENAMED = {"cina": "tiongkok", "china": "tiongkok"}
 _OLD_INITIAL = {"c": "t", "j": "d", "u": "o"}  # "T" may stand for "Tjahaja" (now "cahaja")
 _WORDS = re.compile(r"[^\W\d_]{3,}")
 _STOPWORDS = (
@@ -120,10 +121,11 @@ def known_places() -> frozenset[tuple[str, ...]]:
 
 @lru_cache(maxsize=65536)
 def modern(token: str) -> str:
-    """A token in today's Indonesian spelling ("soeharto" -> "suharto", "djakarta" -> "jakarta")."""
+    """A token in today's Indonesian spelling ("soeharto" -> "suharto", "djakarta" -> "jakarta",
+    "cina" -> "tiongkok", the official name since 2014)."""
     for old, new in _OLD_SPELLING:
         token = token.replace(old, new)
-    return token
+    return _RENAMED.get(token, token)
 
 
 def variant(a: str, b: str) -> bool:
@@ -384,9 +386,12 @@ class KeyTable:
             if self.acro_like[key] and found:  # "AS": Amerika Serikat, not AS Roma
                 expansions = {k for k in found if self.acro[k] == self.compact[key]}
                 found, kind = (frozenset(expansions), "acronym") if expansions else (found, kind)
-            if not found and self._clipped_like(key):
-                found, kind = frozenset(k for k in self._by_start.get(self.compact[key][:3], ())
-                                        if self._clipped(k, key)), "clipped"
+            if all(self.core[k] == self.core[key] for k in found) and self._clipped_like(key):
+                # "Sulsel" beside "Provinsi Sulsel" still clips "Sulawesi Selatan"
+                clipped = frozenset(k for k in self._by_start.get(min(self.core[key])[:3], ())
+                                    if self._clipped(k, key))
+                kind = "clipped" if clipped and not found else kind
+                found |= clipped
             if not found and self._nickname_like(key):
                 found, kind = frozenset(
                     k for k in self._by_prefix.get(next(iter(self.core[key])), ())
@@ -404,8 +409,8 @@ class KeyTable:
 
     def _clipped_like(self, key: int) -> bool:
         """One word of 5+ letters that may clip the syllables of a longer name ("Sulsel")."""
-        token = self.compact[key]
-        return len(self.raw[key]) == 1 and len(token) >= 5 and token.isalpha() and not (
+        token = min(self.core[key])
+        return len(self.core[key]) == 1 and len(token) >= 5 and token.isalpha() and not (
             self.bare[key])
 
     def _clipped(self, outer: int, inner: int) -> bool:
@@ -419,7 +424,7 @@ class KeyTable:
             return False
         if self.place[inner] and not self.place[outer]:
             return False  # a known place clips only a place's name
-        return _clips(self.compact[inner], self._spelled_words(outer), 3)
+        return _clips(min(self.core[inner]), self._spelled_words(outer), 3)
 
     def _nickname_like(self, key: int) -> bool:
         """One plain word of 4+ letters that may be the start of a longer name ("Mega")."""

@@ -495,3 +495,23 @@ def test_without_labels_a_name_with_a_head_noun_is_no_persons() -> None:
     assert got[(1, "Kenari")] != got[(0, "Jembatan Kenari")]
     assert got[(1, "Nusa")] != got[(0, "Nusa Channel")]
     assert got[(1, "Kusumo")] == got[(0, "Hendro Kusumo")]
+
+
+def test_clipped_names_with_type_words_and_renamed_countries() -> None:
+    """"Partai Demnas" and "Demnas" both clip "Partai Demokrasi Nasional"; "Cina" is the old
+    name of "Tiongkok"."""
+    for label in ("ORG", "ENT"):
+        got = run(make_project([
+            ("Partai Demokrasi Nasional menang. Kapal Cina berlayar di Laut Cina Timur.",
+             [("Partai Demokrasi Nasional", label), ("Cina", "GPE" if label == "ORG" else label),
+              ("Laut Cina Timur", "LOC" if label == "ORG" else label)]),
+            ("Partai Demnas menolak. Demnas kalah.", [("Partai Demnas", label),
+                                                     ("Demnas", label)]),
+            ("Tiongkok protes soal Laut Tiongkok Timur.",
+             [("Tiongkok", "GPE" if label == "ORG" else label),
+              ("Laut Tiongkok Timur", "LOC" if label == "ORG" else label)]),
+        ]))
+        assert got[(0, "Partai Demokrasi Nasional")] == got[(1, "Partai Demnas")] == got[
+            (1, "Demnas")]
+        assert got[(0, "Cina")] == got[(2, "Tiongkok")]
+        assert got[(0, "Laut Cina Timur")] == got[(2, "Laut Tiongkok Timur")]
