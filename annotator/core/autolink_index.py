@@ -225,8 +225,8 @@ class KeyTable:
         self.bare: list[bool] = []  # type words only ("DKI", "City")
         self.kind: dict[int, str] = {}  # how a key's supersets contain it (see KIND_CONFIDENCE)
         self.caps: list[set[str]] = []  # 3+ capitals in a longer name ("CBP" of "Indofood CBP")
-        self._ids: dict[tuple[bool, tuple[str, ...]], int] = {}
-        self._by_surface: dict[tuple[str, bool], int] = {}
+        self._ids: dict[tuple[str, tuple[str, ...]], int] = {}  # (label family, words)
+        self._by_surface: dict[tuple[str, str], int] = {}
         self.raw: list[tuple[str, ...]] = []
         self.person: list[bool] = []
         self.families: list[set[str]] = []
@@ -249,11 +249,11 @@ class KeyTable:
         """The (raw) key id of a surface with a label; call before `canonicalise`."""
         family = family_of(label)
         person = family == "person"
-        known = self._by_surface.get((surface, person))
+        known = self._by_surface.get((surface, family))
         if known is None:
             norm = normalise(surface) or surface_key(surface)
             raw = tuple(modern(t) for t in norm.split()) or (surface.strip(),)
-            known = self._ids.setdefault((person, raw), len(self.raw))
+            known = self._ids.setdefault((family, raw), len(self.raw))
             if known == len(self.raw):
                 self.raw.append(raw)
                 self.person.append(person)
@@ -265,7 +265,7 @@ class KeyTable:
             if len(words) > 1:
                 self.caps[known].update(modern(surface_key(w)) for w in words if len(
                     w) > 2 and is_acronym_like(w))
-            self._by_surface[(surface, person)] = known
+            self._by_surface[(surface, family)] = known
         self.families[known].add(family)
         return known
 
@@ -285,8 +285,8 @@ class KeyTable:
         names = {raw for k, raw in enumerate(self.raw) if self.person[k]}  # "Kim" as GPE too
         places = {raw for k, raw in enumerate(self.raw) if self.families[k] & _PREFIXES} - names
         same = UnionFind()
-        first: dict[tuple[bool, object], int] = {}
-        shapes: list[tuple[bool, tuple[str, ...]]] = []
+        first: dict[tuple[str, object], int] = {}
+        shapes: list[tuple[str, tuple[str, ...]]] = []
         for k, raw in enumerate(self.raw):
             if self.person[k]:
                 cut = next((n for n in (3, 2, 1) if raw[:n] in places and len(raw) - n > 1), 0)
@@ -302,8 +302,8 @@ class KeyTable:
             self.place.append(raw in self.places or tuple(
                 t for t in raw if t not in CLASS_TYPES) in self.places)
             for ident in (frozenset(mapped), "".join(mapped)):
-                same.union(first.setdefault((self.person[k], ident), k), k)
-            shapes.append((self.person[k], tuple(mapped)))
+                same.union(first.setdefault((min(self.families[k]), ident), k), k)
+            shapes.append((min(self.families[k]), tuple(mapped)))
         self._initials(shapes, same)
         self.canon = [same.find(k) for k in range(len(self.raw))]
         self.has_persons = any(self.person)
@@ -328,10 +328,10 @@ class KeyTable:
                 self._by_acro[self.acro[k]].append(k)
 
     @staticmethod
-    def _initials(shapes: list[tuple[bool, tuple[str, ...]]], same: UnionFind) -> None:
+    def _initials(shapes: list[tuple[str, tuple[str, ...]]], same: UnionFind) -> None:
         """A middle name given by its initial is that name: "Budi S Wibowo" = "Budi Santoso
         Wibowo", when only one such name is known."""
-        short: dict[tuple[bool, tuple[str, ...]], set[int]] = defaultdict(set)
+        short: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
         for k, (person, words) in enumerate(shapes):
             if len(words) >= 3 and all(len(w) > 1 for w in words):
                 for i in range(1, len(words) - 1):

@@ -515,3 +515,15 @@ def test_clipped_names_with_type_words_and_renamed_countries() -> None:
             (1, "Demnas")]
         assert got[(0, "Cina")] == got[(2, "Tiongkok")]
         assert got[(0, "Laut Cina Timur")] == got[(2, "Laut Tiongkok Timur")]
+
+
+def test_with_labels_the_same_name_of_incompatible_labels_stays_apart() -> None:
+    """"Sleman" the regency (GPE) and "Sleman" the club (ORG) are two entities; GPE, LOC and
+    FAC are one family of places, so a place labelled LOC once still joins."""
+    got = run(make_project([
+        ("Hujan deras di Sleman.", [("Sleman", "GPE")]),
+        ("Sleman menang 2-0 atas Bantul.", [("Sleman", "ORG"), ("Bantul", "ORG")]),
+        ("Banjir melanda Sleman dan Bantul.", [("Sleman", "LOC"), ("Bantul", "GPE")]),
+    ]))
+    assert got[(0, "Sleman")] == got[(2, "Sleman")] != got[(1, "Sleman")]
+    assert got[(1, "Bantul")] != got[(2, "Bantul")]
