@@ -29,7 +29,8 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser, object], Non
         "is linked: to an existing entity of the knowledge base when the candidate matcher is "
         "confident, otherwise to new entities that group the mentions of one real-world entity "
         "across articles (names without titles, short forms such as \"Putin\", acronyms, "
-        "spelling variants, labels, and the words around an ambiguous short name). The links "
+        "clipped names such as \"Sulsel\", nicknames, spelling variants, labels, and the "
+        "words around an ambiguous short name). The links "
         "have origin \"auto\"; in the window they can be accepted at once or undone in one step.")
     common(link, argparse.SUPPRESS)
     link.add_argument("--auto", action="store_true",

@@ -6,10 +6,16 @@
    the article's longer name containing it, the most mentioned one ("Kim" -> "Kim Jong Un"
    beside one "Kim Jong-il"); an acronym joins its expansion, "X (Y)" joins Y to X;
 3. a group whose longest name `CandidateMatcher.best` links confidently joins that entity;
-4. across articles, groups sharing a full name are one entity; a group known only by a short
-   form or acronym joins the entity whose names contain it; when several do, the words around
-   its mentions and the other names of its article decide (`Context`), else the larger one;
+4. across articles, groups sharing a full name are one entity, and then join the one other
+   group holding that name beside its own ("Ahok" given in brackets elsewhere); a group known
+   only by a short form, acronym, clipped name or nickname joins the entity whose names
+   contain it; when several do, the words around its mentions and the other names of its
+   article decide (`Context`), else the larger one;
 5. each new group becomes an entity named by its commonest full name, its surfaces aliases.
+Every link gets a confidence (`AutoLinkPlan.confidence`, 0..1): the same name or evidence in
+the same text is sure, a short form less so by how it matched (`KIND_CONFIDENCE`), a short
+form several entities could own least, above all when the larger one took it on a guess;
+`AutoLinkPlan.doubtful` lists the links to review first.
 `autolink_command` makes a plan one CompositeCommand: the links get origin "auto".
 """
 

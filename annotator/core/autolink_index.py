@@ -2,18 +2,28 @@
 
 A name key is a mention's normalised name (`linking.normalise`: titles, case, diacritics,
 hyphens aside) as a set of tokens, with old Indonesian spelling modernised ("Soeharto" =
-"Suharto"), spelling variants of longer tokens unified ("Dmitri" = "Dmitry", "Moskow" =
-"Moscow") and type words reduced to their type ("kosmodrom" = "cosmodrome"). Keys of persons
-and of everything else never mix. Key B contains key A when A can refer to B:
+"Suharto", "Cina" = "Tiongkok"), spelling variants of longer tokens unified ("Dmitri" =
+"Dmitry", "Moskow" = "Moscow"), a middle initial read as the one known middle name ("Basuki
+T Purnama" = "Basuki Tjahaja Purnama") and type words reduced to their type ("kosmodrom" =
+"cosmodrome"; a type word alone, "DKI", keeps its word). A key belongs to one label family:
+names of incompatible labels never mix (GPE, LOC and FAC count as one family of places;
+label names of other schemes are understood too: PERSON, PPL, ORGANISATION, PLACE ...).
+Key B contains key A when A can refer to B, labels agreeing:
 - persons: A's tokens are a proper subset of B's ("Putin" < "Vladimir Putin");
-- others: the same name without a type word ("Vostochny" < "Kosmodrom Vostochny"), never
-  labelled otherwise than B (a "Rusia" once tagged ORG is not "Pemerintah Rusia");
-- acronyms: A is acronym-like and the acronym of B's surface ("AS" < "Amerika Serikat");
-and the labels agree (GPE, LOC and FAC count as one family of places; label names of other
-schemes are understood too: PERSON, PPL, ORGANISATION, PLACE ...). When no mention at all has
-a person's label (every span "ENT", say), a name of at most four words, none of them weak
-("utara", "dewan"), is treated as a person's. A person's name that starts with a place or
-organisation named elsewhere loses it ("Rusia Sergei Shoigu" = "Sergei Shoigu", "Kremlin
+- others: the same name without a type word ("Vostochny" < "Kosmodrom Vostochny");
+- acronyms: A is acronym-like and the acronym of B's surface ("AS" < "Amerika Serikat"),
+  preferred to names holding A as a word ("AS Roma");
+- a type word alone: the names holding it ("DKI" < "DKI Jakarta", "City" < "Manchester City");
+- when nothing else contains it, a clipped name: A joins the starts of B's words in order
+  ("Sulsel" < "Sulawesi Selatan", "Kemenhub" < "Kementerian Perhubungan"), else a nickname:
+  A starts a word of a person-like B ("Mega" < "Megawati Soekarnoputri").
+When no mention at all has a person's label (every span "ENT", say), a name of at most four
+words is treated as a person's unless it has a weak word ("utara", "dewan"), a type word, a
+head noun of organisations or facilities ("Bursa", "Hotel", "Jembatan", "Channel") or adds a
+word in capitals ("Indofood CBP" is a unit of "Indofood"); and a known place (the gazetteers'
+GPE and LOC names) is never such a short form: head first, modifier after, so "Jakarta" is
+where "Bursa Efek Jakarta" is, not its short name. A person's name that starts with a place
+or organisation named elsewhere loses it ("Rusia Sergei Shoigu" = "Sergei Shoigu", "Kremlin
 Dmitry Peskov" = "Dmitry Peskov").
 """
 
