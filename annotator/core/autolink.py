@@ -69,7 +69,8 @@ class AutoLinkPlan:
     def doubtful(self, below: float = DOUBTFUL) -> list[tuple[float, Link]]:
         """(confidence, link) of the links less sure than `below`, least sure first: the
         ones to review first."""
-        pairs = zip(self.confidence, self.links, strict=True)
+        sure = self.confidence + [1.0] * (len(self.links) - len(self.confidence))
+        pairs = zip(sure, self.links, strict=False)
         return sorted(((c, link) for c, link in pairs if c < below), key=lambda x: x[0])
 
     def clusters(self) -> dict[str, list[tuple[str, Span]]]:

@@ -263,6 +263,8 @@ class KeyTable:
         if known is None:
             norm = normalise(surface) or surface_key(surface)
             raw = tuple(modern(t) for t in norm.split()) or (surface.strip(),)
+            if len(raw) > 1 and raw[0] == "the":  # "The Walt Disney Company"
+                raw = raw[1:]
             known = self._ids.setdefault((family, raw), len(self.raw))
             if known == len(self.raw):
                 self.raw.append(raw)

@@ -527,3 +527,14 @@ def test_with_labels_the_same_name_of_incompatible_labels_stays_apart() -> None:
     ]))
     assert got[(0, "Sleman")] == got[(2, "Sleman")] != got[(1, "Sleman")]
     assert got[(1, "Bantul")] != got[(2, "Bantul")]
+
+
+def test_a_leading_the_is_no_part_of_a_name_and_manual_plans_have_no_doubts() -> None:
+    from annotator.core.autolink import AutoLinkPlan
+
+    got = run(make_project([("The Acme Company melapor.", [("The Acme Company", "ORG")]),
+                            ("Acme Co. untung.", [("Acme Co.", "ORG")])]))
+    assert got[(0, "The Acme Company")] == got[(1, "Acme Co.")]
+    plan = AutoLinkPlan("ayu", links=[("a", Span(0, 3, "ORG"), "acme")])
+    assert plan.doubtful() == [] and plan.doubtful(below=1.1) == [
+        (1.0, ("a", Span(0, 3, "ORG"), "acme"))]
