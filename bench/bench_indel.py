@@ -1,7 +1,8 @@
 """Benchmark auto-linking on IndEL (Indonesian news linked to Wikidata), end to end via the CLI.
 
   python bench/bench_indel.py [--gold ../shared/eval/link-id/indel-dev/gold.jsonl]
-                              [--verbose] [--limit N] [--in-memory] [--keep DIR]
+                              [--verbose] [--limit N] [--labels suggested|consistent]
+                              [--in-memory] [--keep DIR]
 
 The gold records (our export shape, label "ENT", kb_id a Wikidata QID) lose their kb_ids and
 are imported for one annotator into a temporary project (`annotator import`); then
@@ -11,7 +12,10 @@ baseline "same lower-cased text = same entity". --verbose lists gold entities sp
 several auto entities and auto entities mixing gold ones, largest first (for finding patterns,
 not single sentences to tune on). The data is for internal evaluation only and is never
 committed: without ../shared/eval the benchmark says so and exits 0. --in-memory skips the
-CLI and the project folder (the same plan, for quick tuning runs).
+CLI and the project folder (the same plan, for quick tuning runs). --labels first gives each
+mention the label of the built-in suggester's span over it (MISC when none): auto-link with
+predicted entity types, as in the normal case; "consistent" then gives all mentions of a gold
+entity the label most of them got, as a careful annotator would (types still predicted).
 """
 
 from __future__ import annotations
@@ -50,6 +54,35 @@ def load_gold(path: Path) -> tuple[list[dict], dict[Mention, str], dict[Mention,
         records.append({"text": row["text"], "meta": row.get("meta", {}), "spans": spans,
                         "answer": "accept"})
     return records, key, surface
+
+
+def label_with_suggester(records: list[dict], key: dict[Mention, str] | None = None
+                         ) -> Counter[str]:
+    """Give each mention the label of the built-in suggester's span over it (the longest
+    overlapping one), "MISC" when it has none: IndEL with predicted entity types. With `key`,
+    every mention of a gold entity then gets the label most of them got: labels as consistent
+    as a careful annotator's (the types still the suggester's)."""
+    from annotator.nlp.builtin import BuiltinSuggester
+
+    found = BuiltinSuggester().suggest_many(r["text"] for r in records)
+    labels: Counter[str] = Counter()
+    for record, spans in zip(records, found, strict=True):
+        for span in record["spans"]:
+            over = [s for s in spans if s.start < span["end"] and span["start"] < s.end]
+            best = max(over, key=lambda s: min(s.end, span["end"]) - max(s.start, span["start"]),
+                       default=None)
+            span["label"] = best.label if best else "MISC"
+    if key is not None:
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        for record in records:
+            for span in record["spans"]:
+                votes[key[(record["text"], span["start"], span["end"])]][span["label"]] += 1
+        for record in records:
+            for span in record["spans"]:
+                m = (record["text"], span["start"], span["end"])
+                span["label"] = votes[key[m]].most_common(1)[0][0]
+    labels.update(span["label"] for record in records for span in record["spans"])
+    return labels
 
 
 def run_cli(argv: list[str]) -> tuple[int, str]:
@@ -140,6 +173,10 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true",
                         help="list split and merged entities, largest first")
     parser.add_argument("--limit", type=int, default=60, help="rows listed by --verbose")
+    parser.add_argument("--labels", choices=("suggested", "consistent"),
+                        help="label the mentions with the built-in suggester first (IndEL has "
+                        "no types): as suggested, or consistent per gold entity (its mentions' "
+                        "commonest suggested label)")
     parser.add_argument("--in-memory", action="store_true",
                         help="plan and apply in memory instead of the CLI (quicker, same links)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
@@ -152,6 +189,9 @@ def main() -> int:
     from annotator.core.coref_metrics import scores
 
     records, key, surface = load_gold(args.gold)
+    if args.labels:
+        found = label_with_suggester(records, key if args.labels == "consistent" else None)
+        print(f"labels ({args.labels}) from the built-in suggester: {dict(found)}")
     if args.in_memory:
         got, elapsed = link_in_memory(records)
     elif args.keep:

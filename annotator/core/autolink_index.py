@@ -87,7 +87,7 @@ _HEAD_NOUNS = (
     penerbit terminal jalan tol bendungan museum perpustakaan sekolah akademi politeknik
     channel pictures records airlines airways airport bank university college foundation
     institute resort stadium arena park center centre mall plaza tower hospital school club fc
-    indoors open cup championship league award awards festival"""
+    open cup championship league award awards festival"""
 )
 HEAD_NOUNS = frozenset(_HEAD_NOUNS.split())
 _NOT_NAMES = WEAK_WORDS | FUNCTION_WORDS | HEAD_NOUNS
@@ -379,6 +379,10 @@ class KeyTable:
         if guess and a < b and len(b) <= 4 and not b & _NOT_NAMES and not self.types[outer] and (
                 not self.place[inner]) and not (b - a) & self.caps[outer]:
             return True  # labels without persons: a name without weak words may be a person's
+        org = self.families[inner] == self.families[outer] == {"org"}
+        if org and a < b and len(b) <= 4 and not b & _NOT_NAMES and not (
+                b - a) & self.caps[outer] and not self.types[outer] & _OPAQUE:
+            return True  # both organisations: "Garuda" is "Garuda Indonesia", "Madrid" the club
         kinds = self.families[inner] <= self.families[outer]
         return a == b and self.types[inner] < self.types[outer] and kinds and not (
             self.types[outer] & _OPAQUE)

@@ -538,3 +538,17 @@ def test_a_leading_the_is_no_part_of_a_name_and_manual_plans_have_no_doubts() ->
     plan = AutoLinkPlan("ayu", links=[("a", Span(0, 3, "ORG"), "acme")])
     assert plan.doubtful() == [] and plan.doubtful(below=1.1) == [
         (1.0, ("a", Span(0, 3, "ORG"), "acme"))]
+
+
+def test_with_labels_an_organisation_short_name_joins_the_organisation() -> None:
+    """Both ORG: "Merapi" is "Merapi Sleman" (the club); the regency "Sleman" (GPE) is not,
+    nor is an organisation's name with a head noun ("Bank Merapi") or a unit ("Merapi KBS")."""
+    got = run(make_project([
+        ("Merapi Sleman menang. Suporter Merapi bersorak di Sleman.",
+         [("Merapi Sleman", "ORG"), ("Merapi", "ORG"), ("Sleman", "GPE")]),
+        ("Merapi kalah tadi malam. Bank Merapi dan Merapi KBS untung.",
+         [("Merapi", "ORG"), ("Bank Merapi", "ORG"), ("Merapi KBS", "ORG")]),
+    ]))
+    assert got[(0, "Merapi Sleman")] == got[(0, "Merapi")] == got[(1, "Merapi")]
+    assert got[(0, "Sleman")] != got[(0, "Merapi Sleman")]
+    assert got[(1, "Bank Merapi")] != got[(1, "Merapi")] != got[(1, "Merapi KBS")]
