@@ -48,6 +48,7 @@ SAME_NAME = 0.95  # the same full name (spelling variants pooled) in another art
 OTHER_HOLDER = 0.9  # a full name that another article's group holds beside its own name
 CONTEXT_CHOICE = 0.6  # a short form of several entities, chosen by the words around it
 LARGEST_GUESS = 0.35  # ... the words around it did not decide: the larger entity took it
+# (up to 0.25 more as the largest dominates the next one)
 DOUBTFUL = 0.65  # links below this are the ones to review first
 _OPEN = re.compile(r"\s*\(\s*")
 _CLOSE = re.compile(r"\s*\)")
@@ -248,8 +249,11 @@ class _Planner:
                         target, sure = roots[0], kind
                     else:  # the words around it decided, or the larger entity took it
                         target = context.choose(n, roots)
+                        sizes = sorted((self.uf.size[self.uf.find(r)] for r in roots),
+                                       reverse=True)
+                        share = 1.0 - sizes[1] / sizes[0]  # how much the largest dominates
                         sure = min(kind, CONTEXT_CHOICE + min(context.last, 0.2)) if (
-                            context.last) else LARGEST_GUESS
+                            context.last) else LARGEST_GUESS + 0.25 * share
                     self.uf.union(target, n)
                     self.nodes[n].sure = min(self.nodes[n].sure, sure)
         return True
