@@ -381,8 +381,9 @@ class KeyTable:
             return True  # labels without persons: a name without weak words may be a person's
         org = self.families[inner] == self.families[outer] == {"org"}
         if org and a < b and len(b) <= 4 and not b & _NOT_NAMES and not (
-                b - a) & self.caps[outer] and not self.types[outer] & _OPAQUE:
-            return True  # both organisations: "Garuda" is "Garuda Indonesia", "Madrid" the club
+                b - a) & self.caps[outer] and not self.types[outer] & _OPAQUE and (
+                self._head(outer) in a):
+            return True  # both organisations, head first: "Persija" is "Persija Jakarta"
         kinds = self.families[inner] <= self.families[outer]
         return a == b and self.types[inner] < self.types[outer] and kinds and not (
             self.types[outer] & _OPAQUE)
@@ -415,6 +416,12 @@ class KeyTable:
             self._supers[key] = found
             self.kind[key] = kind
         return found
+
+    def _head(self, key: int) -> str:
+        """The first name word (type words aside): the head of an Indonesian name ("persija"
+        of "Persija Jakarta"; "Jakarta" is its modifier)."""
+        words = self._spelled_words(key)
+        return words[0] if words else ""
 
     def _spelled_words(self, key: int) -> tuple[str, ...]:
         """The words of a key in order, without leading type words and function words."""

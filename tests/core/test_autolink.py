@@ -541,14 +541,17 @@ def test_a_leading_the_is_no_part_of_a_name_and_manual_plans_have_no_doubts() ->
 
 
 def test_with_labels_an_organisation_short_name_joins_the_organisation() -> None:
-    """Both ORG: "Merapi" is "Merapi Sleman" (the club); the regency "Sleman" (GPE) is not,
-    nor is an organisation's name with a head noun ("Bank Merapi") or a unit ("Merapi KBS")."""
+    """Both ORG, head first: "Merapi" is "Merapi Sleman" (the club); "Sleman" is its
+    modifier, the regency (GPE) or not, nor is an organisation's name with a head noun ("Bank
+    Merapi") or a unit ("Merapi KBS") a longer "Merapi"."""
     got = run(make_project([
         ("Merapi Sleman menang. Suporter Merapi bersorak di Sleman.",
          [("Merapi Sleman", "ORG"), ("Merapi", "ORG"), ("Sleman", "GPE")]),
+        ("Pemkab Sleman memuji Sleman.", [("Sleman", "ORG")]),
         ("Merapi kalah tadi malam. Bank Merapi dan Merapi KBS untung.",
          [("Merapi", "ORG"), ("Bank Merapi", "ORG"), ("Merapi KBS", "ORG")]),
     ]))
-    assert got[(0, "Merapi Sleman")] == got[(0, "Merapi")] == got[(1, "Merapi")]
-    assert got[(0, "Sleman")] != got[(0, "Merapi Sleman")]
-    assert got[(1, "Bank Merapi")] != got[(1, "Merapi")] != got[(1, "Merapi KBS")]
+    assert got[(0, "Merapi Sleman")] == got[(0, "Merapi")] == got[(2, "Merapi")]
+    assert got[(0, "Sleman")] != got[(0, "Merapi Sleman")] != got[(1, "Sleman")]
+    assert got[(2, "Bank Merapi")] != got[(2, "Merapi")] != got[(2, "Merapi KBS")]
+    assert got[(2, "Merapi")] == got[(0, "Merapi")]
