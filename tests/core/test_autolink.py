@@ -555,3 +555,20 @@ def test_with_labels_an_organisation_short_name_joins_the_organisation() -> None
     assert got[(0, "Sleman")] != got[(0, "Merapi Sleman")] != got[(1, "Sleman")]
     assert got[(2, "Bank Merapi")] != got[(2, "Merapi")] != got[(2, "Merapi KBS")]
     assert got[(2, "Merapi")] == got[(0, "Merapi")]
+
+
+def test_one_acronym_of_two_names_never_joins_them() -> None:
+    """"BPS" abbreviates two bodies of the project: each text's brackets say which, the words
+    around a bare "BPS" choose one, and the two bodies stay two entities."""
+    for label in ("ORG", "ENT"):
+        got = run(make_project([
+            ("Badan Pusat Statistik (BPS) mencatat inflasi naik. BPS merilis data inflasi.",
+             [("Badan Pusat Statistik", label), ("BPS", label)]),
+            ("Bank Pembangunan Sumatra (BPS) menyalurkan kredit. BPS menambah kredit usaha.",
+             [("Bank Pembangunan Sumatra", label), ("BPS", label)]),
+            ("Menurut BPS, inflasi bulan ini naik tipis.", [("BPS", label)]),
+        ]))
+        stats, bank = got[(0, "Badan Pusat Statistik")], got[(1, "Bank Pembangunan Sumatra")]
+        assert stats != bank
+        assert got[(0, "BPS")] == stats and got[(1, "BPS")] == bank
+        assert got[(2, "BPS")] == stats
