@@ -129,6 +129,25 @@ def known_places() -> frozenset[tuple[str, ...]]:
     return frozenset(found)
 
 
+def _facility_words(raw: tuple[str, ...]) -> tuple[str, ...]:
+    """Words of a name key without a leading "the", "bandar udara" as "bandara", and without
+    "internasional" beside a facility type ("Bandara Internasional X" = "Bandara X")."""
+    if len(raw) > 1 and raw[0] == "the":  # "The Walt Disney Company"
+        raw = raw[1:]
+    for n in range(len(raw) - 1):
+        if raw[n : n + 2] == ("bandar", "udara"):
+            raw = (*raw[:n], "bandara", *raw[n + 2 :])
+            break
+    if len(raw) > 2 and set(raw) & _FACILITY_TYPES:
+        raw = tuple(w for w in raw if w not in _INTERNATIONAL) or raw
+    return raw
+
+
+_FACILITY_TYPES = frozenset({"bandara", "airport", "pelabuhan", "port", "stasiun", "station",
+                             "terminal"})
+_INTERNATIONAL = frozenset({"internasional", "international"})
+
+
 @lru_cache(maxsize=65536)
 def modern(token: str) -> str:
     """A token in today's Indonesian spelling ("soeharto" -> "suharto", "djakarta" -> "jakarta",
@@ -263,8 +282,7 @@ class KeyTable:
         if known is None:
             norm = normalise(surface) or surface_key(surface)
             raw = tuple(modern(t) for t in norm.split()) or (surface.strip(),)
-            if len(raw) > 1 and raw[0] == "the":  # "The Walt Disney Company"
-                raw = raw[1:]
+            raw = _facility_words(raw)
             known = self._ids.setdefault((family, raw), len(self.raw))
             if known == len(self.raw):
                 self.raw.append(raw)

@@ -572,3 +572,20 @@ def test_one_acronym_of_two_names_never_joins_them() -> None:
         assert stats != bank
         assert got[(0, "BPS")] == stats and got[(1, "BPS")] == bank
         assert got[(2, "BPS")] == stats
+
+
+def test_airport_names_without_international_and_bandar_udara() -> None:
+    """"Bandar Udara Internasional Sentani" = "Bandara Internasional Sentani" = "Bandara
+    Sentani"; "Internasional" stays in names that are no facility's."""
+    for label in ("FAC", "ENT"):
+        got = run(make_project([
+            ("Bandar Udara Internasional Sentani ditutup.",
+             [("Bandar Udara Internasional Sentani", label)]),
+            ("Bandara Internasional Sentani dibuka. Bandara Sentani ramai.",
+             [("Bandara Internasional Sentani", label), ("Bandara Sentani", label)]),
+            ("Amnesti Internasional mengecam. Amnesti membantah.",
+             [("Amnesti Internasional", label), ("Amnesti", label)]),
+        ]))
+        assert got[(0, "Bandar Udara Internasional Sentani")] == got[
+            (1, "Bandara Internasional Sentani")] == got[(1, "Bandara Sentani")]
+        assert got[(2, "Amnesti Internasional")] != got[(1, "Bandara Sentani")]
