@@ -589,3 +589,11 @@ def test_airport_names_without_international_and_bandar_udara() -> None:
         assert got[(0, "Bandar Udara Internasional Sentani")] == got[
             (1, "Bandara Internasional Sentani")] == got[(1, "Bandara Sentani")]
         assert got[(2, "Amnesti Internasional")] != got[(1, "Bandara Sentani")]
+
+
+def test_abbreviated_type_words() -> None:
+    got = run(make_project([("Banjir di Kab. Sukamaju meluas.", [("Kab. Sukamaju", "GPE")]),
+                            ("Kabupaten Sukamaju siaga.", [("Kabupaten Sukamaju", "GPE")]),
+                            ("Kota Sukamaju tenang.", [("Kota Sukamaju", "GPE")])]))
+    assert got[(0, "Kab. Sukamaju")] == got[(1, "Kabupaten Sukamaju")] != got[
+        (2, "Kota Sukamaju")]
