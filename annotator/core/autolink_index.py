@@ -106,10 +106,11 @@ def known_places() -> frozenset[tuple[str, ...]]:
 
     Only read when no mention has a known label: then they tell a city or a country from a
     short personal name ("Jakarta" is not short for "Bursa Efek Jakarta"). The folder is
-    $ANNOTATOR_RESOURCES, else the repository's resources/; none found, no places are known."""
+    $ANNOTATOR_RESOURCES, else the repository's resources/, else ./resources (as for the
+    suggester); none found, no places are known."""
     roots = [Path(os.environ["ANNOTATOR_RESOURCES"])] if os.environ.get(
         "ANNOTATOR_RESOURCES") else []
-    roots += [Path(__file__).resolve().parents[2] / "resources"]
+    roots += [Path(__file__).resolve().parents[2] / "resources", Path.cwd() / "resources"]
     found: set[tuple[str, ...]] = set()
     for root in roots:
         for name in ("gpe.jsonl", "loc.jsonl"):

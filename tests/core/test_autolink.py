@@ -597,3 +597,19 @@ def test_abbreviated_type_words() -> None:
                             ("Kota Sukamaju tenang.", [("Kota Sukamaju", "GPE")])]))
     assert got[(0, "Kab. Sukamaju")] == got[(1, "Kabupaten Sukamaju")] != got[
         (2, "Kota Sukamaju")]
+
+
+def test_known_places_come_from_the_gazetteers(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from annotator.core.autolink_index import known_places
+
+    assert ("jakarta",) in known_places() and ("amerika", "serikat") in known_places()
+    (tmp_path / "gazetteer").mkdir()
+    (tmp_path / "gazetteer" / "gpe.jsonl").write_text(
+        '{"label": "GPE", "pattern": "Kotabaru Djaya"}\nnot json\n', encoding="utf-8")
+    monkeypatch.setenv("ANNOTATOR_RESOURCES", str(tmp_path))
+    known_places.cache_clear()
+    try:
+        assert known_places() == frozenset({("kotabaru", "jaya")})
+    finally:
+        monkeypatch.delenv("ANNOTATOR_RESOURCES")
+        known_places.cache_clear()
