@@ -49,6 +49,7 @@ OTHER_HOLDER = 0.9  # a full name that another article's group holds beside its 
 CONTEXT_CHOICE = 0.6  # a short form of several entities, chosen by the words around it
 LARGEST_GUESS = 0.35  # ... the words around it did not decide: the larger entity took it
 # (up to 0.25 more as the largest dominates the next one)
+BRACKETS = 0.95  # "Badan Pusat Statistik (BPS)": the text says so
 DOUBTFUL = 0.65  # links below this are the ones to review first
 _OPEN = re.compile(r"\s*\(\s*")
 _CLOSE = re.compile(r"\s*\)")
@@ -173,7 +174,7 @@ class _Planner:
             paren = _OPEN.fullmatch(text, a.end, b.start) and _CLOSE.match(text, b.end)
             if paren and self.keys.paren_alias(ka, kb):
                 uf.union(kb, ka)
-                sure[kb] = max(sure[kb], 0.95) if uf.find(kb) == uf.find(ka) else sure[kb]
+                sure[kb] = max(sure[kb], BRACKETS)
         groups: dict[int, list[int]] = defaultdict(list)
         for key in local:
             groups[uf.find(key)].append(key)
