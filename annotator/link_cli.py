@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 SAVE_TIMEOUT = 600.0  # seconds to wait for the writer after linking thousands of articles
 LISTED_SURFACES = 6
+LISTED_DOUBTFUL = 10
 
 
 def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser, object], None]) -> None:
@@ -28,7 +29,8 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser, object], Non
         "is linked: to an existing entity of the knowledge base when the candidate matcher is "
         "confident, otherwise to new entities that group the mentions of one real-world entity "
         "across articles (names without titles, short forms such as \"Putin\", acronyms, "
-        "spelling variants, labels, and the words around an ambiguous short name). The links "
+        "clipped names such as \"Sulsel\", nicknames, spelling variants, labels, and the "
+        "words around an ambiguous short name). The links "
         "have origin \"auto\"; in the window they can be accepted at once or undone in one step.")
     common(link, argparse.SUPPRESS)
     link.add_argument("--auto", action="store_true",
@@ -37,7 +39,8 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser, object], Non
                       help="matcher score (0-100) needed to link to an existing entity "
                       "(default 85)")
     link.add_argument("--dry-run", action="store_true",
-                      help="print the entities and clusters it would make; change nothing")
+                      help="print the entities and clusters it would make, and the least sure "
+                      "links (to review first); change nothing")
 
 
 def cmd_link(args: argparse.Namespace) -> int:
@@ -80,13 +83,18 @@ def summary(plan: AutoLinkPlan, root: Path) -> str:
     """One paragraph on what was linked."""
     articles = len({article_id for article_id, _, _ in plan.links})
     new = len(plan.links) - plan.to_existing
+    doubtful = len(plan.doubtful())
     return (f"Auto-linked {len(plan.links)} mention(s) of {plan.annotator} in {articles} "
             f"article(s) of {root}: {plan.to_existing} to existing entities, {new} to "
-            f"{len(plan.new_entities)} new entities (origin \"auto\").")
+            f"{len(plan.new_entities)} new entities (origin \"auto\")" + (
+                f"; {doubtful} less sure (--dry-run lists them)." if doubtful else "."))
 
 
 def format_plan(project: Project, plan: AutoLinkPlan) -> str:
-    """What --dry-run prints: each entity with its mentions' surfaces, largest first."""
+    """What --dry-run prints: each entity with its mentions' surfaces, largest first, then the
+    least sure links."""
+    from annotator.core.autolink import DOUBTFUL
+
     new = {e.kb_id: e for e in plan.new_entities}
     clusters = plan.clusters()
     lines = [f"Would link {len(plan.links)} mention(s) of {plan.annotator}: "
@@ -102,4 +110,14 @@ def format_plan(project: Project, plan: AutoLinkPlan) -> str:
         articles = len({aid for aid, _ in mentions})
         lines.append(f"{'new' if kb_id in new else 'existing':<8} {kb_id}  {name!r} {label}: "
                      f"{len(mentions)} mention(s) in {articles} article(s): {shown}{more}")
+    doubtful = plan.doubtful()
+    if doubtful:
+        lines.append(f"{len(doubtful)} link(s) less sure than {DOUBTFUL:.2f}, to review first "
+                     f"(confidence, article, mention -> entity):")
+        titles = {info.id: info.title for info in project.infos}
+        for sure, (aid, span, kb_id) in doubtful[:LISTED_DOUBTFUL]:
+            surface = project.text(aid)[span.start : span.end]
+            lines.append(f"  {sure:.2f}  {titles.get(aid, aid)}: {surface!r} -> {kb_id}")
+        if len(doubtful) > LISTED_DOUBTFUL:
+            lines.append(f"  ... {len(doubtful) - LISTED_DOUBTFUL} more")
     return "\n".join(lines)

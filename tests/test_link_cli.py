@@ -106,7 +106,7 @@ def test_dry_run_prints_clusters_and_changes_nothing(project: Path,
                       "entities.")
     assert out[1].startswith("new      kim-jong-un  'Kim Jong Un' PER: 4 mention(s) in 2 "
                              "article(s): ")
-    assert "Kim (2)" in out[1] and len(out) == 10
+    assert "Kim (2)" in out[1] and len(out) == 10  # every link is sure: no review list
     spans, kb = load(project)
     assert kb == {} and all(sp.kb_id is None for _, _, sp in spans)
 
@@ -169,3 +169,26 @@ def test_agreement_reports_link_agreement(project: Path,
     assert lines[-3].startswith("Entity links (A vs B, 16 mentions with the same boundaries): "
                                 "MUC 0.727, B³ ")
     assert lines[-2] == "Linked by A only: 9, by B only: 0"
+
+
+def test_dry_run_lists_the_least_sure_links_first(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A short name two people share, alone in an article: the one link to review first."""
+    source = tmp_path / "two.jsonl"
+    texts = [("Joko Santoso berbicara. Santoso menambahkan.", [("Joko Santoso", "PER"),
+                                                              ("Santoso", "PER")]),
+             ("Budi Santoso tiba.", [("Budi Santoso", "PER")]),
+             ("Santoso diam.", [("Santoso", "PER")])]
+    source.write_text("".join(json.dumps({"text": text, "spans": marks(text, wanted)}) + "\n"
+                              for text, wanted in texts), encoding="utf-8")
+    root = tmp_path / "proj"
+    assert main(["import", str(source), "--project", str(root), "--annotator", "ayu"]) == 0
+    capsys.readouterr()
+    assert main(["link", "--auto", "--dry-run", "--project", str(root), "--annotator",
+                 "ayu"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    at = next(n for n, line in enumerate(out) if "less sure than" in line)
+    assert out[at].startswith("1 link(s) less sure than 0.65, to review first")
+    assert float(out[at + 1].split()[0]) < 0.65 and "'Santoso' ->" in out[at + 1]
+    assert main(["link", "--auto", "--project", str(root), "--annotator", "ayu"]) == 0
+    assert "; 1 less sure (--dry-run lists them)." in capsys.readouterr().out

@@ -6,10 +6,16 @@
    the article's longer name containing it, the most mentioned one ("Kim" -> "Kim Jong Un"
    beside one "Kim Jong-il"); an acronym joins its expansion, "X (Y)" joins Y to X;
 3. a group whose longest name `CandidateMatcher.best` links confidently joins that entity;
-4. across articles, groups sharing a full name are one entity; a group known only by a short
-   form or acronym joins the entity whose names contain it; when several do, the words around
-   its mentions and the other names of its article decide (`Context`), else the larger one;
+4. across articles, groups sharing a full name are one entity, and then join the one other
+   group holding that name beside its own ("Ahok" given in brackets elsewhere); a group known
+   only by a short form, acronym, clipped name or nickname joins the entity whose names
+   contain it; when several do, the words around its mentions and the other names of its
+   article decide (`Context`), else the larger one;
 5. each new group becomes an entity named by its commonest full name, its surfaces aliases.
+Every link gets a confidence (`AutoLinkPlan.confidence`, 0..1): the same name or evidence in
+the same text is sure, a short form less so by how it matched (`KIND_CONFIDENCE`), a short
+form several entities could own least, above all when the larger one took it on a guess;
+`AutoLinkPlan.doubtful` lists the links to review first.
 `autolink_command` makes a plan one CompositeCommand: the links get origin "auto".
 """
 
@@ -37,6 +43,16 @@ Link = tuple[str, Span, str]  # (article_id, span, kb_id)
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 DEFAULT_THRESHOLD = 85.0
+# Confidence of a group's link across articles (short forms: autolink_index.KIND_CONFIDENCE).
+SAME_NAME = 0.95  # the same full name (spelling variants pooled) in another article
+OTHER_HOLDER = 0.9  # a full name that another article's group holds beside its own name
+CONTEXT_CHOICE = 0.6  # a short form of several entities, chosen by the words around it
+LARGEST_GUESS = 0.35  # ... the words around it did not decide: the larger entity took it
+# (up to 0.25 more as the largest dominates the next one)
+BRACKETS = 0.95  # "Badan Pusat Statistik (BPS)": the text says so
+DOUBTFUL = 0.65  # links below this are the ones to review first
+_OPEN = re.compile(r"\s*\(\s*")
+_CLOSE = re.compile(r"\s*\)")
 MAX_ALIASES = 20
 _NAME_WORD = re.compile(r"[^\W_]+")
 
@@ -50,6 +66,14 @@ class AutoLinkPlan:
     new_entities: list[Entity] = field(default_factory=list)
     updated_entities: list[Entity] = field(default_factory=list)
     cancelled: bool = False
+    confidence: list[float] = field(default_factory=list)  # 0..1 per link, parallel to links
+
+    def doubtful(self, below: float = DOUBTFUL) -> list[tuple[float, Link]]:
+        """(confidence, link) of the links less sure than `below`, least sure first: the
+        ones to review first."""
+        sure = self.confidence + [1.0] * (len(self.links) - len(self.confidence))
+        pairs = zip(sure, self.links, strict=False)
+        return sorted(((c, link) for c, link in pairs if c < below), key=lambda x: x[0])
 
     def clusters(self) -> dict[str, list[tuple[str, Span]]]:
         """Mentions per kb_id, in plan order."""
@@ -74,6 +98,7 @@ class _Node:
     rep: int
     mentions: list[int] = field(default_factory=list)
     kb_id: str | None = None
+    sure: float = 1.0  # how sure its attachment to its entity is (see AutoLinkPlan.confidence)
 
 
 class _Planner:
@@ -83,6 +108,7 @@ class _Planner:
         self.project, self.annotator, self.threshold = project, annotator, threshold
         self.keys = ix.KeyTable()
         self.mentions: list[tuple[str, Span, str, int, int]] = []  # ..., key, raw key
+        self.local_sure: list[float] = []  # per mention: how sure its article's grouping is
         self.articles: list[str] = []
         self.texts: list[str] = []
         self.nodes: list[_Node] = []
@@ -106,6 +132,8 @@ class _Planner:
                          self.keys.add(text[s.start : s.end], s.label)) for s in known])
         entities = [(e, [self.keys.add(s, e.label) for s in e.surfaces()])
                     for e in self.project.kb]
+        if not any(fam & ix.KNOWN_FAMILIES for fam in self.keys.families):
+            self.keys.places = ix.known_places()
         self.keys.canonicalise()
         for entity, ids in entities:
             keys = {self.keys.find(k) for k in ids}
@@ -125,27 +153,35 @@ class _Planner:
             key = self.keys.find(raw_key)
             idx = len(self.mentions)
             self.mentions.append((self.articles[article], span, surface, key, raw_key))
+            self.local_sure.append(1.0)
             if kb_id:
                 anchors[key][kb_id] += 1
             local[key].append(idx)
             order.append((span, key))
         uf = ix.UnionFind()
         counts = {k: len(v) for k, v in local.items()}
+        sure = dict.fromkeys(local, 1.0)
         for key in local:
             sup = self.keys.supersets(key)
             containers = [h for h in sup if h in local] if len(sup) < len(local) else [
                 h for h in local if h in sup]
             if containers:
                 uf.union(key, max(containers, key=lambda h: (counts[h], -local[h][0])))
+                kind = ix.KIND_CONFIDENCE[self.keys.kind[key]]  # the same text vouches for it
+                sure[key] = min(1.0, kind + 0.1) - 0.1 * (len(containers) > 1)
         text = self.texts[article]
         for (a, ka), (b, kb) in zip(order, order[1:], strict=False):
-            paren = text[a.end : b.start] == " (" and text[b.end : b.end + 1] == ")"
+            paren = _OPEN.fullmatch(text, a.end, b.start) and _CLOSE.match(text, b.end)
             if paren and self.keys.paren_alias(ka, kb):
                 uf.union(kb, ka)
+                sure[kb] = max(sure[kb], BRACKETS)
         groups: dict[int, list[int]] = defaultdict(list)
         for key in local:
             groups[uf.find(key)].append(key)
         self.by_article.append([])
+        for key, ids in local.items():
+            for m in ids:
+                self.local_sure[m] = sure[key]
         for members in groups.values():
             rep = max(members, key=lambda k: (self.keys.length(k), counts[k]))
             node = _Node(article, set(members), rep, [m for k in members for m in local[k]])
@@ -168,6 +204,7 @@ class _Planner:
                                            key=lambda x: len(x[2]))
                 found = best(surface, span.label)
                 node.kb_id = found.entity.kb_id if found else None
+                node.sure = found.score / 100.0 if found else 1.0
         first: dict[str, int] = {}
         for n, node in enumerate(self.nodes):
             if node.kb_id:
@@ -185,13 +222,17 @@ class _Planner:
         for n in free:
             by_rep[self.nodes[n].rep].append(n)
         supers = {k: self.keys.supersets(k) for k in by_rep}
-        for key, nodes in by_rep.items():
-            if not supers[key]:  # a full name: one entity, joining the one other holder of it
-                for n in nodes[1:]:
-                    self.uf.union(nodes[0], n)
-                others = {self.uf.find(h) for h in holders[key]} - {self.uf.find(nodes[0])}
-                if len(others) == 1:  # an existing entity, or "X (Y)" seen elsewhere
-                    self.uf.union(others.pop(), nodes[0])
+        full = [(key, nodes) for key, nodes in by_rep.items() if not supers[key]]
+        for _key, nodes in full:  # a full name: one entity ...
+            for n in nodes[1:]:
+                self.uf.union(nodes[0], n)
+                self.nodes[n].sure = min(self.nodes[n].sure, SAME_NAME)
+        for key, nodes in full:  # ... joining the one other holder of it
+            others = {self.uf.find(h) for h in holders[key]} - {self.uf.find(nodes[0])}
+            if len(others) == 1:  # an existing entity, or "X (Y)" seen elsewhere
+                self.uf.union(others.pop(), nodes[0])
+                for n in nodes:
+                    self.nodes[n].sure = min(self.nodes[n].sure, OTHER_HOLDER)
         context = ix.Context(self)
         longest_first = sorted((k for k in by_rep if supers[k]),
                                key=lambda k: (-self.keys.length(k), -len(self.keys.types[k])))
@@ -199,10 +240,23 @@ class _Planner:
             if cancelled and cancelled():
                 return False
             found = {self.uf.find(h) for sup in supers[key] for h in holders[sup]}
-            roots = tuple(sorted(found, key=lambda r: (-self.uf.size[r], r))[:ix.MAX_CANDIDATES])
+            ranked = sorted(found, key=lambda r: (-self.uf.size[r], r))
             for n in by_rep[key]:
-                target = roots[0] if len(roots) == 1 else context.choose(n, roots)
-                self.uf.union(target, n)
+                own = self.uf.find(n)  # its group may hold a longer name too ("Mega", "Megawati")
+                roots = tuple(r for r in ranked if r != own)[:ix.MAX_CANDIDATES]
+                if roots:
+                    kind = ix.KIND_CONFIDENCE[self.keys.kind[key]]
+                    if len(roots) == 1:
+                        target, sure = roots[0], kind
+                    else:  # the words around it decided, or the larger entity took it
+                        target = context.choose(n, roots)
+                        sizes = sorted((self.uf.size[self.uf.find(r)] for r in roots),
+                                       reverse=True)
+                        share = 1.0 - sizes[1] / sizes[0]  # how much the largest dominates
+                        sure = min(kind, CONTEXT_CHOICE + min(context.last, 0.2)) if (
+                            context.last) else LARGEST_GUESS + 0.25 * share
+                    self.uf.union(target, n)
+                    self.nodes[n].sure = min(self.nodes[n].sure, sure)
         return True
 
     def plan(self) -> AutoLinkPlan:
@@ -216,6 +270,9 @@ class _Planner:
         for root, nodes in sorted(members.items(), key=lambda item: item[1][0]):
             unlinked = [m for n in nodes for m in self.nodes[n].mentions
                         if not self.mentions[m][1].kb_id]
+            sure = {m: self.nodes[n].sure for n in nodes for m in self.nodes[n].mentions}
+            if len(nodes) == 1 and self.nodes[nodes[0]].kb_id is None:
+                sure = dict.fromkeys(sure, 1.0)  # alone: nothing was joined
             if not unlinked:
                 continue
             kb_id = self.uf.kb(root)
@@ -230,6 +287,7 @@ class _Planner:
                 if learned is not None:
                     plan.updated_entities.append(learned)
             plan.links += [(self.mentions[m][0], self.mentions[m][1], kb_id) for m in unlinked]
+            plan.confidence += [round(min(self.local_sure[m], sure[m]), 2) for m in unlinked]
         return plan
 
     def _new_entity(self, mentions: list[int], taken: set[str]) -> Entity:
@@ -239,7 +297,8 @@ class _Planner:
         labels = Counter(row[1].label for row in rows)
         label = min(labels.items(), key=lambda item: (-item[1], item[0]))[0]
         keys, by_key = self.keys, Counter(row[3] for row in rows)
-        main = max(by_key, key=lambda k: (not keys.acro_like[k], keys.length(k) > 1, by_key[k]))
+        main = max(by_key, key=lambda k: (not keys.acro_like[k], not keys.bare[k],
+                                          keys.length(k) > 1, by_key[k]))
         _, _, best, _, raw = min((r for r in rows if r[3] == main), key=lambda r: (
             keys.cut.get(r[4], 0), -counts[r[2]], len(r[2])))
         name = strip_titles(best) or best.strip()

@@ -59,12 +59,14 @@ _NOT_A_TITLE = frozenset({("ibu", "kota"), ("raja", "ampat"), ("bapak", "bangsa"
 # Type nouns that do not change the referent ("Kota Vladivostok" = "Vladivostok"), by type, so
 # translations agree ("Kosmodrom Vostochny" = "Vostochny Cosmodrome") and "Kota X" != "Kabupaten X".
 CLASS_TYPES = _types(
-    """city: kota city dki; regency: kabupaten regency; province: provinsi province;
+    """city: kota city dki; regency: kabupaten kab regency; province: provinsi prov province;
     state: negara republik republic federasi federation kerajaan kingdom pemerintah;
-    region: wilayah kawasan; news: kantor berita agen media harian surat kabar situs news agency;
+    region: wilayah kawasan; village: desa kelurahan kel dusun; district: kecamatan kec distrik;
+    news: kantor berita agen media harian surat kabar situs news agency;
     spaceport: kosmodrom cosmodrome; port: pelabuhan port; airport: bandara airport;
     base: pangkalan base; station: stasiun station; palace: istana palace; party: partai party;
-    company: perusahaan grup group pt tbk persero company; university: universitas university;
+    company: perusahaan grup group pt tbk persero company co inc corp ltd plc llc;
+    university: universitas univ university;
     missile: rudal missile; aircraft: pesawat jet aircraft helikopter helicopter drone; tank: tank;
     ship: kapal fregat frigate ship; summit: ktt summit; pandemic: pandemi pandemic"""
 )

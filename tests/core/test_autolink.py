@@ -312,3 +312,304 @@ def test_every_unlinked_span_gets_exactly_one_link(n_docs: int) -> None:
     keys = [(aid, span.key) for aid, span, _ in plan.links]
     assert len(keys) == len(set(keys)) == sum(len(s.spans) for s in project.sets_of())
     assert {kb_id for _, _, kb_id in plan.links} == {e.kb_id for e in plan.new_entities}
+
+
+def test_type_words_alone_and_company_suffixes() -> None:
+    """A type word alone names nothing by its type ("DKI" is no "City"); "Co." is a company
+    suffix like "Tbk"; a name with a type word is no person's name to shorten."""
+    got = run(make_project([
+        ("DKI menolak usul itu. City menang 2-0.", [("DKI", "ENT"), ("City", "ENT")]),
+        ("Acme Co. melapor laba. Acme Widget terjual.", [("Acme Co.", "ENT"),
+                                                         ("Acme Widget", "ENT")]),
+        ("Acme melapor laba lagi.", [("Acme", "ENT")]),
+        ("Universitas Merapi Sleman dibuka. Warga Sleman datang.",
+         [("Universitas Merapi Sleman", "ENT"), ("Sleman", "ENT")]),
+    ]))
+    assert got[(0, "DKI")] != got[(0, "City")]
+    assert got[(1, "Acme Co.")] == got[(2, "Acme")]
+    assert got[(3, "Sleman")] != got[(3, "Universitas Merapi Sleman")]
+
+
+def test_without_labels_a_known_place_is_no_short_form_of_a_longer_name() -> None:
+    """Head first, modifier after: "Jakarta" in "Bursa Efek Jakarta" is where the exchange is,
+    not its short name; "Kota Jakarta" is still Jakarta, and a person's surname still joins."""
+    got = run(make_project([
+        ("Saham di Bursa Efek Jakarta naik. Garuda Indonesia terbang lagi.",
+         [("Bursa Efek Jakarta", "ENT"), ("Garuda Indonesia", "ENT")]),
+        ("Hujan turun di Jakarta dan Kota Jakarta. Indonesia berduka. Hartono Wijaya tiba.",
+         [("Jakarta", "ENT"), ("Kota Jakarta", "ENT"), ("Indonesia", "ENT"),
+          ("Hartono Wijaya", "ENT")]),
+        ("Jakarta macet. Indonesia menang. Wijaya tersenyum.",
+         [("Jakarta", "ENT"), ("Indonesia", "ENT"), ("Wijaya", "ENT")]),
+    ]))
+    assert got[(1, "Jakarta")] == got[(2, "Jakarta")] == got[(1, "Kota Jakarta")]
+    assert got[(2, "Jakarta")] != got[(0, "Bursa Efek Jakarta")]
+    assert got[(2, "Indonesia")] == got[(1, "Indonesia")] != got[(0, "Garuda Indonesia")]
+    assert got[(2, "Wijaya")] == got[(1, "Hartono Wijaya")]
+
+
+def test_a_nickname_that_starts_a_name_joins_it() -> None:
+    """"Sulis" is the start of "Sulistyowati": with labels and without, across articles and
+    inside one; a full word of another name wins over a prefix, places never shorten."""
+    for label in ("PER", "ENT"):
+        got = run(make_project([
+            ("Ketua Sulistyowati Harjono membuka rapat.", [("Sulistyowati Harjono", label)]),
+            ("Sulis menolak usul itu, kata Sulistyowati.", [("Sulis", label),
+                                                            ("Sulistyowati", label)]),
+            ("Wartawan menunggu Sulis di gedung.", [("Sulis", label)]),
+            ("Ratna Wulandari tiba. Ratna tersenyum.", [("Ratna Wulandari", label),
+                                                        ("Ratna", label)]),
+        ]))
+        assert got[(0, "Sulistyowati Harjono")] == got[(1, "Sulis")] == got[
+            (1, "Sulistyowati")] == got[(2, "Sulis")]
+        assert got[(3, "Ratna")] == got[(3, "Ratna Wulandari")]
+    got = run(make_project([("Warga Jakarta pindah.", [("Jakarta", "ENT")]),
+                            ("Jaka Santosa tiba.", [("Jaka Santosa", "ENT")]),
+                            ("Jakartanto Sulaiman tiba.", [("Jakartanto Sulaiman", "ENT")])]))
+    assert got[(0, "Jakarta")] != got[(2, "Jakartanto Sulaiman")]
+
+
+def test_village_and_district_are_type_words() -> None:
+    got = run(make_project([("Desa Karangsari banjir.", [("Desa Karangsari", "GPE")]),
+                            ("Warga Karangsari mengungsi.", [("Karangsari", "GPE")]),
+                            ("Kecamatan Karangsari rapat.", [("Kecamatan Karangsari", "GPE")])]))
+    assert got[(0, "Desa Karangsari")] == got[(1, "Karangsari")]
+    assert got[(0, "Desa Karangsari")] != got[(2, "Kecamatan Karangsari")]
+
+
+def test_a_middle_initial_and_a_bracketed_nickname_hold_across_articles() -> None:
+    """"Rudy T Hartanto" is "Rudy Tjokro Hartanto" (T for the old spelling of "Cokro"); the
+    nickname given in brackets beside either spelling names him in every other article."""
+    for label in ("PER", "ENT"):
+        got = run(make_project([
+            ("Gubernur Rudy Tjokro Hartanto (Koko) hadir.", [("Rudy Tjokro Hartanto", label),
+                                                            ("Koko", label)]),
+            ("Rudy T Hartanto (Koko) menolak.", [("Rudy T Hartanto", label), ("Koko", label)]),
+            ("Warga mengeluh, Koko diam.", [("Koko", label)]),
+            ("Rudy Cokro Hartanto tiba. Rudy A Hartanto pulang.",
+             [("Rudy Cokro Hartanto", label), ("Rudy A Hartanto", label)]),
+        ]))
+        one = got[(0, "Rudy Tjokro Hartanto")]
+        assert one == got[(1, "Rudy T Hartanto")] == got[(2, "Koko")] == got[
+            (3, "Rudy Cokro Hartanto")]
+        assert got[(3, "Rudy A Hartanto")] != one
+
+
+def test_a_type_word_alone_names_the_one_name_with_it() -> None:
+    """"DKI" or "City" alone stands for the name of the project that holds that type word."""
+    for label in ("ORG", "ENT"):
+        project = make_project([
+            ("Pemain Riverton City berlatih. City menang.", [("Riverton City", label),
+                                                             ("City", label)]),
+            ("City kalah tadi malam.", [("City", label)]),
+            ("Rapat di DKI Sukamaju. Kota Sukamaju tenang.", [("DKI Sukamaju", label)]),
+            ("Anggaran DKI naik.", [("DKI", label)]),
+        ])
+        got = run(project)
+        assert got[(0, "Riverton City")] == got[(0, "City")] == got[(1, "City")]
+        assert got[(2, "DKI Sukamaju")] == got[(3, "DKI")] != got[(1, "City")]
+        assert project.kb[got[(1, "City")]].name == "Riverton City"
+
+
+def test_a_clipped_name_joins_the_name_it_clips() -> None:
+    """Indonesian clips the starts of a name's words: "Kemenhut" = "Kementerian Kehutanan"
+    (the "ke" of "kehutanan" may go), "Sumteng" = "Sumatra Tengah"; words must be taken in
+    order, every word must give letters and every letter must come from a word."""
+    for label in ("ORG", "ENT"):
+        got = run(make_project([
+            ("Kementerian Kehutanan menolak. Sumatra Tengah banjir.",
+             [("Kementerian Kehutanan", label), ("Sumatra Tengah", label)]),
+            ("Kemenhut membantah. Warga Sumteng mengungsi. Kemenhan diam.",
+             [("Kemenhut", label), ("Sumteng", label), ("Kemenhan", label)]),
+            ("Sumatra Barat cerah. Kemenhutbun dibentuk.",
+             [("Sumatra Barat", label), ("Kemenhutbun", label)]),
+        ]))
+        assert got[(0, "Kementerian Kehutanan")] == got[(1, "Kemenhut")]
+        assert got[(0, "Sumatra Tengah")] == got[(1, "Sumteng")] != got[(2, "Sumatra Barat")]
+        assert got[(1, "Kemenhan")] != got[(1, "Kemenhut")]
+        assert got[(2, "Kemenhutbun")] != got[(1, "Kemenhut")]  # "bun" clips no word
+
+
+def test_without_labels_a_subsidiary_marked_in_capitals_stays_apart() -> None:
+    """"Sinar Pangan KBP" is a unit of "Sinar Pangan", not a longer name of it; two capitals
+    between a person's names are initials and do not keep the short name apart."""
+    got = run(make_project([
+        ("Sinar Pangan KBP melantai. Sinar Pangan untung.", [("Sinar Pangan KBP", "ENT"),
+                                                             ("Sinar Pangan", "ENT")]),
+        ("Laba Sinar Pangan naik.", [("Sinar Pangan", "ENT")]),
+        ("Menlu Sri LP Wahyuni tiba.", [("Sri LP Wahyuni", "ENT")]),
+        ("Sri Wahyuni berpidato.", [("Sri Wahyuni", "ENT")]),
+    ]))
+    assert got[(0, "Sinar Pangan")] == got[(1, "Sinar Pangan")] != got[(0, "Sinar Pangan KBP")]
+    assert got[(2, "Sri LP Wahyuni")] == got[(3, "Sri Wahyuni")]
+
+
+def test_an_acronym_prefers_its_expansion_to_a_name_holding_it() -> None:
+    """"KPN" alone is "Komisi Pangan Nasional" of the project, not "KPN Sentosa" whose first
+    word it is."""
+    got = run(make_project([
+        ("Klub KPN Sentosa menang. Komisi Pangan Nasional rapat.",
+         [("KPN Sentosa", "ENT"), ("Komisi Pangan Nasional", "ENT")]),
+        ("KPN menolak impor beras.", [("KPN", "ENT")]),
+    ]))
+    assert got[(1, "KPN")] == got[(0, "Komisi Pangan Nasional")] != got[(0, "KPN Sentosa")]
+
+
+def test_each_link_has_a_confidence_and_doubtful_ones_come_first() -> None:
+    """Same full name: sure; a short form two entities could own, with nothing around it to
+    decide: doubtful, listed first; a lone mention: nothing joined, nothing to doubt."""
+    from annotator.core.autolink import DOUBTFUL, LARGEST_GUESS
+
+    project = make_project([
+        ("Joko Santoso berbicara. Santoso menambahkan.", [("Joko Santoso", "PER"),
+                                                        ("Santoso", "PER")]),
+        ("Budi Santoso tiba di Bandung. Budi Santoso tersenyum.",
+         [("Budi Santoso", "PER"), ("Bandung", "GPE")]),
+        ("Budi Santoso pulang.", [("Budi Santoso", "PER")]),
+        ("Santoso diam.", [("Santoso", "PER")]),
+    ])
+    plan = plan_autolink(project)
+    assert len(plan.confidence) == len(plan.links)
+    assert all(0.0 <= c <= 1.0 for c in plan.confidence)
+    text = {aid: project.text(aid) for aid in project.article_ids}
+    sure = {(project.article_ids.index(aid), text[aid][s.start : s.end]): c
+            for (aid, s, _), c in zip(plan.links, plan.confidence, strict=True)}
+    assert sure[(2, "Budi Santoso")] >= 0.9 and sure[(1, "Bandung")] == 1.0
+    assert sure[(0, "Santoso")] >= 0.9  # its full name is in the same text
+    assert LARGEST_GUESS <= sure[(3, "Santoso")] < DOUBTFUL  # the larger one took it
+    doubtful = plan.doubtful()
+    assert doubtful and doubtful[0][0] == sure[(3, "Santoso")] == min(plan.confidence)
+    assert [c for c, _ in doubtful] == sorted(c for c, _ in doubtful)
+    assert all(c < DOUBTFUL for c, _ in doubtful)
+
+
+def test_without_labels_a_name_with_a_head_noun_is_no_persons() -> None:
+    """"Jembatan Kenari" is a bridge named after Kenari, "Nusa Channel" a channel of Nusa:
+    neither is a longer form of the one word, though a person's surname still is."""
+    got = run(make_project([
+        ("Jembatan Kenari ditutup. Nusa Channel menayangkan Hendro Kusumo.",
+         [("Jembatan Kenari", "ENT"), ("Nusa Channel", "ENT"), ("Hendro Kusumo", "ENT")]),
+        ("Warga Kenari protes. Saham Nusa naik. Kusumo menolak.",
+         [("Kenari", "ENT"), ("Nusa", "ENT"), ("Kusumo", "ENT")]),
+    ]))
+    assert got[(1, "Kenari")] != got[(0, "Jembatan Kenari")]
+    assert got[(1, "Nusa")] != got[(0, "Nusa Channel")]
+    assert got[(1, "Kusumo")] == got[(0, "Hendro Kusumo")]
+
+
+def test_clipped_names_with_type_words_and_renamed_countries() -> None:
+    """"Partai Demnas" and "Demnas" both clip "Partai Demokrasi Nasional"; "Cina" is the old
+    name of "Tiongkok"."""
+    for label in ("ORG", "ENT"):
+        got = run(make_project([
+            ("Partai Demokrasi Nasional menang. Kapal Cina berlayar di Laut Cina Timur.",
+             [("Partai Demokrasi Nasional", label), ("Cina", "GPE" if label == "ORG" else label),
+              ("Laut Cina Timur", "LOC" if label == "ORG" else label)]),
+            ("Partai Demnas menolak. Demnas kalah.", [("Partai Demnas", label),
+                                                     ("Demnas", label)]),
+            ("Tiongkok protes soal Laut Tiongkok Timur.",
+             [("Tiongkok", "GPE" if label == "ORG" else label),
+              ("Laut Tiongkok Timur", "LOC" if label == "ORG" else label)]),
+        ]))
+        assert got[(0, "Partai Demokrasi Nasional")] == got[(1, "Partai Demnas")] == got[
+            (1, "Demnas")]
+        assert got[(0, "Cina")] == got[(2, "Tiongkok")]
+        assert got[(0, "Laut Cina Timur")] == got[(2, "Laut Tiongkok Timur")]
+
+
+def test_with_labels_the_same_name_of_incompatible_labels_stays_apart() -> None:
+    """"Sleman" the regency (GPE) and "Sleman" the club (ORG) are two entities; GPE, LOC and
+    FAC are one family of places, so a place labelled LOC once still joins."""
+    got = run(make_project([
+        ("Hujan deras di Sleman.", [("Sleman", "GPE")]),
+        ("Sleman menang 2-0 atas Bantul.", [("Sleman", "ORG"), ("Bantul", "ORG")]),
+        ("Banjir melanda Sleman dan Bantul.", [("Sleman", "LOC"), ("Bantul", "GPE")]),
+    ]))
+    assert got[(0, "Sleman")] == got[(2, "Sleman")] != got[(1, "Sleman")]
+    assert got[(1, "Bantul")] != got[(2, "Bantul")]
+
+
+def test_a_leading_the_is_no_part_of_a_name_and_manual_plans_have_no_doubts() -> None:
+    from annotator.core.autolink import AutoLinkPlan
+
+    got = run(make_project([("The Acme Company melapor.", [("The Acme Company", "ORG")]),
+                            ("Acme Co. untung.", [("Acme Co.", "ORG")])]))
+    assert got[(0, "The Acme Company")] == got[(1, "Acme Co.")]
+    plan = AutoLinkPlan("ayu", links=[("a", Span(0, 3, "ORG"), "acme")])
+    assert plan.doubtful() == [] and plan.doubtful(below=1.1) == [
+        (1.0, ("a", Span(0, 3, "ORG"), "acme"))]
+
+
+def test_with_labels_an_organisation_short_name_joins_the_organisation() -> None:
+    """Both ORG, head first: "Merapi" is "Merapi Sleman" (the club); "Sleman" is its
+    modifier, the regency (GPE) or not, nor is an organisation's name with a head noun ("Bank
+    Merapi") or a unit ("Merapi KBS") a longer "Merapi"."""
+    got = run(make_project([
+        ("Merapi Sleman menang. Suporter Merapi bersorak di Sleman.",
+         [("Merapi Sleman", "ORG"), ("Merapi", "ORG"), ("Sleman", "GPE")]),
+        ("Pemkab Sleman memuji Sleman.", [("Sleman", "ORG")]),
+        ("Merapi kalah tadi malam. Bank Merapi dan Merapi KBS untung.",
+         [("Merapi", "ORG"), ("Bank Merapi", "ORG"), ("Merapi KBS", "ORG")]),
+    ]))
+    assert got[(0, "Merapi Sleman")] == got[(0, "Merapi")] == got[(2, "Merapi")]
+    assert got[(0, "Sleman")] != got[(0, "Merapi Sleman")] != got[(1, "Sleman")]
+    assert got[(2, "Bank Merapi")] != got[(2, "Merapi")] != got[(2, "Merapi KBS")]
+    assert got[(2, "Merapi")] == got[(0, "Merapi")]
+
+
+def test_one_acronym_of_two_names_never_joins_them() -> None:
+    """"BPS" abbreviates two bodies of the project: each text's brackets say which, the words
+    around a bare "BPS" choose one, and the two bodies stay two entities."""
+    for label in ("ORG", "ENT"):
+        got = run(make_project([
+            ("Badan Pusat Statistik (BPS) mencatat inflasi naik. BPS merilis data inflasi.",
+             [("Badan Pusat Statistik", label), ("BPS", label)]),
+            ("Bank Pembangunan Sumatra (BPS) menyalurkan kredit. BPS menambah kredit usaha.",
+             [("Bank Pembangunan Sumatra", label), ("BPS", label)]),
+            ("Menurut BPS, inflasi bulan ini naik tipis.", [("BPS", label)]),
+        ]))
+        stats, bank = got[(0, "Badan Pusat Statistik")], got[(1, "Bank Pembangunan Sumatra")]
+        assert stats != bank
+        assert got[(0, "BPS")] == stats and got[(1, "BPS")] == bank
+        assert got[(2, "BPS")] == stats
+
+
+def test_airport_names_without_international_and_bandar_udara() -> None:
+    """"Bandar Udara Internasional Sentani" = "Bandara Internasional Sentani" = "Bandara
+    Sentani"; "Internasional" stays in names that are no facility's."""
+    for label in ("FAC", "ENT"):
+        got = run(make_project([
+            ("Bandar Udara Internasional Sentani ditutup.",
+             [("Bandar Udara Internasional Sentani", label)]),
+            ("Bandara Internasional Sentani dibuka. Bandara Sentani ramai.",
+             [("Bandara Internasional Sentani", label), ("Bandara Sentani", label)]),
+            ("Amnesti Internasional mengecam. Amnesti membantah.",
+             [("Amnesti Internasional", label), ("Amnesti", label)]),
+        ]))
+        assert got[(0, "Bandar Udara Internasional Sentani")] == got[
+            (1, "Bandara Internasional Sentani")] == got[(1, "Bandara Sentani")]
+        assert got[(2, "Amnesti Internasional")] != got[(1, "Bandara Sentani")]
+
+
+def test_abbreviated_type_words() -> None:
+    got = run(make_project([("Banjir di Kab. Sukamaju meluas.", [("Kab. Sukamaju", "GPE")]),
+                            ("Kabupaten Sukamaju siaga.", [("Kabupaten Sukamaju", "GPE")]),
+                            ("Kota Sukamaju tenang.", [("Kota Sukamaju", "GPE")])]))
+    assert got[(0, "Kab. Sukamaju")] == got[(1, "Kabupaten Sukamaju")] != got[
+        (2, "Kota Sukamaju")]
+
+
+def test_known_places_come_from_the_gazetteers(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from annotator.core.autolink_index import known_places
+
+    assert ("jakarta",) in known_places() and ("amerika", "serikat") in known_places()
+    (tmp_path / "gazetteer").mkdir()
+    (tmp_path / "gazetteer" / "gpe.jsonl").write_text(
+        '{"label": "GPE", "pattern": "Kotabaru Djaya"}\nnot json\n', encoding="utf-8")
+    monkeypatch.setenv("ANNOTATOR_RESOURCES", str(tmp_path))
+    known_places.cache_clear()
+    try:
+        assert known_places() == frozenset({("kotabaru", "jaya")})
+    finally:
+        monkeypatch.delenv("ANNOTATOR_RESOURCES")
+        known_places.cache_clear()
