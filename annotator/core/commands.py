@@ -130,15 +130,36 @@ def _start_progress(aset: AnnotationSet) -> list[Change]:
     return [Change("status", True, old_status=aset.status, new_status=ArticleStatus.IN_PROGRESS)]
 
 
-def _clear_overlaps(aset: AnnotationSet, start: int, end: int, keep: Span | None) -> list[Change]:
-    """Remove accepted spans and suggestions overlapping a range (NER spans never overlap)."""
-    changes = [Change("span", False, s) for s in aset.overlapping(start, end) if s is not keep]
-    changes += [
-        Change("sugg", False, s)
-        for s in aset.overlapping(start, end, suggestions=True)
-        if s is not keep
-    ]
-    return changes
+def _clear_overlaps(
+    aset: AnnotationSet, start: int, end: int, keep: Span | None, new_key: SpanKey
+) -> list[Change]:
+    """Remove accepted spans and suggestions overlapping a range (NER spans never overlap).
+
+    A machine-made span or suggestion pushed aside is remembered as rejected (unless it has
+    the key of the span taking its place): otherwise the next suggestion pass, after a restart,
+    would bring it back although the analyst overrode it.
+    """
+    spans = [s for s in aset.overlapping(start, end) if s is not keep]
+    pending = [s for s in aset.overlapping(start, end, suggestions=True) if s is not keep]
+    changes = [Change("span", False, s) for s in spans]
+    changes += [Change("sugg", False, s) for s in pending]
+    return changes + _remember_rejected(aset, spans + pending, new_key)
+
+
+def machine_made(span: Span) -> bool:
+    """A span some suggester proposed (accepted as is, or also drawn by hand: `source`)."""
+    return span.origin != Origin.MANUAL or bool(span.source)
+
+
+def _remember_rejected(
+    aset: AnnotationSet, removed: list[Span], new_key: SpanKey | None = None
+) -> list[Change]:
+    """Rejections for machine-made spans leaving the set (once per key, not the kept key)."""
+    keys = dict.fromkeys(
+        s.key for s in removed
+        if machine_made(s) and s.key != new_key and s.key not in aset.rejected
+    )
+    return [Change("rej", True, key=k) for k in keys]
 
 
 class AddSpan(ArticleCommand):
@@ -151,10 +172,14 @@ class AddSpan(ArticleCommand):
         self.span = span
 
     def plan(self, aset: AnnotationSet) -> list[Change]:
-        changes = _clear_overlaps(aset, self.span.start, self.span.end, keep=None)
-        if self.span.key in aset.rejected:
-            changes.append(Change("rej", False, key=self.span.key))
-        return changes + [Change("span", True, self.span)]
+        span = self.span
+        same = next((s for s in aset.suggestions if s == span), None)
+        if same is not None and not span.source:  # a suggester proposed it too: say which
+            span = span.with_(source=same.source or str(same.origin))
+        changes = _clear_overlaps(aset, span.start, span.end, keep=None, new_key=span.key)
+        if span.key in aset.rejected:
+            changes.append(Change("rej", False, key=span.key))
+        return changes + [Change("span", True, span)]
 
 
 class AcceptSuggestion(ArticleCommand):
@@ -197,7 +222,7 @@ class RemoveSpan(ArticleCommand):
     def plan(self, aset: AnnotationSet) -> list[Change]:
         current = _find(aset.spans, self.span)
         changes = [Change("span", False, current)]
-        if current.origin != Origin.MANUAL and current.key not in aset.rejected:
+        if machine_made(current) and current.key not in aset.rejected:
             changes.append(Change("rej", True, key=current.key))
         return changes
 
@@ -216,9 +241,11 @@ class ReplaceSpan(ArticleCommand):
         pool = aset.suggestions if was_suggestion else aset.spans
         old = _find(pool, self.old)
         changes = [Change("sugg" if was_suggestion else "span", False, old)]
-        if was_suggestion and old.key != self.new.key and old.key not in aset.rejected:
+        wrong = was_suggestion or machine_made(old)  # the machine's version was not right
+        if wrong and old.key != self.new.key and old.key not in aset.rejected:
             changes.append(Change("rej", True, key=old.key))
-        changes += _clear_overlaps(aset, self.new.start, self.new.end, keep=old)
+        changes += _clear_overlaps(aset, self.new.start, self.new.end, keep=old,
+                                   new_key=self.new.key)
         if self.new.key in aset.rejected:
             changes.append(Change("rej", False, key=self.new.key))
         return changes + [Change("span", True, self.new)]
