@@ -24,6 +24,8 @@ class AnnotationSet:
     updated: float = 0.0
     suggested: bool = False  # suggestions were merged in at least once
     reviewer: str = ""  # who marked a gold set reviewed
+    # unlinked suggestions a linked one replaced (by its key), put back when its link goes stale
+    displaced: dict[SpanKey, list[Span]] = field(default_factory=dict, compare=False, repr=False)
 
     # -- queries ----------------------------------------------------------
     def all_spans(self) -> list[Span]:
@@ -77,16 +79,28 @@ class AnnotationSet:
                 continue
             for old in clash:
                 self.delete_suggestion(old)
+            if clash:
+                self.displaced[span.key] = clash
             self.insert_suggestion(span)
             added.append(span)
         self.suggested = True
         return added
 
     def drop_links(self, valid: set[str]) -> bool:
-        """Remove pending suggestions linked to entities that no longer exist."""
+        """Remove pending suggestions linked to entities that no longer exist.
+
+        The unlinked suggestions such a one replaced come back (when still free), so undoing
+        a new entity leaves the suggestions as they were before it.
+        """
         stale = [s for s in self.suggestions if s.kb_id and s.kb_id not in valid]
         for span in stale:
             self.delete_suggestion(span)
+        for span in stale:
+            for old in self.displaced.pop(span.key, []):
+                free = not (self.overlapping(old.start, old.end)
+                            or self.overlapping(old.start, old.end, suggestions=True))
+                if free and old.key not in self.rejected:
+                    self.insert_suggestion(old)
         return bool(stale)
 
     def touch(self) -> None:

@@ -223,9 +223,12 @@ class LinkingController(QObject):
         self.propagation.start(only)
 
     def apply_batch(self, batch: object) -> None:
+        """Merge propagated suggestions, except those of entities gone since (an undo)."""
+        kb = self.project.kb
         for article_id, spans in batch:  # type: ignore[attr-defined]
             if self.project.has_article(article_id):
-                self.project.merge_suggestions(article_id, spans)
+                live = [s for s in spans if not s.kb_id or s.kb_id in kb]
+                self.project.merge_suggestions(article_id, live)
 
     def stop(self) -> None:
         self._timer.stop()
