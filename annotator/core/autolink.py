@@ -109,6 +109,8 @@ class _Planner:
         self.keys.canonicalise()
         for entity, ids in entities:
             keys = {self.keys.find(k) for k in ids}
+            if not keys:  # a name without letters or digits (e.g. a linked ","): nothing to match
+                continue
             self.nodes.append(_Node(-1, keys, max(keys, key=self.keys.length),
                                     kb_id=entity.kb_id))
         for article, spans in enumerate(raw):

@@ -5,20 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.core.annotations import AnnotationSet
+from annotator.core.model import Span
 from annotator.core.project import Project
 from annotator.store.session import reading_project
 from annotator.ui.main_window import MainWindow
 
-SpanRow = tuple[int, int, str, str, str | None]
+SpanRow = tuple[int, int, str, str, str | None, str]
+
+
+def span_row(span: Span) -> SpanRow:
+    """start, end, label, origin, kb_id, source."""
+    return (span.start, span.end, span.label, str(span.origin), span.kb_id, span.source)
 
 
 def set_state(aset: AnnotationSet) -> dict[str, Any]:
     """Accepted spans, pending suggestions, rejections and status of one set."""
     return {
-        "spans": sorted((s.start, s.end, s.label, str(s.origin), s.kb_id) for s in aset.spans),
-        "suggestions": sorted(
-            (s.start, s.end, s.label, str(s.origin), s.kb_id) for s in aset.suggestions
-        ),
+        "spans": sorted(span_row(s) for s in aset.spans),
+        "suggestions": sorted(span_row(s) for s in aset.suggestions),
         "rejected": sorted(aset.rejected),
         "status": str(aset.status),
     }
