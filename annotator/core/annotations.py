@@ -92,7 +92,10 @@ class AnnotationSet:
         The unlinked suggestions such a one replaced come back (when still free), so undoing
         a new entity leaves the suggestions as they were before it.
         """
-        stale = [s for s in self.suggestions if s.kb_id and s.kb_id not in valid]
+        return self.retire([s for s in self.suggestions if s.kb_id and s.kb_id not in valid])
+
+    def retire(self, stale: list[Span]) -> bool:
+        """Remove these pending suggestions, putting back the unlinked ones they replaced."""
         for span in stale:
             self.delete_suggestion(span)
         for span in stale:

@@ -223,12 +223,19 @@ class LinkingController(QObject):
         self.propagation.start(only)
 
     def apply_batch(self, batch: object) -> None:
-        """Merge propagated suggestions, except those of entities gone since (an undo)."""
-        kb = self.project.kb
+        """Propagated suggestions of the pass's entities replace their earlier ones (except
+        those of entities gone since, by an undo)."""
+        kb, scope = self.project.kb, self.propagation.scope
         for article_id, spans in batch:  # type: ignore[attr-defined]
             if self.project.has_article(article_id):
                 live = [s for s in spans if not s.kb_id or s.kb_id in kb]
-                self.project.merge_suggestions(article_id, live)
+                self.project.replace_propagated(article_id, scope, live)
+
+    def sweep(self, scope: object, reported: object) -> None:
+        """A pass ended: articles it found nothing in lose their earlier suggestions of it."""
+        for aset in self.project.sets_of():
+            if aset.article_id not in reported:  # type: ignore[operator]
+                self.project.replace_propagated(aset.article_id, scope, [])  # type: ignore[arg-type]
 
     def stop(self) -> None:
         self._timer.stop()

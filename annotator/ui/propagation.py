@@ -16,6 +16,7 @@ class PropagationRunner(QObject):
     """Owns the propagation task; a newer request cancels and widens the running one."""
 
     batchReady = Signal(object)
+    swept = Signal(object, object)  # a pass ended: (kb_ids it looked for, articles it reported)
     progressed = Signal(int, int)
     finished = Signal(str)
 
@@ -25,6 +26,8 @@ class PropagationRunner(QObject):
         self._flush = flush  # the worker reads the saved spans: wait for pending saves first
         self.task: BackgroundTask | None = None
         self._pending: set[str] | None = set()
+        self.scope: set[str] = set()  # kb_ids the running pass looks for
+        self.reported: set[str] = set()  # articles it has sent results for
 
     @property
     def running(self) -> bool:
@@ -41,14 +44,14 @@ class PropagationRunner(QObject):
             }
         else:
             self._pending = None if only is None else set(only)
-        wanted = self._pending
-        entities = {e.kb_id: (e.label, list(e.surfaces())) for e in self.project.kb
-                    if wanted is None or e.kb_id in wanted}
-        if not entities:
+        entities = {e.kb_id: (e.label, list(e.surfaces())) for e in self.project.kb}
+        wanted = set(entities) if self._pending is None else self._pending & set(entities)
+        if not wanted:
             return None
-        args = (str(self.root), self.project.annotator, entities)
+        args = (str(self.root), self.project.annotator, entities, 200, sorted(wanted))
         task = ProcessTask("Propagation", propagate_job, args, before=self._flush)
-        task.item_ready.connect(self.batchReady)
+        self.scope, self.reported = wanted, set()
+        task.item_ready.connect(lambda batch, t=task: self._batch(t, batch))
         task.progressed.connect(self.progressed)
         task.succeeded.connect(self._done)
         task.failed.connect(self.finished)
@@ -56,8 +59,15 @@ class PropagationRunner(QObject):
         task.start()
         return task
 
+    def _batch(self, task: BackgroundTask, batch: object) -> None:
+        if task is not self.task:
+            return  # a cancelled pass: the one replacing it looks for its entities too
+        self.reported.update(article_id for article_id, _ in batch)  # type: ignore[attr-defined]
+        self.batchReady.emit(batch)
+
     def _done(self, found: object) -> None:
         self._pending = set()
+        self.swept.emit(self.scope, self.reported)
         self.finished.emit(f"Propagation: {found} mention(s) found")
 
     def stop(self) -> None:
