@@ -76,6 +76,11 @@ class AnnotationSet:
                 continue
             clash = self.overlapping(span.start, span.end, suggestions=True)
             if clash and (not span.kb_id or any(c.kb_id for c in clash)):
+                if not span.kb_id:  # hidden by a linked suggestion: back when that goes
+                    for linked in (c for c in clash if c.kb_id):
+                        hidden = self.displaced.setdefault(linked.key, [])
+                        if span not in hidden:
+                            hidden.append(span)
                 continue
             for old in clash:
                 self.delete_suggestion(old)
@@ -98,13 +103,26 @@ class AnnotationSet:
         """Remove these pending suggestions, putting back the unlinked ones they replaced."""
         for span in stale:
             self.delete_suggestion(span)
-        for span in stale:
-            for old in self.displaced.pop(span.key, []):
-                free = not (self.overlapping(old.start, old.end)
-                            or self.overlapping(old.start, old.end, suggestions=True))
-                if free and old.key not in self.rejected:
-                    self.insert_suggestion(old)
+        if stale:
+            self.restore_displaced()
         return bool(stale)
+
+    def restore_displaced(self) -> list[Span]:
+        """Unlinked suggestions whose linked replacement is gone, free again: back in."""
+        present = {s.key for s in self.spans} | {s.key for s in self.suggestions}
+        back: list[Span] = []
+        for key, hidden in self.displaced.items():
+            if key in present:
+                continue
+            for old in hidden:
+                if old.key in self.rejected or old.key in present or self.overlapping(
+                    old.start, old.end
+                ) or self.overlapping(old.start, old.end, suggestions=True):
+                    continue
+                self.insert_suggestion(old)
+                present.add(old.key)
+                back.append(old)
+        return back
 
     def touch(self) -> None:
         self.updated = time.time()

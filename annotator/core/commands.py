@@ -111,8 +111,13 @@ class ArticleCommand(Command):
             planned = self.plan(aset)
             progress = _start_progress(aset) if self.starts_progress and planned else []
             self._changes = planned + progress
-        for change in self._changes:
-            change.apply(aset)
+            for change in self._changes:
+                change.apply(aset)
+            # a suggestion a linked one hid comes back once that is gone (as after a restart)
+            self._changes += [Change("sugg", True, s) for s in aset.restore_displaced()]
+        else:
+            for change in self._changes:
+                change.apply(aset)
         aset.touch()
         project.notify(self.article_id)
 

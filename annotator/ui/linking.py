@@ -214,7 +214,7 @@ class LinkingController(QObject):
         changed = self.project.kb.changes_since(self._seen_version)
         self._seen_version = self.project.kb.version
         if changed is None or changed:
-            self.propagate(None if changed is None else changed & set(self.project.kb.ids()))
+            self.propagate(None)  # every entity: a removed one may free another's aliases
 
     def propagate(self, only: set[str] | None = None) -> None:
         """Suggest every alias occurrence of the given entities (all when None)."""

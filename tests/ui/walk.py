@@ -11,6 +11,7 @@ displacing unlinked ones they cover; everything else must be equal.
 from __future__ import annotations
 
 import copy
+import os
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -264,8 +265,12 @@ class Model:
         return project
 
     # -- machine work --------------------------------------------------------------
-    def absorb_propagation(self, got: dict[str, Any]) -> str:
-        """Take the window's suggestions if they differ only by propagation; else say how."""
+    def absorb(self, got: dict[str, Any], propagation: bool) -> str:
+        """Take the window's suggestions if they differ only by machine work; else say how.
+
+        Always allowed: unlinked suggestions a linked one hid coming back, free and not
+        rejected. After a link: propagated suggestions of live entities, hiding unlinked ones.
+        """
         problems = []
         for aid in self.order:
             m = self.aset(aid)
@@ -275,13 +280,17 @@ class Model:
             new = [r for k, r in rows.items() if mine.get(k) != r]
             gone = [r for k, r in mine.items() if rows.get(k) != r]
             for r in new:
-                if r[3] != "propagated" or r[4] not in self.kb:
+                clear = not any(o is not r and o[0] < r[1] and r[0] < o[1] for o in rows.values())
+                came_back = not r[4] and r[3] != "propagated" and clear
+                if not came_back and not (propagation and r[3] == "propagated"
+                                          and r[4] in self.kb):
                     problems.append(f"{aid}: unexpected suggestion {r}")
                 if any(s.overlaps(r[0], r[1]) for s in m.spans.values()) or r[:3] in m.rejected:
-                    problems.append(f"{aid}: propagated onto an accepted or rejected span {r}")
+                    problems.append(f"{aid}: suggested on an accepted or rejected span {r}")
             for r in gone:
-                covered = any(n[0] < r[1] and r[0] < n[1] for n in new)
-                if r[4] or not covered:
+                covered = any(n[0] < r[1] and r[0] < n[1] and n[4] for n in new)
+                retired = r[3] == "propagated" and r[4]  # the pass over all no longer finds it
+                if not propagation or not (retired or (not r[4] and covered)):
                     problems.append(f"{aid}: suggestion lost {r}")
             if not problems:
                 m.sugg = {(r[0], r[1], r[2]): Span(r[0], r[1], r[2], Origin(r[3]), r[4], r[5])
@@ -349,17 +358,19 @@ class Walker:
             self.model.commit(before)
         self.edits[op] += pushed
         settle(self.qtbot, self.window)
-        self.check(n, absorb)
+        self.check(n, absorb, op in ("undo", "restart"))
+        if pushed and op != "undo":  # redo gives back exactly this
+            self.model.undo[-1] = (self.model.undo[-1][0], self.model.snapshot())
         stack = self.window.undo_stack
         assert (stack.index(), stack.count()) == (
             len(self.model.undo), len(self.model.undo) + len(self.model.redo)
         ), self.report(n, "the undo stack moved differently from the model's")
 
-    def check(self, n: int, absorb: bool) -> None:
+    def check(self, n: int, propagation: bool, exact: bool) -> None:
         window = self.window
         got = memory_state(window.project)
-        if absorb:
-            problem = self.model.absorb_propagation(got)
+        if not exact:
+            problem = self.model.absorb(got, propagation)
             assert not problem, self.report(n, problem)
         diff = state_diff(got, self.model.state())
         assert not diff, self.report(n, diff)
@@ -373,11 +384,13 @@ class Walker:
             raise AssertionError(self.report(n, f"disk: {exc}")) from exc
 
     def report(self, n: int, problem: str) -> str:
-        steps = "\n".join(self.log[-25:])
-        return f"walk seed {self.seed}, step {n}: {problem}\nlast steps:\n{steps}"
+        steps = "\n".join(self.log[-int(os.environ.get("WALK_LOG", "25")):])
+        kb = [(e.kb_id, e.name, e.aliases) for e in self.model.kb.values()]
+        return f"walk seed {self.seed}, step {n}: {problem}\nkb: {kb}\nlast steps:\n{steps}"
 
     def note(self, text: str) -> None:
-        self.log.append(f"{len(self.log)}: {text}")
+        where = self.window.article_id or "-"
+        self.log.append(f"{len(self.log)} [{where[:4]}]: {text}")
 
     # -- operations: each returns (pushed an undo step, propagation may follow) ----------
     def op_accept(self) -> tuple[bool, bool]:
