@@ -60,3 +60,50 @@ def test_link_all_works_with_an_entity_named_by_punctuation(opener, qtbot, tmp_p
     spans = window.project.annotation_set(window.article_id).spans
     putin = next(s for s in spans if text[s.start : s.end] == "Vladimir Putin")
     assert putin.origin == Origin.AUTO and putin.kb_id
+
+
+def test_rejecting_a_propagated_suggestion_brings_back_the_one_it_hid(
+    opener, qtbot, tmp_path: Path  # noqa: ANN001
+) -> None:
+    """Walk seed 5: "Utara" linked, its propagated suggestions hid "Korea Utara"; rejecting
+    one left nothing there until a restart brought "Korea Utara" back."""
+    from tests.ui.helpers import click_span
+    from tests.ui.state import memory_state, state_diff
+
+    window = opener.open(seeds=small_seed_folder(tmp_path / "seeds", SEEDS))
+    text = window.view.text
+    first, second = (i for i in _find_all(text, "Korea Utara")[:2])
+    label_selection(window, first + 6, first + 11, "3")  # "Utara" by hand, as GPE
+    link_current(window, qtbot)
+    settle(qtbot, window)
+    assert find_span(window, "Utara", pending=True).start == second + 6  # propagated...
+    assert "Korea Utara" not in _pending_surfaces(window)  # ...hiding the builtin one
+
+    click_span(window, find_span(window, "Utara", pending=True))
+    key(window, "X")
+    assert [s.start for s in window.view.spans if text[s.start : s.end] == "Korea Utara"
+            and window.view.is_pending(s)] == [second]
+    key(window, "Z", CTRL)
+    assert "Korea Utara" not in _pending_surfaces(window)
+    key(window, "Z", CTRL | SHIFT)
+    assert "Korea Utara" in _pending_surfaces(window)
+    settle(qtbot, window)
+    before = memory_state(window.project)
+
+    opener.close(window)
+    again = opener.open(seeds=None)
+    settle(qtbot, again)
+    assert not (diff := state_diff(memory_state(again.project), before)), diff
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    found, at = [], text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+def _pending_surfaces(window) -> list[str]:  # noqa: ANN001
+    view = window.view
+    return [view.text[s.start : s.end] for s in view.spans if view.is_pending(s)]
