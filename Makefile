@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean soak-walk
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -17,6 +17,17 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# The model-based walk, long: WALK_STEPS steps for each seed of WALK_SEEDS (printed on failure).
+WALK_STEPS ?= 2000
+WALK_SEEDS ?= 1 2 3 4 5 6 7 8
+soak-walk: $(STAMP)
+	@for seed in $(WALK_SEEDS); do \
+		echo "walk seed $$seed, $(WALK_STEPS) steps"; \
+		WALK_SEED=$$seed WALK_STEPS=$(WALK_STEPS) QT_QPA_PLATFORM=offscreen \
+			$(BIN)/python -m pytest -q -x --timeout 0 \
+			tests/ui/test_walk.py || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check annotator tests bench
