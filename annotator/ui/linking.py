@@ -217,7 +217,8 @@ class LinkingController(QObject):
             self.propagate(None)  # every entity: a removed one may free another's aliases
 
     def propagate(self, only: set[str] | None = None) -> None:
-        """Suggest every alias occurrence of the given entities (all when None)."""
+        """Suggest every alias occurrence of every entity again (`only`, the entities that
+        changed, cannot narrow the pass: see `PropagationRunner.start`; empty: nothing)."""
         if (only is not None and not only) or not self.project.settings.suggest_propagation:
             return
         self.propagation.start(only)
