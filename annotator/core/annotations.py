@@ -107,6 +107,17 @@ class AnnotationSet:
             self.restore_displaced()
         return bool(stale)
 
+    def hide_covered(self) -> None:
+        """Pending suggestions under an accepted span go, remembered under it (an undo may put
+        back a span where propagation suggested meanwhile; a restart would not show both)."""
+        for span in list(self.suggestions):
+            cover = self.overlapping(span.start, span.end)
+            if cover:
+                self.delete_suggestion(span)
+                hidden = self.displaced.setdefault(cover[0].key, [])
+                if span not in hidden:
+                    hidden.append(span)
+
     def restore_displaced(self) -> list[Span]:
         """Unlinked suggestions whose linked replacement is gone, free again: back in."""
         present = {s.key for s in self.spans} | {s.key for s in self.suggestions}

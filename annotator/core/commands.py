@@ -118,6 +118,7 @@ class ArticleCommand(Command):
         else:
             for change in self._changes:
                 change.apply(aset)
+            _settle(aset)
         aset.touch()
         project.notify(self.article_id)
 
@@ -125,8 +126,16 @@ class ArticleCommand(Command):
         aset = project.annotation_set(self.article_id, self.annotator)
         for change in reversed(self._changes or []):
             change.inverse().apply(aset)
+        _settle(aset)
         aset.touch()
         project.notify(self.article_id)
+
+
+def _settle(aset: AnnotationSet) -> None:
+    """After an undo or redo: suggestions that machine work added since are hidden under a
+    span put back, or come back where a span went, as a restart would show them."""
+    aset.hide_covered()
+    aset.restore_displaced()
 
 
 def _start_progress(aset: AnnotationSet) -> list[Change]:
@@ -216,7 +225,7 @@ class RejectSuggestion(ArticleCommand):
 
 
 class RemoveSpan(ArticleCommand):
-    """Delete an accepted span; a machine-made one is also remembered as rejected."""
+    """Delete an accepted span; a machine-made or linked one is also remembered as rejected."""
 
     text = "Delete span"
 
@@ -227,7 +236,8 @@ class RemoveSpan(ArticleCommand):
     def plan(self, aset: AnnotationSet) -> list[Change]:
         current = _find(aset.spans, self.span)
         changes = [Change("span", False, current)]
-        if machine_made(current) and current.key not in aset.rejected:
+        # a linked one too: else propagation would suggest it again from its entity's names
+        if (machine_made(current) or current.kb_id) and current.key not in aset.rejected:
             changes.append(Change("rej", True, key=current.key))
         return changes
 

@@ -107,3 +107,27 @@ def _find_all(text: str, word: str) -> list[int]:
 def _pending_surfaces(window) -> list[str]:  # noqa: ANN001
     view = window.view
     return [view.text[s.start : s.end] for s in view.spans if view.is_pending(s)]
+
+
+def test_deleted_hand_made_linked_span_is_not_suggested_back(
+    opener, qtbot, tmp_path: Path  # noqa: ANN001
+) -> None:
+    """Walk seed 10: "lebih besar" labelled, linked to a new entity and deleted came back as a
+    propagated suggestion with the next propagation pass (another link, or a restart)."""
+    from tests.ui.state import memory_state, state_diff
+
+    window = opener.open(seeds=small_seed_folder(tmp_path / "seeds", SEEDS))
+    start = window.view.text.index("lebih besar")
+    label_selection(window, start, start + len("lebih besar"), "3")
+    link_current(window, qtbot)
+    settle(qtbot, window)
+    key(window, "X")
+    settle(qtbot, window)
+    assert "lebih besar" not in _pending_surfaces(window)
+    before = memory_state(window.project)
+
+    opener.close(window)
+    again = opener.open(seeds=None)
+    settle(qtbot, again)
+    assert "lebih besar" not in _pending_surfaces(again)
+    assert not (diff := state_diff(memory_state(again.project), before)), diff

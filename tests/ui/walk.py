@@ -152,7 +152,7 @@ class Model:
             m.rejected.add(cur.key)
         else:
             span = m.spans.pop(cur.key)
-            if machine_made(span):
+            if machine_made(span) or span.kb_id:
                 m.rejected.add(span.key)
         self._progress(m)
         return True
