@@ -22,12 +22,13 @@ test: $(STAMP)
 WALK_STEPS ?= 2000
 WALK_SEEDS ?= 1 2 3 4 5 6 7 8
 soak-walk: $(STAMP)
-	@for seed in $(WALK_SEEDS); do \
+	@failed=""; for seed in $(WALK_SEEDS); do \
 		echo "walk seed $$seed, $(WALK_STEPS) steps"; \
 		WALK_SEED=$$seed WALK_STEPS=$(WALK_STEPS) QT_QPA_PLATFORM=offscreen \
-			$(BIN)/python -m pytest -q -x --timeout 0 \
-			tests/ui/test_walk.py || exit 1; \
-	done
+			$(BIN)/python -m pytest -q -x --timeout 0 tests/ui/test_walk.py \
+			|| failed="$$failed $$seed"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "walk failed for seed(s):$$failed"; exit 1; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check annotator tests bench
