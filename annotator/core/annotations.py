@@ -24,7 +24,8 @@ class AnnotationSet:
     updated: float = 0.0
     suggested: bool = False  # suggestions were merged in at least once
     reviewer: str = ""  # who marked a gold set reviewed
-    # unlinked suggestions a linked one replaced (by its key), put back when its link goes stale
+    # suggestions hidden by a linked suggestion or an accepted span (by its key), in memory
+    # only: they come back once that one is gone and they are free (`restore_displaced`)
     displaced: dict[SpanKey, list[Span]] = field(default_factory=dict, compare=False, repr=False)
 
     # -- queries ----------------------------------------------------------
@@ -85,7 +86,8 @@ class AnnotationSet:
             for old in clash:
                 self.delete_suggestion(old)
             if clash:
-                self.displaced[span.key] = clash
+                hidden = self.displaced.setdefault(span.key, [])
+                hidden += [c for c in clash if c not in hidden]
             self.insert_suggestion(span)
             added.append(span)
         self.suggested = True
@@ -119,7 +121,7 @@ class AnnotationSet:
                     hidden.append(span)
 
     def restore_displaced(self) -> list[Span]:
-        """Unlinked suggestions whose linked replacement is gone, free again: back in."""
+        """Hidden suggestions whose hider is gone, free and not rejected: back in."""
         present = {s.key for s in self.spans} | {s.key for s in self.suggestions}
         back: list[Span] = []
         for key, hidden in self.displaced.items():
