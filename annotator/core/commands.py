@@ -5,9 +5,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+from weakref import WeakKeyDictionary
 
 from annotator.core.annotations import AnnotationSet
+from annotator.core.entities import KnowledgeBase
 from annotator.core.model import ArticleStatus, Origin, Span, SpanKey
+from annotator.core.propagation import AliasFinder, propagate_article
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -115,6 +118,8 @@ class ArticleCommand(Command):
                 change.apply(aset)
             # a suggestion a linked one hid comes back once that is gone (as after a restart)
             self._changes += [Change("sugg", True, s) for s in aset.restore_displaced()]
+            if self.annotator is None:
+                self._changes += _propagate_here(project, aset)
         else:
             for change in self._changes:
                 change.apply(aset)
@@ -129,6 +134,38 @@ class ArticleCommand(Command):
         _settle(aset)
         aset.touch()
         project.notify(self.article_id)
+
+
+_FINDERS: WeakKeyDictionary[KnowledgeBase, tuple[int, AliasFinder]] = WeakKeyDictionary()
+
+
+def _propagate_here(project: Project, aset: AnnotationSet) -> list[Change]:
+    """Propagation over the edited article, as part of the edit (so undo takes it back too).
+
+    A range the edit freed gets the entity suggestions the next propagation pass (or a
+    restart) would put there; the window's background pass does the other articles.
+    """
+    kb = project.kb
+    if not len(kb) or not project.settings.suggest_propagation:
+        return []
+    cached = _FINDERS.get(kb)
+    if cached is None or cached[0] != kb.version:
+        cached = (kb.version, AliasFinder.from_kb(kb))
+        _FINDERS[kb] = cached
+    found = propagate_article(project.text(aset.article_id), cached[1], aset.spans, aset.rejected)
+    before = {_ident(s): s for s in aset.suggestions}
+    keep = {_ident(s) for s in found}
+    aset.retire([s for s in aset.suggestions
+                 if s.origin == Origin.PROPAGATED and s.kb_id and _ident(s) not in keep])
+    aset.merge_suggestions(found)
+    after = {_ident(s): s for s in aset.suggestions}
+    return [Change("sugg", False, s) for i, s in before.items() if i not in after] + [
+        Change("sugg", True, s) for i, s in after.items() if i not in before
+    ]
+
+
+def _ident(span: Span) -> tuple[SpanKey, str, str | None]:
+    return span.key, str(span.origin), span.kb_id
 
 
 def _settle(aset: AnnotationSet) -> None:
