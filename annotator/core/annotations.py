@@ -73,13 +73,19 @@ class AnnotationSet:
         """
         added: list[Span] = []
         for span in sorted(candidates):
-            if span.key in self.rejected or self.overlapping(span.start, span.end):
+            if span.key in self.rejected:
+                continue
+            cover = self.overlapping(span.start, span.end)
+            if cover:  # under an accepted span: back if that one goes (as after a restart)
+                hidden = self.displaced.setdefault(cover[0].key, [])
+                if span not in hidden:
+                    hidden.append(span)
                 continue
             clash = self.overlapping(span.start, span.end, suggestions=True)
             if clash and (not span.kb_id or any(c.kb_id for c in clash)):
-                if not span.kb_id:  # hidden by a linked suggestion: back when that goes
-                    for linked in (c for c in clash if c.kb_id):
-                        hidden = self.displaced.setdefault(linked.key, [])
+                if not span.kb_id:  # hidden by another suggestion: back when that goes
+                    for other in clash:
+                        hidden = self.displaced.setdefault(other.key, [])
                         if span not in hidden:
                             hidden.append(span)
                 continue
