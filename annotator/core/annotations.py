@@ -25,6 +25,9 @@ class AnnotationSet:
     suggested: bool = False  # suggestions were merged in at least once
     reviewer: str = ""  # who marked a gold set reviewed
     comment: str = ""  # the annotator's note on the whole article
+    # suggestions hidden by a linked suggestion or an accepted span (by its key), in memory
+    # only: they come back once that one is gone and they are free (`restore_displaced`)
+    displaced: dict[SpanKey, list[Span]] = field(default_factory=dict, compare=False, repr=False)
 
     # -- queries ----------------------------------------------------------
     def all_spans(self) -> list[Span]:
@@ -72,24 +75,75 @@ class AnnotationSet:
         """
         added: list[Span] = []
         for span in sorted(candidates):
-            if span.key in self.rejected or self.overlapping(span.start, span.end):
+            if span.key in self.rejected:
+                continue
+            cover = self.overlapping(span.start, span.end)
+            if cover:  # under an accepted span: back if that one goes (as after a restart)
+                hidden = self.displaced.setdefault(cover[0].key, [])
+                if span not in hidden:
+                    hidden.append(span)
                 continue
             clash = self.overlapping(span.start, span.end, suggestions=True)
             if clash and (not span.kb_id or any(c.kb_id for c in clash)):
+                if not span.kb_id:  # hidden by another suggestion: back when that goes
+                    for other in clash:
+                        hidden = self.displaced.setdefault(other.key, [])
+                        if span not in hidden:
+                            hidden.append(span)
                 continue
             for old in clash:
                 self.delete_suggestion(old)
+            if clash:
+                hidden = self.displaced.setdefault(span.key, [])
+                hidden += [c for c in clash if c not in hidden]
             self.insert_suggestion(span)
             added.append(span)
         self.suggested = True
         return added
 
     def drop_links(self, valid: set[str]) -> bool:
-        """Remove pending suggestions linked to entities that no longer exist."""
-        stale = [s for s in self.suggestions if s.kb_id and s.kb_id not in valid]
+        """Remove pending suggestions linked to entities that no longer exist.
+
+        The unlinked suggestions such a one replaced come back (when still free), so undoing
+        a new entity leaves the suggestions as they were before it.
+        """
+        return self.retire([s for s in self.suggestions if s.kb_id and s.kb_id not in valid])
+
+    def retire(self, stale: list[Span]) -> bool:
+        """Remove these pending suggestions, putting back the unlinked ones they replaced."""
         for span in stale:
             self.delete_suggestion(span)
+        if stale:
+            self.restore_displaced()
         return bool(stale)
+
+    def hide_covered(self) -> None:
+        """Pending suggestions under an accepted span go, remembered under it (an undo may put
+        back a span where propagation suggested meanwhile; a restart would not show both)."""
+        for span in list(self.suggestions):
+            cover = self.overlapping(span.start, span.end)
+            if cover:
+                self.delete_suggestion(span)
+                hidden = self.displaced.setdefault(cover[0].key, [])
+                if span not in hidden:
+                    hidden.append(span)
+
+    def restore_displaced(self) -> list[Span]:
+        """Hidden suggestions whose hider is gone, free and not rejected: back in."""
+        present = {s.key for s in self.spans} | {s.key for s in self.suggestions}
+        back: list[Span] = []
+        for key, hidden in self.displaced.items():
+            if key in present:
+                continue
+            for old in hidden:
+                if old.key in self.rejected or old.key in present or self.overlapping(
+                    old.start, old.end
+                ) or self.overlapping(old.start, old.end, suggestions=True):
+                    continue
+                self.insert_suggestion(old)
+                present.add(old.key)
+                back.append(old)
+        return back
 
     def touch(self) -> None:
         self.updated = time.time()

@@ -137,6 +137,8 @@ class _Planner:
         self.keys.canonicalise()
         for entity, ids in entities:
             keys = {self.keys.find(k) for k in ids}
+            if not keys:  # a name without letters or digits (e.g. a linked ","): nothing to match
+                continue
             self.nodes.append(_Node(-1, keys, max(keys, key=self.keys.length),
                                     kb_id=entity.kb_id))
         for article, spans in enumerate(raw):
@@ -393,7 +395,7 @@ class RelinkSpans(ArticleCommand):
             old = current.get(span.key)
             if old is None or (self.only_unlinked and old.kb_id):
                 continue
-            new = Span(old.start, old.end, old.label, self.origin, kb_id)
+            new = old.with_(origin=self.origin, kb_id=kb_id or None)  # notes stay
             changes += [Change("span", False, old), Change("span", True, new)]
         return changes
 

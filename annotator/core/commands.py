@@ -5,10 +5,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+from weakref import WeakKeyDictionary
 
 from annotator.core.annotations import AnnotationSet
 from annotator.core.entities import Entity, KnowledgeBase, entities_for_links
 from annotator.core.model import ArticleStatus, Origin, Span, SpanKey
+from annotator.core.propagation import AliasFinder, propagate_article
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -115,8 +117,16 @@ class ArticleCommand(Command):
             planned = self.plan(aset)
             progress = _start_progress(aset) if self.starts_progress and planned else []
             self._changes = planned + progress
-        for change in self._changes:
-            change.apply(aset)
+            for change in self._changes:
+                change.apply(aset)
+            # a suggestion a linked one hid comes back once that is gone (as after a restart)
+            self._changes += [Change("sugg", True, s) for s in aset.restore_displaced()]
+            if self.annotator is None:
+                self._changes += _propagate_here(project, aset)
+        else:
+            for change in self._changes:
+                change.apply(aset)
+            _settle(aset)
         aset.touch()
         self.after(project, undone=False)
         project.notify(self.article_id)
@@ -125,6 +135,7 @@ class ArticleCommand(Command):
         aset = project.annotation_set(self.article_id, self.annotator)
         for change in reversed(self._changes or []):
             change.inverse().apply(aset)
+        _settle(aset)
         aset.touch()
         self.after(project, undone=True)
         project.notify(self.article_id)
@@ -155,21 +166,81 @@ class ArticleCommand(Command):
         return [project.kb, *(kb for who, kb in project.kbs.items() if who != self.annotator)]
 
 
+_FINDERS: WeakKeyDictionary[KnowledgeBase, tuple[int, AliasFinder]] = WeakKeyDictionary()
+
+
+def _propagate_here(project: Project, aset: AnnotationSet) -> list[Change]:
+    """Propagation over the edited article, as part of the edit (so undo takes it back too).
+
+    A range the edit freed gets the entity suggestions the next propagation pass (or a
+    restart) would put there; the window's background pass does the other articles.
+    """
+    kb = project.kb
+    if not len(kb) or not project.settings.suggest_propagation:
+        return []
+    cached = _FINDERS.get(kb)
+    if cached is None or cached[0] != kb.version:
+        cached = (kb.version, AliasFinder.from_kb(kb))
+        _FINDERS[kb] = cached
+    found = propagate_article(project.text(aset.article_id), cached[1], aset.spans, aset.rejected)
+    before = {_ident(s): s for s in aset.suggestions}
+    keep = {_ident(s) for s in found}
+    aset.retire([s for s in aset.suggestions
+                 if s.origin == Origin.PROPAGATED and s.kb_id and _ident(s) not in keep])
+    aset.merge_suggestions(found)
+    after = {_ident(s): s for s in aset.suggestions}
+    return [Change("sugg", False, s) for i, s in before.items() if i not in after] + [
+        Change("sugg", True, s) for i, s in after.items() if i not in before
+    ]
+
+
+def _ident(span: Span) -> tuple[SpanKey, str, str | None]:
+    return span.key, str(span.origin), span.kb_id
+
+
+def _settle(aset: AnnotationSet) -> None:
+    """After an undo or redo: suggestions that machine work added since are hidden under a
+    span put back, or come back where a span went, as a restart would show them."""
+    aset.hide_covered()
+    aset.restore_displaced()
+
+
 def _start_progress(aset: AnnotationSet) -> list[Change]:
     if aset.status != ArticleStatus.NEW:
         return []
     return [Change("status", True, old_status=aset.status, new_status=ArticleStatus.IN_PROGRESS)]
 
 
-def _clear_overlaps(aset: AnnotationSet, start: int, end: int, keep: Span | None) -> list[Change]:
-    """Remove accepted spans and suggestions overlapping a range (NER spans never overlap)."""
-    changes = [Change("span", False, s) for s in aset.overlapping(start, end) if s is not keep]
-    changes += [
-        Change("sugg", False, s)
-        for s in aset.overlapping(start, end, suggestions=True)
-        if s is not keep
-    ]
-    return changes
+def _clear_overlaps(
+    aset: AnnotationSet, start: int, end: int, keep: Span | None, new_key: SpanKey
+) -> list[Change]:
+    """Remove accepted spans and suggestions overlapping a range (NER spans never overlap).
+
+    A machine-made span or suggestion pushed aside is remembered as rejected (unless it has
+    the key of the span taking its place): otherwise the next suggestion pass, after a restart,
+    would bring it back although the analyst overrode it.
+    """
+    spans = [s for s in aset.overlapping(start, end) if s is not keep]
+    pending = [s for s in aset.overlapping(start, end, suggestions=True) if s is not keep]
+    changes = [Change("span", False, s) for s in spans]
+    changes += [Change("sugg", False, s) for s in pending]
+    return changes + _remember_rejected(aset, spans + pending, new_key)
+
+
+def machine_made(span: Span) -> bool:
+    """A span some suggester proposed (accepted as is, or also drawn by hand: `source`)."""
+    return span.origin != Origin.MANUAL or bool(span.source)
+
+
+def _remember_rejected(
+    aset: AnnotationSet, removed: list[Span], new_key: SpanKey | None = None
+) -> list[Change]:
+    """Rejections for machine-made spans leaving the set (once per key, not the kept key)."""
+    keys = dict.fromkeys(
+        s.key for s in removed
+        if machine_made(s) and s.key != new_key and s.key not in aset.rejected
+    )
+    return [Change("rej", True, key=k) for k in keys]
 
 
 class AddSpan(ArticleCommand):
@@ -182,10 +253,14 @@ class AddSpan(ArticleCommand):
         self.span = span
 
     def plan(self, aset: AnnotationSet) -> list[Change]:
-        changes = _clear_overlaps(aset, self.span.start, self.span.end, keep=None)
-        if self.span.key in aset.rejected:
-            changes.append(Change("rej", False, key=self.span.key))
-        return changes + [Change("span", True, self.span)]
+        span = self.span
+        same = next((s for s in aset.suggestions if s == span), None)
+        if same is not None and not span.source:  # a suggester proposed it too: say which
+            span = span.with_(source=same.source or str(same.origin))
+        changes = _clear_overlaps(aset, span.start, span.end, keep=None, new_key=span.key)
+        if span.key in aset.rejected:
+            changes.append(Change("rej", False, key=span.key))
+        return changes + [Change("span", True, span)]
 
 
 class AcceptSuggestion(ArticleCommand):
@@ -217,7 +292,7 @@ class RejectSuggestion(ArticleCommand):
 
 
 class RemoveSpan(ArticleCommand):
-    """Delete an accepted span; a machine-made one is also remembered as rejected."""
+    """Delete an accepted span; a machine-made or linked one is also remembered as rejected."""
 
     text = "Delete span"
 
@@ -228,7 +303,8 @@ class RemoveSpan(ArticleCommand):
     def plan(self, aset: AnnotationSet) -> list[Change]:
         current = _find(aset.spans, self.span)
         changes = [Change("span", False, current)]
-        if current.origin != Origin.MANUAL and current.key not in aset.rejected:
+        # a linked one too: else propagation would suggest it again from its entity's names
+        if (machine_made(current) or current.kb_id) and current.key not in aset.rejected:
             changes.append(Change("rej", True, key=current.key))
         return changes
 
@@ -247,9 +323,11 @@ class ReplaceSpan(ArticleCommand):
         pool = aset.suggestions if was_suggestion else aset.spans
         old = _find(pool, self.old)
         changes = [Change("sugg" if was_suggestion else "span", False, old)]
-        if was_suggestion and old.key != self.new.key and old.key not in aset.rejected:
+        wrong = was_suggestion or machine_made(old)  # the machine's version was not right
+        if wrong and old.key != self.new.key and old.key not in aset.rejected:
             changes.append(Change("rej", True, key=old.key))
-        changes += _clear_overlaps(aset, self.new.start, self.new.end, keep=old)
+        changes += _clear_overlaps(aset, self.new.start, self.new.end, keep=old,
+                                   new_key=self.new.key)
         if self.new.key in aset.rejected:
             changes.append(Change("rej", False, key=self.new.key))
         return changes + [Change("span", True, self.new)]

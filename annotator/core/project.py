@@ -11,7 +11,7 @@ from typing import Any
 from annotator.core.annotations import AnnotationSet
 from annotator.core.entities import KnowledgeBase
 from annotator.core.labels import LabelScheme
-from annotator.core.model import Article, ArticleInfo, ArticleStatus, Span
+from annotator.core.model import Article, ArticleInfo, ArticleStatus, Origin, Span
 
 TextLoader = Callable[[str], str]
 Listener = Callable[[str], None]
@@ -146,6 +146,20 @@ class Project:
         if added:
             self.notify(article_id)
         return added
+
+    def replace_propagated(self, article_id: str, scope: set[str], spans: list[Span]) -> None:
+        """A propagation pass over `scope` (kb_ids) found `spans` in the article: its earlier
+        propagated suggestions of those entities that it no longer finds go (an alias removed
+        by an undo, a name learned since), then the new ones are merged."""
+        aset = self.existing_set(article_id)
+        found = {(s.key, s.kb_id) for s in spans}
+        stale = [] if aset is None else [
+            s for s in aset.suggestions
+            if s.origin == Origin.PROPAGATED and s.kb_id in scope and (s.key, s.kb_id) not in found
+        ]
+        changed = aset is not None and aset.retire(stale)
+        if not self.merge_suggestions(article_id, spans) and changed:
+            self.notify(article_id)
 
     def drop_stale_links(self) -> list[str]:
         """Forget pending suggestions linked to removed entities; the articles changed."""

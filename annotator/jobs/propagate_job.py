@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from annotator.core.model import Span
@@ -12,11 +12,13 @@ Entities = dict[str, tuple[str, Iterable[str]]]
 
 
 def propagate_job(ctx: JobContext, root: str, annotator: str, entities: Entities,
-                  batch_size: int = 200) -> int:
+                  batch_size: int = 200, wanted: Collection[str] | None = None) -> int:
     """Emit [(article_id, spans), ...] batches of propagated suggestions; return how many.
 
-    `entities` is {kb_id: (label, surfaces)} of the entities to look for. Accepted spans and
-    rejections come from the saved sets (the window flushes its saves first).
+    `entities` is {kb_id: (label, surfaces)} of the knowledge base; only the suggestions of
+    `wanted` (all when None) are sent, but every entity counts for ambiguity and for the
+    longest match, so a pass over a few entities finds what a pass over all would. Accepted
+    spans and rejections come from the saved sets (the window flushes its saves first).
     """
     from annotator.core.propagation import AliasFinder, existing_snapshot, propagate_article
     from annotator.store.session import reading_project
@@ -32,6 +34,8 @@ def propagate_job(ctx: JobContext, root: str, annotator: str, entities: Entities
             ctx.check()
             accepted, rejected = existing(article_id)
             spans = propagate_article(project.text(article_id), finder, accepted, rejected)
+            if wanted is not None:
+                spans = [s for s in spans if s.kb_id in wanted]
             if spans:
                 batch.append((article_id, spans))
                 found += len(spans)

@@ -218,18 +218,29 @@ class LinkingController(QObject):
         changed = self.project.kb.changes_since(self._seen_version)
         self._seen_version = self.project.kb.version
         if changed is None or changed:
-            self.propagate(None if changed is None else changed & set(self.project.kb.ids()))
+            self.propagate(None)  # every entity: a removed one may free another's aliases
 
     def propagate(self, only: set[str] | None = None) -> None:
-        """Suggest every alias occurrence of the given entities (all when None)."""
+        """Suggest every alias occurrence of every entity again (`only`, the entities that
+        changed, cannot narrow the pass: see `PropagationRunner.start`; empty: nothing)."""
         if (only is not None and not only) or not self.project.settings.suggest_propagation:
             return
         self.propagation.start(only)
 
     def apply_batch(self, batch: object) -> None:
+        """Propagated suggestions of the pass's entities replace their earlier ones (except
+        those of entities gone since, by an undo)."""
+        kb, scope = self.project.kb, self.propagation.scope
         for article_id, spans in batch:  # type: ignore[attr-defined]
             if self.project.has_article(article_id):
-                self.project.merge_suggestions(article_id, spans)
+                live = [s for s in spans if not s.kb_id or s.kb_id in kb]
+                self.project.replace_propagated(article_id, scope, live)
+
+    def sweep(self, scope: object, reported: object) -> None:
+        """A pass ended: articles it found nothing in lose their earlier suggestions of it."""
+        for aset in self.project.sets_of():
+            if aset.article_id not in reported:  # type: ignore[operator]
+                self.project.replace_propagated(aset.article_id, scope, [])  # type: ignore[arg-type]
 
     def stop(self) -> None:
         self._timer.stop()

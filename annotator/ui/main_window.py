@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.suggestions.finished.connect(self.status.task_finished)
         self.suggestions.finished.connect(lambda _msg: self.linking.propagate(None))
         self.linking.propagation.batchReady.connect(self.linking.apply_batch)
+        self.linking.propagation.swept.connect(self.linking.sweep)
         self.linking.propagation.finished.connect(self.say)
         self.project.subscribe_kb(self._kb_changed)
         self.entities_panel.jumpRequested.connect(self.jump_to)

@@ -1,0 +1,302 @@
+"""A seeded random walk over the real window, checked against a small reference model.
+
+The walker presses the real keys and triggers the real menu actions; the model applies the
+documented meaning of the same gesture to its own copy of the data, reading only what a user
+sees before the gesture (the article shown, the current span). After every step the window's
+project, the saved files and the model (`walk_model.py`) must agree, and a restart or an
+undo must give exactly the state expected.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+
+from annotator.core.model import Span
+from annotator.core.tokens import TokenIndex
+from annotator.nlp.tokens import tokenize
+from annotator.ui.main_window import MainWindow
+from tests.ui.helpers import click_span
+from tests.ui.state import assert_disk_matches_memory, memory_state, settle, state_diff
+from tests.ui.walk_model import Model
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
+NONE = Qt.KeyboardModifier.NoModifier
+
+
+# -- the walker ---------------------------------------------------------------------------
+OPS = (
+    ("accept", 8), ("reject", 6), ("relabel", 6), ("create", 7), ("nudge", 6), ("link", 4),
+    ("unlink", 2), ("accept_all", 2), ("link_all", 1), ("undo", 8), ("redo", 4),
+    ("tab", 8), ("click", 10), ("article", 4), ("done", 1), ("restart", 1),
+)
+
+
+class Walker:
+    """Drives one window through random steps, checking it against the model after each."""
+
+    def __init__(self, opener: Any, seeds: Path, seed: int) -> None:  # noqa: ANN401
+        self.opener, self.qtbot = opener, opener.qtbot
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.log: list[str] = []
+        self.window: MainWindow = opener.open(seeds=seeds)
+        settle(self.qtbot, self.window)
+        self.model = Model.read(self.window)
+        self.keys = {label.name: label.key for label in self.window.project.scheme.labels
+                     if label.key}
+        self.ops = list(OPS)
+        self.edits: Counter[str] = Counter()
+
+    # -- plumbing ----------------------------------------------------------------------
+    def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = NONE) -> None:
+        self.window.view.setFocus()
+        QTest.keyClick(self.window.view, key, modifier)
+
+    def digit(self, label: str) -> None:
+        self.press(getattr(Qt.Key, f"Key_{self.keys[label]}"))
+
+    @property
+    def aid(self) -> str:
+        assert self.window.article_id is not None
+        return self.window.article_id
+
+    def current(self) -> Span | None:
+        """The current span as the model knows it (the view shows which one it is)."""
+        span = self.window.view.current_span
+        if span is None:
+            return None
+        m = self.model.aset(self.aid)
+        return m.sugg.get(span.key) or m.spans.get(span.key)
+
+    def wait_tokens(self) -> None:
+        tokens = self.window.tokens
+        tokens.request(self.aid)  # as showing the article does; spaCy's, not the guess
+        self.qtbot.waitUntil(lambda: tokens.has(self.aid), timeout=30000)
+
+    # -- one step ----------------------------------------------------------------------
+    def step(self, n: int) -> None:
+        names, weights = zip(*self.ops, strict=True)
+        op = self.rng.choices(names, weights)[0]
+        before = self.model.snapshot()
+        pushed, _links = getattr(self, "op_" + op)()
+        if pushed and op not in ("undo", "redo"):
+            self.model.commit(before)
+        self.edits[op] += pushed
+        settle(self.qtbot, self.window)
+        self.check(n, True, op in ("undo", "restart"))  # an edit propagates in its article
+        if pushed and op != "undo":  # redo gives back exactly this
+            self.model.undo[-1] = (self.model.undo[-1][0], self.model.snapshot())
+        stack = self.window.undo_stack
+        assert (stack.index(), stack.count()) == (
+            len(self.model.undo), len(self.model.undo) + len(self.model.redo)
+        ), self.report(n, "the undo stack moved differently from the model's")
+
+    def check(self, n: int, propagation: bool, exact: bool) -> None:
+        window = self.window
+        got = memory_state(window.project)
+        if not exact:
+            problem = self.model.absorb(got, propagation)
+            assert not problem, self.report(n, problem)
+        diff = state_diff(got, self.model.state())
+        assert not diff, self.report(n, diff)
+        aset = window.project.annotation_set(self.aid)
+        assert [s.key for s in window.view.spans] == [s.key for s in aset.all_spans()], \
+            self.report(n, "the view does not show the article's spans")
+        assert window.span_model.rowCount() == len(aset.all_spans())
+        try:
+            assert_disk_matches_memory(window)
+        except AssertionError as exc:
+            raise AssertionError(self.report(n, f"disk: {exc}")) from exc
+
+    def report(self, n: int, problem: str) -> str:
+        steps = "\n".join(self.log[-int(os.environ.get("WALK_LOG", "25")):])
+        kb = [(e.kb_id, e.name, e.aliases) for e in self.model.kb.values()]
+        return f"walk seed {self.seed}, step {n}: {problem}\nkb: {kb}\nlast steps:\n{steps}"
+
+    def note(self, text: str) -> None:
+        where = self.window.article_id or "-"
+        self.log.append(f"{len(self.log)} [{where[:4]}]: {text}")
+
+    # -- operations: each returns (pushed an undo step, propagation may follow) ----------
+    def op_accept(self) -> tuple[bool, bool]:
+        cur = self.current()
+        self.note(f"A on {cur and cur.key}")
+        pushed = self.model.accept(self.aid, cur)
+        self.press(Qt.Key.Key_A)
+        return pushed, False
+
+    def op_reject(self) -> tuple[bool, bool]:
+        cur = self.current()
+        self.note(f"X on {cur and cur.key}")
+        pushed = self.model.reject(self.aid, cur)
+        self.press(Qt.Key.Key_X)
+        return pushed, False
+
+    def label_key(self, label: str) -> bool:
+        """Press a label's digit: label the selection (snapped to tokens), else relabel."""
+        selection = self.window.view.selection_range()
+        cur = self.current()
+        key = f"{self.keys[label]} ({label})"
+        if selection is not None:
+            self.wait_tokens()
+            tokens = TokenIndex([(s, e) for s, e, _ in tokenize(self.model.texts[self.aid])])
+            snapped = tokens.snap(*selection)
+            self.note(f"{key} on the selection {selection} -> {snapped}")
+            if snapped is not None:
+                self.model.create(self.aid, *snapped, label)
+        else:
+            self.note(f"{key} on {cur and cur.key}")
+            if cur is not None:
+                self.model.replace(self.aid, cur.key, lambda old: old.with_(label=label))
+        self.digit(label)
+        return (snapped is not None) if selection is not None else cur is not None
+
+    def op_relabel(self) -> tuple[bool, bool]:
+        return self.label_key(self.rng.choice(list(self.keys))), False
+
+    def op_create(self) -> tuple[bool, bool]:
+        text = self.model.texts[self.aid]
+        words = [(s, e) for s, e, _ in tokenize(text) if text[s:e].strip()]
+        first = self.rng.randrange(len(words))
+        last = min(len(words) - 1, first + self.rng.choice((0, 0, 1, 2)))
+        start, end = words[first][0], words[last][1]
+        if self.rng.random() < 0.3:  # part of a word: snapping takes the whole token
+            end = max(start + 1, end - 1)
+        view = self.window.view
+        self.press(Qt.Key.Key_Escape)
+        view.select_range(start, start)  # the text cursor before the first character
+        self.note(f"Shift+Right from {start} to {end} {text[start:end]!r}")
+        for _ in range(len(text[start:end].encode("utf-16-le")) // 2):
+            self.press(Qt.Key.Key_Right, SHIFT)
+        assert view.selection_range() == (start, end)
+        return self.label_key(self.rng.choice(list(self.keys))), False
+
+    def op_nudge(self) -> tuple[bool, bool]:
+        self.wait_tokens()
+        cur = self.current()
+        edge, step = self.rng.choice((("end", 1), ("end", -1), ("start", 1), ("start", -1)))
+        self.note(f"nudge {edge} {step:+d} on {cur and cur.key}")
+        pushed = self.model.nudge(self.aid, cur, edge, step)
+        key = Qt.Key.Key_Right if step > 0 else Qt.Key.Key_Left
+        self.press(key, SHIFT | (ALT if edge == "start" else NONE))
+        return pushed, False
+
+    def op_link(self) -> tuple[bool, bool]:
+        cur = self.current()
+        if cur is not None and not self.model.texts[self.aid][cur.start : cur.end].strip():
+            return False, False  # a span of white space only: nothing to name an entity by
+        self.note(f"L, Enter on {cur and cur.key}")
+        pushed = self.model.link(self.aid, cur)
+        self.press(Qt.Key.Key_L)
+        if cur is not None:
+            picker = self.window.linking.picker
+            assert picker is not None
+            self.qtbot.waitUntil(picker.isVisible)
+            QTest.keyClick(picker.search, Qt.Key.Key_Return)
+            self.qtbot.waitUntil(lambda: not picker.isVisible())
+        return pushed, pushed
+
+    def op_unlink(self) -> tuple[bool, bool]:
+        cur = self.current()
+        self.note(f"U on {cur and cur.key}")
+        pushed = self.model.unlink(self.aid, cur)
+        self.press(Qt.Key.Key_U)
+        return pushed, False
+
+    def op_accept_all(self) -> tuple[bool, bool]:
+        self.note("Ctrl+Shift+A")
+        pushed = self.model.accept_all(self.aid)
+        self.press(Qt.Key.Key_A, CTRL | SHIFT)
+        return pushed, False
+
+    def op_link_all(self) -> tuple[bool, bool]:
+        self.note("Project › Link all")
+        project = self.window.project
+        pushed = self.model.link_all(project.scheme, project.annotator)
+        self.window.findChild(QAction, "action_link_all").trigger()
+        task = self.window.linking.autolink_task
+        self.qtbot.waitUntil(lambda: task.isFinished(), timeout=60000)
+        return pushed, pushed
+
+    def op_undo(self) -> tuple[bool, bool]:
+        self.note("Ctrl+Z")
+        self.press(Qt.Key.Key_Z, CTRL)
+        if not self.model.undo:
+            return False, False
+        before, after = self.model.undo.pop()
+        self.model.redo.append((before, after))
+        self.model.restore(before)
+        return True, False
+
+    def op_redo(self) -> tuple[bool, bool]:
+        self.note("Ctrl+Shift+Z")
+        self.press(Qt.Key.Key_Z, CTRL | SHIFT)
+        if not self.model.redo:
+            return False, False
+        before, after = self.model.redo.pop()
+        self.model.undo.append((before, after))
+        self.model.restore(after)
+        return True, True
+
+    def op_tab(self) -> tuple[bool, bool]:
+        back = self.rng.random() < 0.3
+        self.note("Shift+Tab" if back else "Tab")
+        self.press(Qt.Key.Key_Backtab if back else Qt.Key.Key_Tab, SHIFT if back else NONE)
+        return False, False
+
+    def op_click(self) -> tuple[bool, bool]:
+        spans = self.window.view.spans
+        if not spans:
+            return False, False
+        span = self.rng.choice(spans)
+        self.note(f"click {span.key}")
+        self.press(Qt.Key.Key_Escape)
+        click_span(self.window, span)
+        return False, False
+
+    def op_article(self) -> tuple[bool, bool]:
+        forward = self.rng.random() < 0.6
+        self.note("N" if forward else "P")
+        self.press(Qt.Key.Key_N if forward else Qt.Key.Key_P)
+        return False, False
+
+    def op_done(self) -> tuple[bool, bool]:
+        self.note("Ctrl+D")
+        pushed = self.model.mark_done(self.aid)
+        self.press(Qt.Key.Key_D, CTRL)
+        return pushed, False
+
+    def op_restart(self) -> tuple[bool, bool]:
+        self.note("restart")
+        self.opener.close(self.window)
+        self.window = self.opener.open(seeds=None)
+        settle(self.qtbot, self.window)
+        self.model.undo.clear()
+        self.model.redo.clear()
+        return False, False
+
+    def run(self, steps: int) -> Counter[str]:
+        """Take `steps` steps; return how often each gesture changed the data."""
+        for n in range(steps):
+            self.step(n)
+        return self.edits
+
+
+def small_seed_folder(target: Path, seeds: Path, articles: int = 3, chars: int = 1400) -> Path:
+    """The first `articles` seed articles, each cut after a paragraph near `chars` characters."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(seeds.glob("*.txt"))[:articles]:
+        text = path.read_text(encoding="utf-8")
+        cut = text.find("\n", chars)
+        (target / path.name).write_text(text if cut < 0 else text[: cut + 1], encoding="utf-8")
+    return target
