@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from annotator.core.autolink import RelinkSpans
 from annotator.core.commands import (
     AcceptSuggestion,
     Command,
@@ -12,7 +13,8 @@ from annotator.core.commands import (
     ReplaceSpan,
 )
 from annotator.core.entities import Entity, merged
-from annotator.core.model import Span
+from annotator.core.model import Origin, Span
+from annotator.core.propagation import AliasFinder
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -123,5 +125,33 @@ def accept_entity_suggestions(project: Project, kb_id: str) -> Command:
     ]
     entity = project.kb.get(kb_id)
     command = CompositeCommand(f"Accept all for {entity.name if entity else kb_id}", steps)
+    command.article_id = None
+    return command
+
+
+def unlinked_mentions(project: Project, entity: Entity,
+                      annotator: str | None = None) -> list[tuple[str, Span]]:
+    """Accepted spans without a link, in every article, whose text is one of `entity`'s
+    names and whose label is its label: the mentions linking it should reach too."""
+    finder = AliasFinder.from_kb(project.kb, only=[entity.kb_id])
+    found = []
+    for aset in project.sets_of(annotator):
+        loose = [s for s in aset.spans if not s.kb_id and s.label == entity.label]
+        if not loose:
+            continue
+        text = project.text(aset.article_id)
+        found += [(aset.article_id, s) for s in loose
+                  if (finder.owner(text[s.start : s.end]) or ("",))[0] == entity.kb_id]
+    return found
+
+
+def link_mentions(mentions: list[tuple[str, Span]], entity: Entity) -> Command:
+    """Link accepted, unlinked spans of several articles to `entity`, as one undo step."""
+    per_article: dict[str, list[tuple[Span, str]]] = {}
+    for article_id, span in mentions:
+        per_article.setdefault(article_id, []).append((span, entity.kb_id))
+    steps: list[Command] = [RelinkSpans(a, links, Origin.MANUAL)
+                            for a, links in per_article.items()]
+    command = CompositeCommand(f"Link {len(mentions)} more mention(s) to {entity.name}", steps)
     command.article_id = None
     return command

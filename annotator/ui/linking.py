@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from annotator.core.autolink import (
     AutoLinkPlan,
@@ -17,16 +17,21 @@ from annotator.core.autolink import (
     plan_autolink,
 )
 from annotator.core.commands import Command, retarget
+from annotator.core.entities import Entity
 from annotator.core.entity_commands import (
     ReplaceEntity,
     accept_entity_suggestions,
+    link_mentions,
     link_span,
     merge_entities,
     unlink_span,
+    unlinked_mentions,
 )
 from annotator.core.linking import CandidateMatcher
+from annotator.core.model import Span
 from annotator.core.project import Project
 from annotator.ui.article_view import ArticleView
+from annotator.ui.autolink_review import AutoLinkReview
 from annotator.ui.entity_dialogs import EntityEditDialog, MergeDialog
 from annotator.ui.link_picker import LinkPicker
 from annotator.ui.propagation import PropagationRunner
@@ -56,6 +61,9 @@ class LinkingController(QObject):
         store = parent.store  # type: ignore[attr-defined]
         self.propagation = PropagationRunner(project, store.root, store.flush)
         self.picker: LinkPicker | None = None
+        self.review: AutoLinkReview | None = None  # Link all's links, least sure first
+        self.more_task: BackgroundTask | None = None
+        self.more_box: QMessageBox | None = None  # "link the other mentions too?"
         self._seen_version = project.kb.version
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -98,12 +106,49 @@ class LinkingController(QObject):
             command = link_span(self.project, article_id, span, entity, is_new=is_new)
             if self.push(command):
                 self.view.set_current_span(span.with_(kb_id=entity.kb_id))
+                self.offer_more(entity.kb_id)
 
         picker.accepted.connect(chosen)
         picker.finished.connect(self._refocus)
         picker.open()
         self.picker = picker
         return picker
+
+    def offer_more(self, kb_id: str) -> BackgroundTask | None:
+        """After a link: find accepted, unlinked mentions of the entity in every article (in
+        the background) and offer to link them too, as one undo step."""
+        entity = self.project.kb.get(kb_id)
+        if entity is None or self.target() is not None:  # not while editing gold
+            return None
+        project = self.project
+        task = BackgroundTask("Find unlinked mentions",
+                              lambda _ctx: unlinked_mentions(project, entity))
+        task.succeeded.connect(lambda found: self._ask_more(entity, found))
+        task.start()
+        self.more_task = task
+        return task
+
+    def _ask_more(self, entity: Entity, found: list[tuple[str, Span]]) -> None:
+        found = [(a, s) for a, s in found if self._still_unlinked(a, s)]
+        if not found:
+            return
+        articles = len({a for a, _ in found})
+        box = QMessageBox(QMessageBox.Icon.Question, "Link the other mentions?",
+                          f"{len(found)} accepted mention(s) of {entity.name} in {articles} "
+                          "article(s) have no link yet. Link them to it too (one undo step)?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          self.parent_widget)
+        box.setObjectName("linkMoreDialog")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.accepted.connect(lambda: self.push(link_mentions(found, entity)))
+        box.finished.connect(self._refocus)
+        box.open()
+        self.more_box = box
+
+    def _still_unlinked(self, article_id: str, span: Span) -> bool:
+        aset = self.project.existing_set(article_id)
+        current = next((s for s in aset.spans if s == span), None) if aset else None
+        return current is not None and not current.kb_id
 
     def _refocus(self) -> None:
         """Give the keyboard back to the article once a dialog closes."""
@@ -169,11 +214,16 @@ class LinkingController(QObject):
         if not plan.links:
             self.on_message("Every mention is already linked.")
             return
-        self.push(autolink_command(self.project, plan))
+        if not self.push(autolink_command(self.project, plan)):
+            return
+        doubtful = len(plan.doubtful())
         self.on_message(
-            f"Linked {len(plan.links)} mention(s), {len(plan.new_entities)} new entities "
-            "(origin auto; Project › Accept auto links confirms them)"
+            f"Linked {len(plan.links)} mention(s), {len(plan.new_entities)} new entities, "
+            f"{doubtful} doubtful (origin auto; the review lists them least sure first)"
         )
+        self.review = AutoLinkReview(self.parent_widget, self.project, plan, self.push)
+        self.review.finished.connect(self._refocus)
+        self.review.open()
 
     def accept_auto(self) -> None:
         if not auto_links(self.project):

@@ -613,3 +613,27 @@ def test_known_places_come_from_the_gazetteers(tmp_path, monkeypatch) -> None:  
     finally:
         monkeypatch.delenv("ANNOTATOR_RESOURCES")
         known_places.cache_clear()
+
+
+def test_unlinked_mentions_of_an_entity_are_found_and_linked_in_one_step() -> None:
+    from annotator.core.commands import AddSpan
+    from annotator.core.entities import Entity
+    from annotator.core.entity_commands import link_mentions, unlinked_mentions
+    from annotator.core.labels import LabelScheme
+    from annotator.core.model import ArticleInfo, Origin, Span
+    from annotator.core.project import Project
+
+    texts = {"a": "Vladimir Putin tiba.", "b": "Putin dan Kim.", "c": "Putin Cup digelar."}
+    p = Project("ayu", LabelScheme.default(), texts.__getitem__,
+                [ArticleInfo(i, i) for i in texts])
+    p.kb.add(Entity("putin", "Vladimir Putin", "PER", aliases=["Putin"]))
+    AddSpan("a", Span(0, 14, "PER", Origin.MANUAL)).do(p)
+    AddSpan("b", Span(0, 5, "PER", Origin.MANUAL)).do(p)
+    AddSpan("c", Span(0, 9, "EVENT", Origin.MANUAL)).do(p)  # another thing
+    found = unlinked_mentions(p, p.kb["putin"])
+    assert [(a, s.start, s.end) for a, s in found] == [("a", 0, 14), ("b", 0, 5)]
+    command = link_mentions(found, p.kb["putin"])
+    command.do(p)
+    assert [s.kb_id for a in "ab" for s in p.annotation_set(a).spans] == ["putin", "putin"]
+    command.undo(p)
+    assert [s.kb_id for a in "ab" for s in p.annotation_set(a).spans] == [None, None]

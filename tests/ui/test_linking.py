@@ -169,6 +169,7 @@ def test_link_all_then_accept_auto_links_and_undo(window, qtbot) -> None:  # noq
     qtbot.waitUntil(lambda: task.isFinished(), timeout=60000)
     qtbot.waitUntil(lambda: any(s.origin == Origin.AUTO for a in project.sets_of()
                                 for s in a.spans), timeout=10000)
+    close_review(window, qtbot)
     spans = [s for a in project.sets_of() for s in a.spans]
     assert sum(1 for s in spans if s.origin == Origin.AUTO) >= len(unlinked) * 0.9
     kim = {s.kb_id for a, s in project.mentions()
@@ -181,3 +182,81 @@ def test_link_all_then_accept_auto_links_and_undo(window, qtbot) -> None:  # noq
     key(window, "Z", CTRL)  # the whole auto-link in one step
     assert all(not s.kb_id for a in project.sets_of() for s in a.spans)
     assert len(project.kb) == 0
+
+
+def close_review(window, qtbot) -> None:  # noqa: ANN001
+    """Close Link all's review with its Close button; the window has the keys again."""
+    review = window.linking.review
+    qtbot.waitUntil(review.isVisible)
+    box = review.findChild(QDialogButtonBox)
+    qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Close), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+def test_link_all_review_lists_doubtful_first_and_decides_in_bulk(window, qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtCore import Qt as QtNs
+
+    from annotator.core.model import Origin
+
+    for _ in range(5):
+        key(window, "A", CTRL | SHIFT)
+        key(window, "N")
+    project = window.project
+    key(window, "K", CTRL | SHIFT)  # Project › Link all
+    qtbot.waitUntil(lambda: window.linking.review is not None
+                    and window.linking.review.isVisible(), timeout=60000)
+    review = window.linking.review
+    table = review.table
+    sure = [float(table.item(r, 0).text()) for r in range(table.rowCount())]
+    assert sure == sorted(sure) and len(sure) > 100  # least sure first
+    for row in range(table.rowCount()):  # check the first three rows only
+        table.item(row, 0).setCheckState(QtNs.CheckState.Checked if row < 3
+                                         else QtNs.CheckState.Unchecked)
+    chosen = review.checked()
+    qtbot.mouseClick(review.unlink_button, Qt.MouseButton.LeftButton)
+    for article_id, span, _ in chosen:
+        current = next(s for s in project.annotation_set(article_id).spans if s == span)
+        assert current.kb_id is None  # unlinked, still accepted
+    assert table.rowCount() == len(sure) - 3
+    table.item(0, 0).setCheckState(QtNs.CheckState.Checked)
+    for row in range(1, table.rowCount()):
+        table.item(row, 0).setCheckState(QtNs.CheckState.Unchecked)
+    (article_id, span, kb_id), = review.checked()
+    qtbot.mouseClick(review.accept_button, Qt.MouseButton.LeftButton)
+    current = next(s for s in project.annotation_set(article_id).spans if s == span)
+    assert (current.kb_id, current.origin) == (kb_id, Origin.MANUAL)
+    close_review(window, qtbot)
+    key(window, "Z", CTRL)  # the accept, one step
+    key(window, "Z", CTRL)  # the unlink of three, one step
+    for article_id, span, kb_id in chosen:
+        current = next(s for s in project.annotation_set(article_id).spans if s == span)
+        assert (current.kb_id, current.origin) == (kb_id, Origin.AUTO)
+
+
+def test_linking_offers_the_accepted_unlinked_mentions_too(window, qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMessageBox
+
+    project = window.project
+    for _ in range(5):  # every suggestion accepted, nothing linked
+        key(window, "A", CTRL | SHIFT)
+        key(window, "N")
+    key(window, "P")
+    while window.article_id != project.article_ids[0]:
+        key(window, "P")
+    loose = [(a, s) for aset in project.sets_of() for s in aset.spans
+             if not s.kb_id and project.text(aset.article_id)[s.start:s.end] in
+             ("Vladimir Putin", "Putin") for a in [aset.article_id]]
+    assert len({a for a, _ in loose}) >= 2
+    link_new(window, qtbot, "Vladimir Putin")
+    kb_id = window.view.current_span.kb_id
+    qtbot.waitUntil(lambda: window.linking.more_box is not None
+                    and window.linking.more_box.isVisible(), timeout=20000)
+    box = window.linking.more_box
+    assert "have no link yet" in box.text()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    linked = {(a, s.start) for a, s in project.mentions(kb_id)}
+    assert {(a, s.start) for a, s in loose} <= linked  # every accepted mention reached
+    qtbot.waitUntil(window.isActiveWindow)
+    key(window, "Z", CTRL)  # one step takes them back
+    linked = {(a, s.start) for a, s in project.mentions(kb_id)}
+    assert len(linked) == 1  # only the span linked by hand
