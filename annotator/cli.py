@@ -254,6 +254,21 @@ def print_damaged(project: Project) -> None:
               file=sys.stderr)
 
 
+def _queue_for_window(root: Path, store: ProjectStore, paths: list[Path], who: str) -> int:
+    """The window of `who` holds the project: hand it the files (it imports them itself)."""
+    from annotator.io.inbox import queue_import
+
+    try:
+        folder = queue_import(root, paths, who)
+    except OSError as exc:
+        raise UsageError(f"cannot queue the import in {root}: {exc.strerror or exc}") from exc
+    finally:
+        store.close()
+    print(f"The project is open in a window for {who}: the files are queued in {folder} and "
+          "the window imports them within seconds (its summary says what was added).")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import sources into the project and print what happened."""
     from annotator.io import importer
@@ -272,6 +287,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     project, store = _open(root, who, create=True)
     bar = ProgressBar("Reading")
     saved = False
+    if store.read_only and store.held_elsewhere and label_map is None:
+        return _queue_for_window(root, store, list(args.paths), who)
     try:
         if store.read_only:
             raise UsageError(store.lock_message or f"{root} is open read-only")

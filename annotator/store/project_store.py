@@ -72,6 +72,7 @@ class ProjectStore:
         self.slug = slug(annotator)
         self.read_only = read_only  # True: a reader (e.g. a worker process), never locks
         self.lock_message = ""
+        self.held_elsewhere = False  # another process (the window) writes for this annotator
         self.on_error: Callable[[str], None] | None = None
         self.on_saved: Callable[[int], None] | None = None
         self.on_recovered: Callable[[], None] | None = None
@@ -178,6 +179,7 @@ class ProjectStore:
             lock.acquire()
         except (Timeout, OSError) as exc:
             self.read_only = True
+            self.held_elsewhere = isinstance(exc, Timeout)
             self.lock_message = (
                 f"Project '{name}' is already open for annotator {self.annotator} in another "
                 "window; opened read-only. Close the other window to edit here."
@@ -383,6 +385,14 @@ class ProjectStore:
                 with contextlib.suppress(StoreError):
                     self._chunk_texts(chunk)
             return dict(self.damaged_articles)
+
+    def refresh_index(self) -> list[ArticleInfo]:
+        """Articles another process (a command-line import) added to the index since it was
+        read; they are now known here too."""
+        with self._state:
+            before = len(self._infos)
+            self._apply_index(self._index_docs())
+            return self._infos[before:]
 
     def article_infos(self) -> list[ArticleInfo]:
         """Every article's id, title and meta, in import order."""

@@ -32,6 +32,7 @@ from annotator.ui.elided_label import ElidedLabel
 from annotator.ui.entities_panel import EntitiesPanel
 from annotator.ui.guidelines import GuidelinesPanel
 from annotator.ui.linking import LinkingController
+from annotator.ui.live import LiveProject
 from annotator.ui.models import ArticleListModel, SpanTableModel
 from annotator.ui.panels import ArticleListPanel, SpanPanel
 from annotator.ui.projects import Place, PlaceMemory, ProjectMenu
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         )
         self.linking.target = lambda: self.editor.target
         self.transfer = TransferController(self, project, store, self.status)
+        self.live = LiveProject(project, store, self.transfer.start_import, self)
+        self.live.articlesAdded.connect(self._articles_added)
         self.switch_annotator: Callable[[str], None] | None = None  # set by the GUI session
         self.switch_project: Callable[[Path, bool], object] | None = None  # likewise
         self.project_menu = ProjectMenu(
@@ -355,6 +358,13 @@ class MainWindow(QMainWindow):
         self.status.task_started("Suggesting…", task.cancel)
 
     # -- reactions --------------------------------------------------------
+    def _articles_added(self, count: int) -> None:
+        """Another program (a command-line import) added articles: list them, suggest."""
+        self.article_model.reset()
+        self.status.show_progress(self.project)
+        self.say(f"{count} article(s) added to the project by another program.")
+        self.start_suggestions()
+
     def _stores(self) -> list[ProjectStore]:
         gold = self.review.gold_store
         return [self.store, *([gold] if gold is not None else [])]
@@ -456,6 +466,7 @@ class MainWindow(QMainWindow):
         self.tokens.stop()
         self.training.stop()
         self.transfer.stop()
+        self.live.stop()
         self.linking.stop()
         self.review.shutdown()
         self.desk.stop()

@@ -1,0 +1,51 @@
+"""A live project: command-line imports appear in the open window without a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+
+from annotator.cli import main
+from annotator.io.inbox import inbox_dir
+
+TEXT = "Kim Jong Un bertemu Vladimir Putin di Vladivostok pada hari Rabu."
+
+
+def jsonl(tmp_path: Path, title: str) -> Path:
+    path = tmp_path / f"{title}.jsonl"
+    record = {"text": TEXT + " " + title, "meta": {"title": title},
+              "spans": [{"start": 0, "end": 11, "label": "PER", "text": "Kim Jong Un"}]}
+    path.write_bytes(orjson.dumps(record) + b"\n")
+    return path
+
+
+def test_an_import_for_another_annotator_appears_in_the_open_window(opener, qtbot, tmp_path,
+                                                                     capsys) -> None:  # noqa: ANN001
+    window = opener.open()
+    root = window.store.root
+    assert window.article_model.rowCount() == 5
+    assert main(["import", str(jsonl(tmp_path, "Berita budi")), "--project", str(root),
+                 "--annotator", "budi"]) == 0
+    qtbot.waitUntil(lambda: window.article_model.rowCount() == 6, timeout=20000)
+    titles = [window.project.info(a).title for a in window.project.article_ids]
+    assert "Berita budi" in titles
+    assert "added to the project by another program" in window.status.currentMessage()
+
+
+def test_an_import_for_the_window_annotator_is_queued_and_imported_by_it(opener, qtbot,
+                                                                          tmp_path,
+                                                                          capsys) -> None:  # noqa: ANN001
+    window = opener.open()
+    root = window.store.root
+    source = jsonl(tmp_path, "Berita ayu")
+    assert main(["import", str(source), "--project", str(root), "--annotator", "ayu"]) == 0
+    assert "queued" in capsys.readouterr().out  # not refused
+    qtbot.waitUntil(lambda: window.article_model.rowCount() == 6, timeout=30000)
+    article_id = next(a for a in window.project.article_ids
+                      if window.project.info(a).title == "Berita ayu")
+    spans = window.project.annotation_set(article_id).spans
+    assert [(s.start, s.end, s.label) for s in spans] == [(0, 11, "PER")]
+    qtbot.waitUntil(lambda: not any(inbox_dir(root).iterdir()), timeout=10000)
+    qtbot.waitUntil(lambda: window.transfer.last_report is not None, timeout=10000)
+    assert window.transfer.last_report.added == 1
