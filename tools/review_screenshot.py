@@ -1,5 +1,5 @@
-"""Save docs/review.png and docs/side_by_side.png: review mode on the seeds with two
-annotators' differing work, and their versions side by side (Alt+S)."""
+"""Save docs/review.png and docs/side_by_side.png: review mode on the seeds with three
+annotators' differing work in a 1,366-pixel window, and their versions side by side (Alt+S)."""
 
 from __future__ import annotations
 
@@ -39,10 +39,11 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     annotate(tmp / "project", "ayu", 0)
     annotate(tmp / "project", "budi", 7)
+    annotate(tmp / "project", "dewi", 5)
     project, store = open_project(tmp / "project", "rina")
     window = MainWindow(project, store, QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat),
                         suggest=False)
-    window.resize(1440, 860)
+    window.resize(1366, 768)
     window.show()
 
     def review() -> None:

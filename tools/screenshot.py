@@ -1,4 +1,5 @@
-"""Save docs/window.png and docs/entities.png: the real window on the seeds after some edits."""
+"""Save docs/window.png, docs/entities.png and docs/legend.png: the real window on the seeds
+after some edits, and its highlight legend (F2)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def main() -> None:
     window = MainWindow(project, store, QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     window.resize(1440, 860)
     window.show()
-    steps = iter(["link", "accept", "review", "entities", "done"])
+    steps = iter(["link", "accept", "review", "entities", "legend", "done"])
 
     def busy() -> bool:
         return window.suggestions.running or window.linking.propagation.running
@@ -53,9 +54,17 @@ def main() -> None:
             window.side_tabs.setCurrentWidget(window.entities_panel)
             window.entities_panel.refresh()
             window.entities_panel.table.selectRow(0)
-        else:
+        elif step == "legend":
             window.grab().save(str(out / "entities.png"))
             print(f"saved {out / 'entities.png'}")
+            window.actions_by_id["legend"].trigger()
+        else:
+            from annotator.ui.legend import LegendDialog
+
+            legend = next(d for d in window.findChildren(LegendDialog) if d.isVisible())
+            legend.grab().save(str(out / "legend.png"))
+            print(f"saved {out / 'legend.png'}")
+            legend.close()
             window.close()
             store.close()
             app.quit()
