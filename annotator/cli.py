@@ -7,60 +7,31 @@ Every error is one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
-import time
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
-from annotator.config import default_project_dir, remembered_annotator
+from annotator.cli_common import (
+    MAX_LISTED,
+    PROG,
+    ProgressBar,
+    UsageError,
+    close_for_command,
+    error,
+    open_for_command,
+    print_damaged,
+    resolve_annotator,
+)
+from annotator.config import default_project_dir
 
 if TYPE_CHECKING:
-    from annotator.core.project import Project
     from annotator.io.export import ExportReport
     from annotator.store.project_store import ProjectStore
 
-PROG = "annotator"
 STATUSES = {"new": "new", "in-progress": "in progress", "done": "done", "reviewed": "reviewed"}
 EXPORT_STATUSES = ["finished", "any", *STATUSES]
-MAX_LISTED = 20  # duplicate titles listed by `import`; the rest are counted
-
-
-class UsageError(Exception):
-    """A problem with the command line or the project; reported on one line, exit code 2."""
-
-
-class ProgressBar:
-    """A one-line text progress bar, drawn only on a terminal and at most ten times a second."""
-
-    def __init__(self, label: str, stream: TextIO | None = None, width: int = 30) -> None:
-        self.label = label
-        self.stream = stream if stream is not None else sys.stderr
-        self.width = width
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
-        self._last = 0.0
-        self._drawn = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        now = time.monotonic()
-        if done < total and now - self._last < 0.1:
-            return
-        self._last = now
-        filled = self.width * done // total
-        bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}")
-        self.stream.flush()
-        self._drawn = True
-
-    def close(self) -> None:
-        if self._drawn:
-            self.stream.write("\r" + " " * (len(self.label) + self.width + 30) + "\r")
-            self.stream.flush()
-            self._drawn = False
 
 
 def _common(parser: argparse.ArgumentParser, default: object) -> None:
@@ -142,19 +113,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def resolve_annotator(name: str | None) -> str:
-    """--annotator, else the remembered name, else the OS user name."""
-    if name and name.strip():
-        return name.strip()
-    remembered = remembered_annotator()
-    if remembered:
-        return remembered
-    try:
-        return getpass.getuser() or "annotator"
-    except (KeyError, OSError, ImportError):
-        return "annotator"
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     from annotator.config import setup_logging
@@ -190,23 +148,19 @@ def main(argv: list[str] | None = None) -> int:
             return run_nlp(args)
         return cmd_gui(args)
     except UsageError as exc:
-        _error(str(exc))
+        error(str(exc))
         return 2
     except KeyboardInterrupt:
-        _error("interrupted")
+        error("interrupted")
         return 130
     except OSError as exc:
-        _error(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
+        error(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
         return 2
     except Exception as exc:
         if os.environ.get("ANNOTATOR_DEBUG"):
             raise
-        _error(f"unexpected {type(exc).__name__}: {exc} (set ANNOTATOR_DEBUG=1 for details)")
+        error(f"unexpected {type(exc).__name__}: {exc} (set ANNOTATOR_DEBUG=1 for details)")
         return 2
-
-
-def _error(message: str) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -222,36 +176,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise UsageError(f"the window cannot start ({exc})") from exc
     return int(run_gui(args.project, args.annotator) or 0)
-
-
-def _open(root: Path, annotator: str, create: bool) -> tuple[Project, ProjectStore]:
-    """Open the project through the store session (a write error fails at once, no retries);
-    errors become UsageError; damage worked around is printed as warnings."""
-    from annotator.store.project_store import StoreError
-    from annotator.store.session import open_project
-
-    if not create and not root.is_dir():
-        raise UsageError(f"no project at {root}")
-    try:
-        project, store = open_project(root, annotator, create=create, retry=False)
-    except StoreError as exc:
-        raise UsageError(str(exc)) from exc
-    except OSError as exc:
-        raise UsageError(f"cannot open project {root}: {exc.strerror or exc}") from exc
-    for warning in [*project.load_warnings, *store.warnings]:
-        print(f"{PROG}: warning: {warning}", file=sys.stderr)
-    return project, store
-
-
-def print_damaged(project: Project) -> None:
-    """Warn about articles whose text cannot be trusted (read-only, never exported)."""
-    damaged = project.damaged_articles
-    for article_id, why in sorted(damaged.items())[:MAX_LISTED]:
-        title = project.info(article_id).title if project.has_article(article_id) else article_id
-        print(f"{PROG}: warning: {title!r} ({article_id}): {why}", file=sys.stderr)
-    if len(damaged) > MAX_LISTED:
-        print(f"{PROG}: warning: ... and {len(damaged) - MAX_LISTED} more damaged article(s)",
-              file=sys.stderr)
 
 
 def _queue_for_window(root: Path, store: ProjectStore, paths: list[Path], who: str) -> int:
@@ -284,7 +208,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UsageError(f"--label-map: {exc}") from exc
     root = Path(args.project) if args.project else default_project_dir()
     who = resolve_annotator(args.annotator)
-    project, store = _open(root, who, create=True)
+    project, store = open_for_command(root, who, create=True)
     bar = ProgressBar("Reading")
     saved = False
     if store.read_only and store.held_elsewhere and label_map is None:
@@ -300,7 +224,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     finally:
         bar.close()
-        saved = _close(store)
+        saved = close_for_command(store)
     print_damaged(project)
     print(f"Imported {report.added} article(s) with {report.spans} span(s) into {root}"
           + ("" if saved else " in memory; NOT all saved (see the error above)"))
@@ -441,27 +365,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(f"{args.file}: {len(problems)} problem(s) in {lines} line(s) of {count}")
     return 1
 
-
-def _close(store: ProjectStore) -> bool:
-    """Write everything queued (a progress bar while it takes), unlock; False (after naming
-    what was not saved and why) when some data could not be written."""
-    bar = ProgressBar("Saving")
-    try:
-        left = [] if store.read_only else store.unsaved()
-        ok = store.close(progress=bar)
-        if not ok:
-            left = store.unsaved() or left
-    except Exception as exc:  # reported on one line, never a traceback
-        _error(f"closing the project failed: {exc}")
-        return False
-    finally:
-        bar.close()
-    if not ok:
-        shown = ", ".join(str(p) for p in left[:3]) or "(unknown files)"
-        more = f" and {len(left) - 3} more" if len(left) > 3 else ""
-        why = store.last_error or "writing stopped making progress"
-        _error(f"{len(left)} file(s) NOT saved: {shown}{more}. {why}")
-    return ok
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator import cli
+from annotator import cli_common as cli
 from annotator.config import default_project_dir
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         raise cli.UsageError(f"--threshold: {args.threshold:g} is not between 0 and 100")
     root = Path(args.project) if args.project else default_project_dir()
     who = cli.resolve_annotator(args.annotator)
-    project, store = cli._open(root, who, create=False)
+    project, store = cli.open_for_command(root, who, create=False)
     bar = cli.ProgressBar("Linking")
     saved = True
     try:
@@ -69,7 +69,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         raise cli.UsageError(str(exc)) from exc
     finally:
         bar.close()
-        saved = cli._close(store) and saved
+        saved = cli.close_for_command(store) and saved
     if args.dry_run:
         print(format_plan(project, plan))
     else:

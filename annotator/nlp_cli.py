@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator import cli
+from annotator import cli_common as cli
 from annotator.config import default_project_dir
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def _root(args: argparse.Namespace) -> Path:
 def _open_all_sets(root: Path, annotator: str) -> tuple[Project, ProjectStore]:
     from annotator.store.session import load_all_sets
 
-    project, store = cli._open(root, annotator, create=False)
+    project, store = cli.open_for_command(root, annotator, create=False)
     load_all_sets(project, store)
     return project, store
 
@@ -114,7 +114,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
     root = _root(args)
     label_map = _map(args.label_map, "--label-map")
-    project, store = cli._open(root, cli.resolve_annotator(args.annotator), create=False)
+    project, store = cli.open_for_command(root, cli.resolve_annotator(args.annotator), create=False)
     notes: list[str] = []  # problems: exit code 1
     live: list[str] = []
     runs = []
@@ -150,7 +150,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 bar.close()
         prune(root, [s.signature() for s in chosen if s.cacheable])
     finally:
-        cli._close(store)
+        cli.close_for_command(store)
     order = ", ".join(s.name for s in chosen) or "none"
     if args.json:
         print(json.dumps({"sources": [s.name for s in chosen], "runs": [
@@ -204,7 +204,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             else:
                 store.save_meta(store.meta()["labels"], project.settings.to_dict())
     finally:
-        cli._close(store)
+        cli.close_for_command(store)
     if args.json:
         print(json.dumps({**result.scores, "current": result.current, "current_source":
                           baseline.name if baseline else None, "switched": result.switched,
@@ -252,8 +252,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     try:
         project = None
         if needs_project:
-            project, store = cli._open(_root(args), cli.resolve_annotator(args.annotator),
-                                       create=False)
+            project, store = cli.open_for_command(
+                _root(args), cli.resolve_annotator(args.annotator), create=False)
         source = _eval_source(args, project, pipeline_map)
         labels = args.labels.split(",") if args.labels else None
         bar = cli.ProgressBar("Scoring")
@@ -266,7 +266,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             bar.close()
     finally:
         if store is not None:
-            cli._close(store)
+            cli.close_for_command(store)
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from annotator import cli
+from annotator import cli_common as cli
 from annotator.config import default_project_dir
 
 

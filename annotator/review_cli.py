@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator import cli
+from annotator import cli_common as cli
 from annotator.config import default_project_dir
 from annotator.core.review_commands import GOLD
 
@@ -64,7 +64,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from annotator.store.session import load_all_sets
 
     root = Path(args.project) if args.project else default_project_dir()
-    project, store = cli._open(root, cli.resolve_annotator(args.annotator), create=False)
+    project, store = cli.open_for_command(root, cli.resolve_annotator(args.annotator), create=False)
     bar = cli.ProgressBar("Comparing")
 
     def tokens_for(article_id: str) -> list[tuple[int, int]]:
@@ -80,7 +80,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         raise cli.UsageError(str(exc)) from exc
     finally:
         bar.close()
-        cli._close(store)  # nothing was written; a failure is only reported
+        cli.close_for_command(store)  # nothing was written; a failure is only reported
     if args.json:
         print(json.dumps({**report.to_json(), "links": links}, indent=2, ensure_ascii=False))
     else:

@@ -87,16 +87,24 @@ def test_import_into_a_folder_that_is_not_a_project(tmp_path: Path,
     assert code == 2 and err.count("\n") == 1 and "is not an Annotator project" in err
 
 
-def test_import_refused_while_the_window_is_open(tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_while_the_window_is_open_is_queued_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotator.io.inbox import queued
+
     proj = tmp_path / "p"
-    _, store = open_project(proj, "ayu", sync=False)
+    _, store = open_project(proj, "ayu", sync=False)  # the window of ayu holds the project
     try:
         code = main(["import", str(seeds_dir()), "--project", str(proj), "--annotator", "ayu"])
+        out = capsys.readouterr().out
+        assert code == 0 and "queued" in out
+        (folder, files), = queued(proj, "ayu")
+        assert len(files) == len(list(seeds_dir().iterdir()))
+        code = main(["import", str(seeds_dir()), "--project", str(proj), "--annotator", "ayu",
+                     "--label-map", "PERSON=PER"])  # a label map is not handed over: refused
+        assert code == 2 and "already open for annotator ayu" in capsys.readouterr().err
     finally:
         store.close()
-    err = capsys.readouterr().err
-    assert code == 2 and "already open for annotator ayu" in err
 
 
 def test_export_all_annotators_and_filters(tmp_path: Path,

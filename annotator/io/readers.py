@@ -218,7 +218,7 @@ def read_txt(path: Path, source_name: str | None = None) -> ReadResult:
 _EOL = re.compile(rb"\r\n|\r|\n")
 
 
-def _lines(data: bytes) -> Iterator[tuple[int, bytes, int]]:
+def numbered_lines(data: bytes) -> Iterator[tuple[int, bytes, int]]:
     """(line number, raw line, byte offset of the line) for each line of `data`.
 
     Lines end at LF, CRLF or a lone CR (as editors count them); JSON text never holds a raw
@@ -251,7 +251,7 @@ def read_jsonl(path: Path, source_name: str | None = None) -> ReadResult:
         return result
     seen_any = False
     converted: Counter[str] = Counter()
-    for number, raw, offset in _lines(data):
+    for number, raw, offset in numbered_lines(data):
         if raw.startswith(BOM_BYTES):  # also mid-file, where joined files keep theirs
             raw, offset = raw[len(BOM_BYTES) :], offset + len(BOM_BYTES)
         if not raw.strip():

@@ -103,13 +103,13 @@ def load_gold(path: Path, gold_map: LabelMap | None = None) -> GoldSet:
 
 
 def _load_json(path: Path) -> GoldSet:
-    from annotator.io.readers import _lines, read_source
+    from annotator.io.readers import numbered_lines, read_source
 
     result = read_source(path)
     gold = GoldSet(issues=[str(i) for i in result.issues])
     tokens_at: dict[int, Any] = {}
     if path.suffix.lower() == ".jsonl":
-        for number, raw, _ in _lines(path.read_bytes()):
+        for number, raw, _ in numbered_lines(path.read_bytes()):
             if b'"tokens"' in raw:
                 with contextlib.suppress(orjson.JSONDecodeError):
                     tokens_at[number] = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
@@ -144,7 +144,7 @@ def _given_tokens(raw: Any, text: str) -> list[tuple[int, int]] | None:
 
 
 def _load_conll(path: Path) -> GoldSet:
-    from annotator.io.formats.conll import DOCSTART, _documents, _record
+    from annotator.io.formats.conll import DOCSTART, conll_documents, sentence_record
     from annotator.io.readers import BOM, ImportIssue
 
     try:
@@ -152,12 +152,12 @@ def _load_conll(path: Path) -> GoldSet:
     except (OSError, UnicodeDecodeError) as exc:
         raise GoldError(f"{path}: cannot read as UTF-8 text ({exc})") from exc
     issues: list[ImportIssue] = []
-    docs = _documents(content, path, issues)
+    docs = conll_documents(content, path, issues)
     by_document = any(line.split()[:1] == [DOCSTART] for line in content.split("\n"))
     groups = docs if by_document else [[sentence] for doc in docs for sentence in doc]
     gold = GoldSet()
     for sentences in groups:
-        record = _record(sentences, path, path.name, issues)
+        record = sentence_record(sentences, path, path.name, issues)
         tokens = [m.span() for m in _NONSPACE.finditer(record.text)]
         gold.docs.append(GoldDoc(record.text, tokens, record.spans, f"{path}:{record.line}"))
     gold.issues = [str(i) for i in issues]

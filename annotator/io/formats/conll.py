@@ -151,18 +151,18 @@ def read_conll(path: Path, source_name: str | None = None) -> ReadResult:
     read = read_utf8(path, result)
     if read is None:
         return result
-    docs = _documents(read[1], path, result.issues)
+    docs = conll_documents(read[1], path, result.issues)
     if not docs:
         result.issues.append(ImportIssue(path, None, "no tokens found; skipped"))
         return result
     name = source_name or path.name
     for sentences in docs:
-        record = _record(sentences, path, name, result.issues)
+        record = sentence_record(sentences, path, name, result.issues)
         result.records.append(record)
     return result
 
 
-def _documents(content: str, path: Path, issues: list[ImportIssue]) -> list[list[list[Row]]]:
+def conll_documents(content: str, path: Path, issues: list[ImportIssue]) -> list[list[list[Row]]]:
     """Documents as lists of sentences of (token, tag, line) rows."""
     docs: list[list[list[Row]]] = [[]]
     sentence: list[Row] = []
@@ -199,7 +199,7 @@ def _documents(content: str, path: Path, issues: list[ImportIssue]) -> list[list
     return [sentences[i : i + step] for i in range(0, len(sentences), step)]
 
 
-def _record(
+def sentence_record(
     sentences: list[list[Row]], path: Path, name: str, issues: list[ImportIssue]
 ) -> ImportRecord:
     pieces: list[str] = []
