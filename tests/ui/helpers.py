@@ -84,3 +84,6 @@ def answer_done_prompt(window, qtbot, text: str) -> None:  # noqa: ANN001
     button = next(b for b in box.findChildren(QAbstractButton)
                   if text in b.text().replace("&", ""))
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not box.isVisible())
+    window.activateWindow()  # offscreen activation is asynchronous; shortcuts need it
+    qtbot.waitUntil(window.isActiveWindow)

@@ -18,12 +18,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from annotator.core.model import Span
 from annotator.core.tokens import TokenIndex
 from annotator.nlp.tokens import tokenize
 from annotator.ui.main_window import MainWindow
-from tests.ui.helpers import click_span
+from tests.ui.helpers import answer_done_prompt, click_span
 from tests.ui.state import assert_disk_matches_memory, memory_state, settle, state_diff
 from tests.ui.walk_model import Model
 
@@ -204,7 +205,23 @@ class Walker:
             self.qtbot.waitUntil(picker.isVisible)
             QTest.keyClick(picker.search, Qt.Key.Key_Return)
             self.qtbot.waitUntil(lambda: not picker.isVisible())
+            self._decline_more()
         return pushed, pushed
+
+    def _decline_more(self) -> None:
+        """After a link the window may offer the entity's other accepted mentions: No."""
+        linking = self.window.linking
+        task = linking.more_task
+        if task is None:
+            return
+        self.qtbot.waitUntil(task.isFinished, timeout=20000)
+        self.qtbot.wait(20)  # its result reaches the window
+        box = linking.more_box
+        if box is not None and box.isVisible():
+            no = box.button(QMessageBox.StandardButton.No)
+            self.qtbot.mouseClick(no, Qt.MouseButton.LeftButton)
+            self.window.activateWindow()
+            self.qtbot.waitUntil(self.window.isActiveWindow)
 
     def op_unlink(self) -> tuple[bool, bool]:
         cur = self.current()
@@ -226,6 +243,14 @@ class Walker:
         self.window.findChild(QAction, "action_link_all").trigger()
         task = self.window.linking.autolink_task
         self.qtbot.waitUntil(lambda: task.isFinished(), timeout=60000)
+        self.qtbot.wait(50)  # the plan reaches the window, which opens its review
+        review = self.window.linking.review
+        if review is not None and review.isVisible():  # closed, nothing decided
+            close = review.findChild(QDialogButtonBox).button(
+                QDialogButtonBox.StandardButton.Close)
+            self.qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+            self.window.activateWindow()
+            self.qtbot.waitUntil(self.window.isActiveWindow)
         return pushed, pushed
 
     def op_undo(self) -> tuple[bool, bool]:
@@ -271,10 +296,26 @@ class Walker:
         return False, False
 
     def op_done(self) -> tuple[bool, bool]:
-        self.note("Ctrl+D")
-        pushed = self.model.mark_done(self.aid)
+        """Ctrl+D; with undecided suggestions the window asks, and the walk answers."""
+        m = self.model.aset(self.aid)
+        if not m.sugg:
+            self.note("Ctrl+D")
+            pushed = self.model.mark_done(self.aid)
+            self.press(Qt.Key.Key_D, CTRL)
+            return pushed, False
+        answer = self.rng.choice(["Accept them", "Reject them", "Mark done anyway", "Cancel"])
+        self.note(f"Ctrl+D, answered {answer}")
         self.press(Qt.Key.Key_D, CTRL)
-        return pushed, False
+        answer_done_prompt(self.window, self.qtbot, answer)
+        if answer == "Cancel":
+            return False, False
+        if answer == "Accept them":
+            self.model.accept_all(self.aid)
+        elif answer == "Reject them":
+            m.rejected.update(m.sugg)
+            m.sugg.clear()
+        self.model.mark_done(self.aid)
+        return True, False
 
     def op_restart(self) -> tuple[bool, bool]:
         self.note("restart")
