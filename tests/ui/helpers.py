@@ -87,3 +87,17 @@ def answer_done_prompt(window, qtbot, text: str) -> None:  # noqa: ANN001
     qtbot.waitUntil(lambda: not box.isVisible())
     window.activateWindow()  # offscreen activation is asynchronous; shortcuts need it
     qtbot.waitUntil(window.isActiveWindow)
+
+
+def close_link_review(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+    """Close the review Link all opens (Close button, nothing decided); keys reach the window."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    review = window.linking.review
+    if review is None:
+        return
+    qtbot.waitUntil(review.isVisible)
+    close = review.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
-from tests.ui.helpers import click_span, find_span, key
+from tests.ui.helpers import click_span, close_link_review, find_span, key
 from tests.ui.state import assert_disk_matches_memory, memory_state, settle, state_diff
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -69,6 +69,7 @@ def test_undo_link_all_restores_every_suggestion(opener, qtbot) -> None:  # noqa
     steps = window.undo_stack.count()
     window.findChild(QAction, "action_link_all").trigger()
     qtbot.waitUntil(lambda: window.undo_stack.count() == steps + 1, timeout=60000)
+    close_link_review(window, qtbot)
     settle(qtbot, window)
     assert memory_state(window.project) != before  # linked, and aliases propagated
 

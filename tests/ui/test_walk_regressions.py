@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 
 from annotator.core.model import Origin
 from tests.conftest import SEEDS
-from tests.ui.helpers import find_span, key
+from tests.ui.helpers import close_link_review, find_span, key
 from tests.ui.state import settle
 from tests.ui.walk import small_seed_folder
 
@@ -40,6 +40,9 @@ def link_all(window, qtbot) -> None:  # noqa: ANN001
     window.findChild(QAction, "action_link_all").trigger()
     task = window.linking.autolink_task
     qtbot.waitUntil(task.isFinished, timeout=60000)
+    qtbot.wait(50)  # the plan reaches the window, which opens its review
+    if window.linking.review is not None and window.linking.review.isVisible():
+        close_link_review(window, qtbot)
     settle(qtbot, window)
 
 
