@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         if project.load_warnings:  # e.g. a deleted KB rebuilt from the linked spans
             self.status.showMessage("; ".join(project.load_warnings), 20000)
         settle()
+        self.suggest = suggest  # False: no suggestion pass at all (tests, benchmarks)
         if suggest:  # after the first paint, so the article shows before spaCy loads
             QTimer.singleShot(0, self.start_suggestions)
 
@@ -363,7 +364,8 @@ class MainWindow(QMainWindow):
         self.article_model.reset()
         self.status.show_progress(self.project)
         self.say(f"{count} article(s) added to the project by another program.")
-        self.start_suggestions()
+        if self.suggest:
+            self.start_suggestions()
 
     def _stores(self) -> list[ProjectStore]:
         gold = self.review.gold_store

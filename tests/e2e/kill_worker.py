@@ -206,7 +206,8 @@ def read_back(root: Path, annotator: str) -> DiskState:
 
     files, temps = 0, []
     for path in sorted(root.rglob("*")):
-        if not path.is_file() or "backups" in path.relative_to(root).parts:
+        parts = path.relative_to(root).parts
+        if not path.is_file() or "backups" in parts or "cache" in parts:  # not project data
             continue
         if path.name.endswith(".tmp"):
             temps.append(path)

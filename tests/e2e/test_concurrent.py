@@ -91,8 +91,7 @@ def test_two_windows_and_cli_exports_on_one_project(tmp_path: Path) -> None:
 
         # The CLI does not write ayu's folder while her window is open: it queues the import.
         extra = tmp_path / "extra.jsonl"
-        extra.write_text(json.dumps({"text": "Berita tambahan.", "spans": [
-            {"start": 0, "end": 6, "label": "PER"}]}) + "\n", "utf-8")
+        extra.write_text(json.dumps({"text": "Berita tambahan."}) + "\n", "utf-8")
         imp = subprocess.run(
             [sys.executable, "-m", "annotator.cli", "import", "--project", str(root),
              "--annotator", "ayu", str(extra)],
