@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import ArticleStatus, Span, SpanKey
 from annotator.nlp.evaluate import GoldDoc, score_predictions
-from annotator.nlp.sources import LEARNED, SpacyPipelineSource, SuggestionSource, _sha
+from annotator.nlp.sources import (
+    LEARNED,
+    SpacyPipelineSource,
+    SuggestionSource,
+    _sha,
+    combine,
+)
 from annotator.store.atomic import read_json, write_json_atomic
 
 if TYPE_CHECKING:
@@ -41,6 +47,7 @@ MODELS, CANDIDATE, PREVIOUS, SCORES = "models", "candidate", "learned-previous",
 ALL = "all"
 SELECTION_DOCS = 200
 KEY_RETRAIN, DEFAULT_RETRAIN = "retrain_after", 10
+MODEL_FIRST, OTHERS_FIRST = "model-first", "others-first"
 log = logging.getLogger(__name__)
 FINISHED = (ArticleStatus.DONE, ArticleStatus.REVIEWED)
 
@@ -85,6 +92,8 @@ class TrainResult:
     scores: dict[str, Any]
     path: Path | None
     current: dict[str, Any] | None = None
+    combined: dict[str, Any] | None = None  # with the current sources, in the better `order`
+    order: str = "model-first"  # or "others-first": the current sources' spans win overlaps
     switched: bool = False
     steps: int = 0
     n_train: int = 0
@@ -173,21 +182,31 @@ def _predict(nlp: Language, texts: Sequence[str]) -> list[list[Span]]:
 def train(
     project: Project, out_dir: Path, *, annotator: str | None = None,
     progress: Progress | None = None, cancelled: Cancelled | None = None,
-    max_steps: int = 800, max_seconds: float | None = None, eval_every: int = 50,
-    patience: int = 6, batch_words: int = 500, dropout: float = 0.1, seed: int = 0,
+    max_steps: int = 800, max_seconds: float | None = None, eval_every: int | None = None,
+    patience: int = 5, batch_words: int = 500, dropout: float = 0.1, seed: int = 0,
+    max_epochs: int = 30, min_steps: int = 300,
     dev_ratio: float = 0.2, current: SuggestionSource | None = None,
-    data: TrainingData | None = None,
+    data: TrainingData | None = None, features: bool = True, width: int = 96, depth: int = 4,
 ) -> TrainResult:
     """Train, keep the best checkpoint on the held-out part, score `current` there too, save.
 
     A step is one update on about `batch_words` tokens. Training stops after `max_steps`,
-    `max_seconds`, or `patience` evaluations without a better held-out F1. The model is saved
-    to `out_dir` when it beats `current` (see `should_switch`), else to a `candidate` folder
-    beside it. Cancelling saves nothing. TrainError when there is nothing to learn.
+    `max_epochs` passes over the data (but not before `min_steps`), `max_seconds`, or
+    `patience` evaluations without a better held-out F1; it evaluates every `eval_every`
+    steps (default: about once a pass, between 5 and 50 steps). The model's spans are
+    combined with `current`'s in both orders (whose spans win overlaps); the better order on
+    the held-out part goes to scores.json, and the model is saved to `out_dir` when that
+    combination (what the window suggests with it) beats `current` alone (see
+    `should_switch`), else to a `candidate` folder beside it.
+    Cancelling saves nothing. TrainError when there is nothing to learn. With `features`
+    the built-in suggester's spans are token features of the ner (see
+    `annotator.nlp.features`); `width` and `depth` size its tok2vec.
     """
     from spacy.training.batchers import minibatch_by_words
     from spacy.util import fix_random_seed
 
+    from annotator.nlp.features import FACTORY as FEATURES
+    from annotator.nlp.features import ner_model_config, set_rule_features
     from annotator.nlp.tokens import make_nlp
 
     data = data if data is not None else training_data(project, annotator, seed=seed,
@@ -197,20 +216,31 @@ def train(
     started = time.monotonic()
     fix_random_seed(seed)
     nlp = make_nlp()
-    ner = nlp.add_pipe("ner", config={"incorrect_spans_key": NEG_KEY})
+    if features:
+        nlp.add_pipe(FEATURES)
+    ner = nlp.add_pipe("ner", config={"incorrect_spans_key": NEG_KEY, "model": ner_model_config(
+        features=features, width=width, depth=depth)})
     for label in data.labels:
         ner.add_label(label)
     examples = [_example(nlp, item) for item in data.train]
+    if features:  # the rules are fixed: their features are computed once
+        for eg in examples:
+            set_rule_features(eg.predicted)
     optimizer = nlp.initialize(lambda: examples)
     gold = _gold(data.dev)
     check = gold[:SELECTION_DOCS]  # checkpoints are chosen on at most this many held-out docs
+    check_docs = _feature_docs(nlp, [g.text for g in check], features)
+    per_epoch = max(1, -(-sum(len(eg) for eg in examples) // batch_words))
+    budget = max(1, min(max_steps, max(min_steps, max_epochs * per_epoch)))
+    warmup = budget // 4  # evaluations before it do not count against `patience`
+    every = eval_every or max(5, min(50, per_epoch))
     best: tuple[float, bytes] | None = None
     result = TrainResult(scores={}, path=None, n_train=len(data.train), n_dev=len(data.dev))
     rng, stale, step = random.Random(seed), 0, 0
 
     def out_of_budget() -> bool:
         late = max_seconds is not None and time.monotonic() - started > max_seconds
-        return step >= max_steps or stale >= patience or late
+        return step >= budget or stale >= patience or late
 
     while not out_of_budget():
         rng.shuffle(examples)
@@ -221,13 +251,13 @@ def train(
             nlp.update(batch, drop=dropout, sgd=optimizer)
             step += 1
             if progress:
-                progress(step, max_steps)
-            if check and (step % eval_every == 0 or out_of_budget()):
-                f = _score(nlp, check).get("ents_f") or 0.0
+                progress(step, budget)
+            if check and (step % every == 0 or out_of_budget()):
+                f = _score_docs(ner, check, check_docs).get("ents_f") or 0.0
                 log.debug("learned model: step %d, held-out F %.3f", step, f)
                 if best is None or f > best[0]:
                     best, stale = (f, ner.to_bytes()), 0
-                else:
+                elif step >= warmup:
                     stale += 1
             if out_of_budget():
                 break
@@ -235,29 +265,50 @@ def train(
         ner.from_bytes(best[1])
     result.steps = step
     if progress:
-        progress(max_steps, max_steps)
-    dev_texts = [g.text for g in gold]
+        progress(budget, budget)
     if gold:
-        result.scores = _score(nlp, gold)
+        mine = _predict(nlp, [g.text for g in gold])
+        result.scores = score_predictions(gold, mine).scores
         if current is not None:
-            predicted = list(current.suggest_many(dev_texts))
-            result.current = score_predictions(gold, predicted).scores
+            theirs = list(current.suggest_many([g.text for g in gold]))
+            result.current = score_predictions(gold, theirs).scores
+            orders = {}
+            for order in (MODEL_FIRST, OTHERS_FIRST):
+                pairs = zip(mine, theirs, strict=True)
+                merged = [combine([a, b] if order == MODEL_FIRST else [b, a]) for a, b in pairs]
+                orders[order] = score_predictions(gold, merged).scores
+            result.order = max(orders, key=lambda o: orders[o].get("ents_f") or 0.0)
+            result.combined = orders[result.order]
     else:
         result.notes.append("no finished article held out: the model has no held-out score")
-    result.switched = should_switch(result.f, (result.current or {}).get("ents_f"))
+    shown = result.combined if result.combined is not None else result.scores
+    result.switched = should_switch(shown.get("ents_f"), (result.current or {}).get("ents_f"))
     dest = Path(out_dir) if result.switched else Path(out_dir).parent / CANDIDATE
-    info = {**result.scores, "current": result.current, "current_source": getattr(
-        current, "name", None), "steps": step, "seconds": round(time.monotonic() - started, 1),
+    info = {**result.scores, "current": result.current, "combined": result.combined,
+            "order": result.order,
+            "current_source": getattr(current, "name", None), "steps": step,
+            "seconds": round(time.monotonic() - started, 1),
         "n_train": result.n_train, "n_dev": result.n_dev, "labels": data.labels,
-        "annotator": annotator or project.annotator, "seed": seed,
+        "annotator": annotator or project.annotator, "seed": seed, "features": features,
         "articles": sorted({i.article_id for i in (*data.train, *data.dev) if i.complete}),
         "trained_at": time.time(), "model_id": uuid.uuid4().hex}
     result.path = save_model(nlp, dest, info)
     return result
 
 
-def _score(nlp: Language, gold: Sequence[GoldDoc]) -> dict[str, Any]:
-    return score_predictions(gold, _predict(nlp, [g.text for g in gold])).scores
+def _feature_docs(nlp: Language, texts: Sequence[str], features: bool) -> list[Any]:
+    """The texts as docs, with the rule features when the model uses them (computed once)."""
+    from annotator.nlp.features import set_rule_features
+
+    docs = [nlp.make_doc(text) for text in texts]
+    return [set_rule_features(doc) for doc in docs] if features else docs
+
+
+def _score_docs(ner: Any, gold: Sequence[GoldDoc], docs: Sequence[Any]) -> dict[str, Any]:
+    """Held-out scores of the ner alone on prepared docs (copies: the ner sets their ents)."""
+    source = SpacyPipelineSource("", name=LEARNED)
+    found = [source.spans(doc) for doc in ner.pipe([d.copy() for d in docs], batch_size=64)]
+    return score_predictions(gold, found).scores
 
 
 def save_model(nlp: Language, dest: Path, info: dict[str, Any]) -> Path:
@@ -311,6 +362,7 @@ class LearnedSource(SpacyPipelineSource):
     def _load(self) -> Language:
         import spacy
 
+        import annotator.nlp.features  # noqa: F401  (registers the rule-features component)
         from annotator.nlp.tokens import SHARED_TOKENIZER, _shared
 
         try:

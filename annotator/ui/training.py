@@ -27,9 +27,13 @@ def describe_scores(scores: dict[str, Any] | None) -> str:
     for label, prf in sorted((scores.get("ents_per_type") or {}).items()):
         lines.append(f"  {label}: P {prf.get('p', 0):.3f}  R {prf.get('r', 0):.3f}  "
                      f"F {prf.get('f', 0):.3f}")
+    combined = scores.get("combined")
+    if isinstance(combined, dict) and combined.get("ents_f") is not None:
+        lines.append(f"With the other sources in its gaps (what you see): "
+                     f"F {combined['ents_f']:.3f}")
     current = scores.get("current")
     if isinstance(current, dict) and current.get("ents_f") is not None:
-        lines.append(f"Sources it replaced, same held-out articles: F {current['ents_f']:.3f}")
+        lines.append(f"The other sources alone, same held-out articles: F {current['ents_f']:.3f}")
     return "\n".join(lines)
 
 

@@ -1,0 +1,66 @@
+"""The built-in suggester's spans as features of the learned model (token tags before ner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+
+from annotator.nlp import features
+from annotator.nlp.builtin import BuiltinSuggester
+from annotator.nlp.learned import LearnedSource, learned_dir, read_scores, train
+from annotator.nlp.tokens import make_nlp
+from tests.nlp.test_learned import TINY, build
+
+TEXT = "Presiden Joko Widodo bertemu Vladimir Putin di Moskow, Rusia."
+
+
+def test_rule_tags_follow_the_builtin_spans(suggester: BuiltinSuggester) -> None:
+    doc = make_nlp().make_doc(TEXT)
+    tags = features.rule_tags(doc, suggester)
+    assert len(tags) == len(doc)
+    expected = ["O"] * len(doc)
+    for span in suggester.suggest(TEXT):
+        found = doc.char_span(span.start, span.end)
+        assert found is not None
+        for i in range(found.start, found.end):
+            expected[i] = f"{'B' if i == found.start else 'I'}-{span.label}"
+    assert tags == expected and any(t != "O" for t in tags)
+    assert "ruler" not in doc.spans  # the suggester's scratch key is not left behind
+
+
+def test_component_sets_token_tags() -> None:
+    nlp = make_nlp()
+    nlp.add_pipe(features.FACTORY)
+    doc = nlp(TEXT)
+    assert [t.tag_ for t in doc] == features.rule_tags(make_nlp().make_doc(TEXT))
+    assert [t.tag_ for t in nlp("")] == []
+
+
+def test_ner_config_embeds_tags_only_with_features() -> None:
+    on = features.ner_model_config(features=True)["tok2vec"]["embed"]
+    off = features.ner_model_config(features=False)["tok2vec"]["embed"]
+    assert on["attrs"][-1] == "TAG" and len(on["rows"]) == len(on["attrs"])
+    assert "TAG" not in off["attrs"] and len(off["rows"]) == len(off["attrs"])
+
+
+def test_trained_with_features_saves_and_loads(tmp_path: Path) -> None:
+    project, store = build(tmp_path / "p")
+    try:
+        result = train(project, learned_dir(tmp_path / "p"), **TINY)
+    finally:
+        store.close()
+    assert result.path is not None and read_scores(result.path)["features"] is True  # type: ignore
+    assert spacy.load(result.path).pipe_names == [features.FACTORY, "ner"]
+    source = LearnedSource(result.path, read_scores(result.path) or {})
+    [spans] = list(source.suggest_many([TEXT]))
+    assert all(0 <= s.start < s.end <= len(TEXT) for s in spans)
+
+
+def test_trained_without_features_is_a_plain_ner(tmp_path: Path) -> None:
+    project, store = build(tmp_path / "p")
+    try:
+        result = train(project, learned_dir(tmp_path / "p"), features=False, **TINY)
+    finally:
+        store.close()
+    assert result.path is not None and spacy.load(result.path).pipe_names == ["ner"]
