@@ -64,3 +64,36 @@ def test_trained_without_features_is_a_plain_ner(tmp_path: Path) -> None:
     finally:
         store.close()
     assert result.path is not None and spacy.load(result.path).pipe_names == ["ner"]
+
+
+def test_training_scores_both_orders_and_the_app_follows_the_better(tmp_path: Path) -> None:
+    from annotator.core.project import ProjectSettings
+    from annotator.nlp.learned import MODEL_FIRST, OTHERS_FIRST
+    from annotator.nlp.sources import BuiltinSource, sources_from_settings
+    from annotator.store.atomic import write_json_atomic
+
+    root = tmp_path / "p"
+    project, store = build(root)
+    try:
+        result = train(project, learned_dir(root), current=BuiltinSource(), **TINY)
+    finally:
+        store.close()
+    assert result.order in (MODEL_FIRST, OTHERS_FIRST) and result.combined is not None
+    assert result.switched == ((result.combined["ents_f"] or 0) > (result.current or {}).get(
+        "ents_f", 0))
+    saved = read_scores(result.path)  # type: ignore[arg-type]
+    assert saved is not None and saved["order"] == result.order
+    settings = ProjectSettings(suggest_propagation=False, extra={"suggest_model": True})
+    for order, names in ((MODEL_FIRST, ["learned", "builtin"]),
+                         (OTHERS_FIRST, ["builtin", "learned"])):
+        # a model kept aside is promoted by hand here, so both orders can be checked
+        target = learned_dir(root)
+        if result.path != target:
+            from annotator.nlp.learned import promote_candidate
+
+            promote_candidate(root)
+            result.path = target
+        write_json_atomic(target / "scores.json", {**saved, "order": order})
+        assert [s.name for s in sources_from_settings(settings, root)] == names
+    settings.extra["suggest_priority"] = ["learned", "builtin"]  # the analyst's order wins
+    assert [s.name for s in sources_from_settings(settings, root)] == ["learned", "builtin"]
