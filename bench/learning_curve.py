@@ -145,6 +145,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="the learned model without the rule features (the old model)")
     parser.add_argument("--width", type=int, default=96)
     parser.add_argument("--depth", type=int, default=4)
+    parser.add_argument("--dropout", type=float, default=0.1)
+    parser.add_argument("--patience", type=int, default=5)
+    parser.add_argument("--min-steps", type=int, default=300)
+    parser.add_argument("--lowercase", type=float, default=0.0)
+    parser.add_argument("--batch-words", type=int, default=500)
+    parser.add_argument("--speed", type=int, default=0, metavar="N",
+                        help="only time one full training on N sentences (the NERGrit pool, "
+                        "topped up with NERP sentences outside its test part)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
     args = parser.parse_args(argv)
     nergrit, nerp = EVAL / "nergrit" / "train.conll", EVAL / "nerp" / "train.conll"
@@ -166,10 +174,21 @@ def main(argv: list[str] | None = None) -> int:
         ood = [to_gold(s, NERP_MAP) for s in read_conll(nerp) if held_out(s, args.seed, 0.2)]
         ood = ood[: args.nerp]
     kw = {"max_steps": args.steps, "features": not args.no_features, "width": args.width,
-          "depth": args.depth}
+          "depth": args.depth, "dropout": args.dropout, "patience": args.patience,
+          "min_steps": args.min_steps, "lowercase": args.lowercase,
+          "batch_words": args.batch_words}
     print(f"NERGrit: {len(test)} test sentences, pool {len(pool)}; NERP test {len(ood)}; "
           f"seed {args.seed}; learned: {kw}", flush=True)
     builtin = BuiltinSource()
+    if args.speed:
+        extra = [to_gold(s, NERP_MAP) for s in read_conll(nerp)
+                 if not held_out(s, args.seed, 0.2)] if nerp.is_file() else []
+        sentences_n = (pool + extra)[: args.speed]
+        with tempfile.TemporaryDirectory() as tmp:
+            _, seconds, result = train_on(sentences_n, args.seed, Path(tmp) / "m", builtin, **kw)
+        print(f"full training on {len(sentences_n)} sentences: {seconds:.0f} s, {result.steps} "
+              f"steps, held-out F {result.f:.3f}, combined {(result.combined or {}).get('ents_f')}")
+        return 0
     print(HEADER)
     rows = []
     t0 = time.perf_counter()

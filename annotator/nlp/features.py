@@ -1,10 +1,11 @@
 """The built-in suggester's findings as features of the learned model.
 
 `rule_features` is a pipeline component that runs the built-in rules and gazetteers on a doc
-and writes what they found into each token's `tag_` ("B-PER", "I-GPE", ... or "O"). The
-learned `ner` embeds TAG next to NORM, PREFIX, SUFFIX and SHAPE (see `ner_model_config`), so
-it starts from what the rules know and learns where to trust them and where not: with few
-training sentences it mostly copies the rules, with more it corrects them.
+and writes what they found into each token's `tag_` ("B-PER", "I-GPE", ... or "O"), and
+case-blind look-ups in the same resources into `lemma_` (gazetteer name, given name, common
+word). The learned `ner` embeds TAG and LEMMA next to NORM, PREFIX, SUFFIX and SHAPE (see
+`ner_model_config`), so it starts from what the rules know and learns where to trust them and
+where not: with few training sentences it mostly copies the rules, with more it corrects them.
 
 The component keeps no state of its own (the built-in suggester is built once per process
 from the shipped resources), so a saved model loads wherever the annotator package does.
@@ -59,10 +60,60 @@ def rule_tags(doc: Doc, suggester: BuiltinSuggester | None = None) -> list[str]:
     return tags
 
 
+class Lexical:
+    """Case-blind look-ups in the shipped resources: gazetteer names (any case), given names
+    and common words. Lower-cased text defeats the rules (they need capitals); these do not."""
+
+    def __init__(self, suggester: BuiltinSuggester) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        from annotator.nlp.resources import load_patterns, load_words
+
+        root = suggester.resources
+        self.matcher = PhraseMatcher(suggester.nlp.vocab, attr="LOWER")
+        by_label: dict[str, list[str]] = {}
+        for p in load_patterns(root).patterns:
+            if isinstance(p["pattern"], str):
+                by_label.setdefault(p["label"], []).append(p["pattern"])
+        for label, names in sorted(by_label.items()):
+            self.matcher.add(label, list(suggester.nlp.tokenizer.pipe(names)))
+        self.first = load_words(root, "first_names.txt")
+        self.common = load_words(root, "id_common.txt") | load_words(root, "en_common.txt")
+
+    def tags(self, doc: Doc) -> list[str]:
+        """"G<B|I>-LABEL" inside a gazetteer name, else "FIRST", "COMMON" or "" per token."""
+        out = ["FIRST" if (low := t.lower_) in self.first else "COMMON" if low in self.common
+               else "" for t in doc]
+        vocab = doc.vocab
+        taken = bytearray(len(doc))
+        for match_id, start, end in sorted(self.matcher(doc), key=lambda m: (m[1] - m[2], m[1])):
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            label = vocab.strings[match_id]
+            for i in range(start, end):
+                out[i] = f"G{'B' if i == start else 'I'}-{label}"
+        return out
+
+
+_lexical: Lexical | None = None
+
+
+def shared_lexical() -> Lexical:
+    global _lexical
+    suggester = shared_suggester()
+    with _lock:
+        if _lexical is None:
+            _lexical = Lexical(suggester)
+        return _lexical
+
+
 def set_rule_features(doc: Doc, suggester: BuiltinSuggester | None = None) -> Doc:
-    """Write `rule_tags` into the doc's tokens (token.tag_)."""
-    for token, tag in zip(doc, rule_tags(doc, suggester), strict=True):
+    """Write `rule_tags` into token.tag_ and the case-blind look-ups into token.lemma_."""
+    lexical = shared_lexical().tags(doc)
+    for token, tag, lex in zip(doc, rule_tags(doc, suggester), lexical, strict=True):
         token.tag_ = tag
+        token.lemma_ = lex
     return doc
 
 
@@ -82,7 +133,7 @@ class RuleFeatures:
             yield self(doc)
 
 
-@Language.factory(FACTORY, assigns=["token.tag"])
+@Language.factory(FACTORY, assigns=["token.tag", "token.lemma"])
 def make_rule_features(nlp: Language, name: str) -> RuleFeatures:
     return RuleFeatures(nlp, name)
 
@@ -94,8 +145,8 @@ def ner_model_config(*, features: bool, width: int = 96, depth: int = 4,
     attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
     rows = [embed_rows, embed_rows // 2, embed_rows // 2, embed_rows // 2]
     if features:
-        attrs.append("TAG")
-        rows.append(64)
+        attrs += ["TAG", "LEMMA"]
+        rows += [64, 128]
     return {
         "@architectures": "spacy.TransitionBasedParser.v2",
         "state_type": "ner",

@@ -168,6 +168,14 @@ def _example(nlp: Language, item: TrainItem) -> Example:
     return Example(nlp.make_doc(item.text), reference)
 
 
+def _lowered(item: TrainItem) -> TrainItem:
+    """The item with its text lower-cased (the same item when that changes its length)."""
+    text = item.text.lower()
+    if len(text) != len(item.text):
+        return item
+    return TrainItem(item.article_id, text, item.spans, item.rejected, item.complete)
+
+
 def _gold(items: Sequence[TrainItem]) -> list[GoldDoc]:
     from annotator.nlp.tokens import tokenize
 
@@ -184,7 +192,7 @@ def train(
     progress: Progress | None = None, cancelled: Cancelled | None = None,
     max_steps: int = 800, max_seconds: float | None = None, eval_every: int | None = None,
     patience: int = 5, batch_words: int = 500, dropout: float = 0.1, seed: int = 0,
-    max_epochs: int = 30, min_steps: int = 300,
+    max_epochs: int = 30, min_steps: int = 300, lowercase: float = 0.0,
     dev_ratio: float = 0.2, current: SuggestionSource | None = None,
     data: TrainingData | None = None, features: bool = True, width: int = 96, depth: int = 4,
 ) -> TrainResult:
@@ -200,7 +208,8 @@ def train(
     `should_switch`), else to a `candidate` folder beside it.
     Cancelling saves nothing. TrainError when there is nothing to learn. With `features`
     the built-in suggester's spans are token features of the ner (see
-    `annotator.nlp.features`); `width` and `depth` size its tok2vec.
+    `annotator.nlp.features`); `width` and `depth` size its tok2vec. `lowercase` is the
+    share of training texts seen lower-cased in each pass (for text without capitals).
     """
     from spacy.training.batchers import minibatch_by_words
     from spacy.util import fix_random_seed
@@ -223,8 +232,9 @@ def train(
     for label in data.labels:
         ner.add_label(label)
     examples = [_example(nlp, item) for item in data.train]
+    lowered = [_example(nlp, _lowered(item)) for item in data.train] if lowercase else []
     if features:  # the rules are fixed: their features are computed once
-        for eg in examples:
+        for eg in [*examples, *lowered]:
             set_rule_features(eg.predicted)
     optimizer = nlp.initialize(lambda: examples)
     gold = _gold(data.dev)
@@ -232,7 +242,7 @@ def train(
     check_docs = _feature_docs(nlp, [g.text for g in check], features)
     per_epoch = max(1, -(-sum(len(eg) for eg in examples) // batch_words))
     budget = max(1, min(max_steps, max(min_steps, max_epochs * per_epoch)))
-    warmup = budget // 4  # evaluations before it do not count against `patience`
+    warmup = min(budget, min_steps) // 2  # evaluations before it do not count for `patience`
     every = eval_every or max(5, min(50, per_epoch))
     best: tuple[float, bytes] | None = None
     result = TrainResult(scores={}, path=None, n_train=len(data.train), n_dev=len(data.dev))
@@ -243,8 +253,11 @@ def train(
         return step >= budget or stale >= patience or late
 
     while not out_of_budget():
-        rng.shuffle(examples)
-        for batch in minibatch_by_words(examples, size=batch_words, get_length=len):
+        order = list(range(len(examples)))
+        rng.shuffle(order)
+        epoch = [lowered[i] if lowered and rng.random() < lowercase else examples[i]
+                 for i in order]
+        for batch in minibatch_by_words(epoch, size=batch_words, get_length=len):
             if cancelled and cancelled():
                 result.cancelled = True
                 return result
