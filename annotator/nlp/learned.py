@@ -441,3 +441,64 @@ def auto_retrain_due(project: Project, project_root: Path, settings: ProjectSett
         return False
     every = settings.extra.get(KEY_RETRAIN, DEFAULT_RETRAIN)
     return retrain_due(project, project_root, every if isinstance(every, int) else 0)
+
+
+def refresh(project: Project, project_root: Path, article_ids: Collection[str], *,
+            annotator: str | None = None, steps: int = 4, dropout: float = 0.1,
+            cancelled: Cancelled | None = None) -> Path | None:
+    """Learning in the loop: a few updates of the saved learned model on just-finished
+    articles, so the next article's suggestions reflect them within seconds (the full,
+    held-out-checked retraining still comes after `retrain_after` articles).
+
+    The model in models/learned is replaced in place (a new model_id, so cached suggestions
+    are recomputed); its held-out scores stay those of its last full training, and
+    `refreshed_on` lists the articles it was updated on. None when there is no learned
+    model or nothing to learn from.
+    """
+    import spacy
+
+    from annotator.nlp.features import FACTORY as FEATURES  # registers the component too
+    from annotator.nlp.features import set_rule_features
+
+    folder = learned_dir(project_root)
+    scores = read_scores(folder)
+    if scores is None or not (folder / "config.cfg").is_file():
+        return None
+    who = annotator or project.annotator
+    items = [TrainItem(i, project.text(i), list(aset.spans), sorted(aset.rejected),
+                       aset.status in FINISHED)
+             for i in article_ids if (aset := project.existing_set(i, who)) is not None
+             and aset.spans]
+    labels = set(scores.get("labels") or [])
+    items = [i for i in items if {s.label for s in i.spans} <= labels]  # no new labels here
+    if not items:
+        return None
+    nlp = spacy.load(folder)
+    examples = [_example(nlp, item) for item in items]
+    if FEATURES in nlp.pipe_names:
+        for eg in examples:
+            set_rule_features(eg.predicted)
+    optimizer = nlp.resume_training()
+    for _ in range(max(1, steps)):
+        if cancelled and cancelled():
+            return None
+        nlp.update(examples, drop=dropout, sgd=optimizer, exclude=[FEATURES])
+    done = sorted({*scores.get("refreshed_on", []), *(i.article_id for i in items)})
+    info = {**scores, "model_id": uuid.uuid4().hex, "refreshed_on": done,
+            "refreshed_at": time.time()}
+    tmp = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:8]}.tmp"
+    old = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:8]}.old"
+    try:
+        nlp.to_disk(tmp)
+        from thinc.api import Config
+
+        config = Config().from_disk(tmp / "config.cfg", interpolate=False)
+        config["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}
+        config.to_disk(tmp / "config.cfg")
+        write_json_atomic(tmp / SCORES, info, indent=True)
+        folder.rename(old)
+        tmp.rename(folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    return folder

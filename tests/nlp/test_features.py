@@ -97,3 +97,26 @@ def test_training_scores_both_orders_and_the_app_follows_the_better(tmp_path: Pa
         assert [s.name for s in sources_from_settings(settings, root)] == names
     settings.extra["suggest_priority"] = ["learned", "builtin"]  # the analyst's order wins
     assert [s.name for s in sources_from_settings(settings, root)] == ["learned", "builtin"]
+
+
+def test_refresh_updates_the_learned_model_in_place(tmp_path: Path) -> None:
+    from annotator.nlp.learned import refresh
+
+    root = tmp_path / "p"
+    project, store = build(root)
+    try:
+        first = project.article_ids[0]
+        assert refresh(project, root, [first]) is None  # no learned model yet
+        train(project, learned_dir(root), **TINY)
+        before = read_scores(learned_dir(root))
+        assert refresh(project, root, [first], steps=2) == learned_dir(root)
+        after = read_scores(learned_dir(root))
+        assert before is not None and after is not None
+        assert after["model_id"] != before["model_id"] and after["refreshed_on"] == [first]
+        assert after["ents_f"] == before["ents_f"] and after["articles"] == before["articles"]
+        assert [p.name for p in (root / "models").iterdir()] == ["learned"]
+        source = LearnedSource(learned_dir(root), after)
+        assert len(list(source.suggest_many([TEXT, project.text(first)]))) == 2
+        assert refresh(project, root, ["no-such-article"]) is None
+    finally:
+        store.close()
