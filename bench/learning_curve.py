@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--patience", type=int, default=5)
     parser.add_argument("--min-steps", type=int, default=300)
     parser.add_argument("--lowercase", type=float, default=0.0)
+    parser.add_argument("--max-epochs", type=int, default=30)
     parser.add_argument("--batch-words", type=int, default=500)
     parser.add_argument("--speed", type=int, default=0, metavar="N",
                         help="only time one full training on N sentences (the NERGrit pool, "
@@ -176,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     kw = {"max_steps": args.steps, "features": not args.no_features, "width": args.width,
           "depth": args.depth, "dropout": args.dropout, "patience": args.patience,
           "min_steps": args.min_steps, "lowercase": args.lowercase,
-          "batch_words": args.batch_words}
+          "batch_words": args.batch_words, "max_epochs": args.max_epochs}
     print(f"NERGrit: {len(test)} test sentences, pool {len(pool)}; NERP test {len(ood)}; "
           f"seed {args.seed}; learned: {kw}", flush=True)
     builtin = BuiltinSource()
