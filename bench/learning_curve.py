@@ -140,17 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test", type=float, default=0.2, help="held-out share")
     parser.add_argument("--nerp", type=int, default=1000,
                         help="NERP test sentences (0: skip the cross-domain figure)")
-    parser.add_argument("--steps", type=int, default=1500, help="max updates per training")
+    parser.add_argument("--steps", type=int, default=None, help="max updates per training")
     parser.add_argument("--no-features", action="store_true",
                         help="the learned model without the rule features (the old model)")
-    parser.add_argument("--width", type=int, default=96)
-    parser.add_argument("--depth", type=int, default=4)
-    parser.add_argument("--dropout", type=float, default=0.1)
-    parser.add_argument("--patience", type=int, default=5)
-    parser.add_argument("--min-steps", type=int, default=300)
-    parser.add_argument("--lowercase", type=float, default=0.0)
-    parser.add_argument("--max-epochs", type=int, default=30)
-    parser.add_argument("--batch-words", type=int, default=500)
+    parser.add_argument("--width", type=int, default=None)
+    parser.add_argument("--depth", type=int, default=None)
+    parser.add_argument("--dropout", type=float, default=None)
+    parser.add_argument("--patience", type=int, default=None)
+    parser.add_argument("--min-steps", type=int, default=None)
+    parser.add_argument("--lowercase", type=float, default=None)
+    parser.add_argument("--max-epochs", type=int, default=None)
+    parser.add_argument("--batch-words", type=int, default=None)
     parser.add_argument("--speed", type=int, default=0, metavar="N",
                         help="only time one full training on N sentences (the NERGrit pool, "
                         "topped up with NERP sentences outside its test part)")
@@ -174,10 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.nerp and nerp.is_file():
         ood = [to_gold(s, NERP_MAP) for s in read_conll(nerp) if held_out(s, args.seed, 0.2)]
         ood = ood[: args.nerp]
-    kw = {"max_steps": args.steps, "features": not args.no_features, "width": args.width,
-          "depth": args.depth, "dropout": args.dropout, "patience": args.patience,
-          "min_steps": args.min_steps, "lowercase": args.lowercase,
-          "batch_words": args.batch_words, "max_epochs": args.max_epochs}
+    given = {"max_steps": args.steps, "width": args.width, "depth": args.depth,
+             "dropout": args.dropout, "patience": args.patience, "min_steps": args.min_steps,
+             "lowercase": args.lowercase, "batch_words": args.batch_words,
+             "max_epochs": args.max_epochs}  # what is not given: learned.train's defaults
+    kw = {"features": not args.no_features, **{k: v for k, v in given.items() if v is not None}}
     print(f"NERGrit: {len(test)} test sentences, pool {len(pool)}; NERP test {len(ood)}; "
           f"seed {args.seed}; learned: {kw}", flush=True)
     builtin = BuiltinSource()
