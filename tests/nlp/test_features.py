@@ -35,13 +35,17 @@ def test_component_sets_token_tags() -> None:
     doc = nlp(TEXT)
     assert [t.tag_ for t in doc] == features.rule_tags(make_nlp().make_doc(TEXT))
     assert [t.tag_ for t in nlp("")] == []
+    lowered = nlp(TEXT.lower())  # no capitals: the rules see little, the look-ups still work
+    lemmas = {t.text: t.lemma_ for t in lowered}
+    assert lemmas["moskow"] == "GB-GPE" and lemmas["di"] == "COMMON"
+    assert lemmas["vladimir"] in ("FIRST", "GB-PER")
 
 
 def test_ner_config_embeds_tags_only_with_features() -> None:
     on = features.ner_model_config(features=True)["tok2vec"]["embed"]
     off = features.ner_model_config(features=False)["tok2vec"]["embed"]
-    assert on["attrs"][-1] == "TAG" and len(on["rows"]) == len(on["attrs"])
-    assert "TAG" not in off["attrs"] and len(off["rows"]) == len(off["attrs"])
+    assert on["attrs"][-2:] == ["TAG", "LEMMA"] and len(on["rows"]) == len(on["attrs"])
+    assert not {"TAG", "LEMMA"} & set(off["attrs"]) and len(off["rows"]) == len(off["attrs"])
 
 
 def test_trained_with_features_saves_and_loads(tmp_path: Path) -> None:
