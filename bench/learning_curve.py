@@ -8,7 +8,9 @@ order, is the pool the first 50, 200, 800 and all sentences are taken from. Each
 the learned model the way the app does (`annotator.nlp.learned.train`: the app's own held-out
 split of the training sentences picks the checkpoint) and scores on the test set:
 builtin (rules + gazetteers), learned, and combined (what the app suggests with the learned
-model on: its spans and the built-in ones, the order that wins overlaps chosen by training).
+model on: its spans and the built-in ones, the order that wins overlaps chosen by training),
+rules first (the built-in spans win overlaps) and app (what the window then suggests: the
+combination when training switched the model on, else the built-in suggestions alone).
 Out of domain: the model trained on the whole NERGrit pool, scored on a seeded held-out
 part of NERP (lower-cased news; PPL->PER, IND->ORG, PLC->LOC; EVT and FNB not scored).
 Scores: spaCy's get_ner_prf on exact spans, labels PER, ORG, LOC (built-in GPE and FAC
@@ -226,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
             both = CombinedSource([source, builtin] if result.order == learned.MODEL_FIRST
                                   else [builtin, source])  # the order training chose
             rows.append(row("combined", n, score(test, predict(both, test), PRED_MAP), None))
+            shown = both if result.switched else builtin  # what the window suggests
+            rows.append(row("app", n, score(test, predict(shown, test), PRED_MAP), None))
             rules_first = CombinedSource([builtin, source])
             rows.append(row("rules first", n, score(test, predict(rules_first, test), PRED_MAP),
                             None))
@@ -234,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(row("NERP learned", n, score(ood, predict(source, ood), None), None))
                 rows.append(row("NERP combined", n, score(ood, predict(both, ood), PRED_MAP),
                                 None))
+                rows.append(row("NERP app", n, score(ood, predict(shown, ood), PRED_MAP), None))
                 rows.append(row("NERP rules 1st", n, score(ood, predict(rules_first, ood),
                                                             PRED_MAP), None))
     print(f"\n{HEADER}")
