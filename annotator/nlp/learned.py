@@ -179,6 +179,15 @@ def _example(nlp: Language, item: TrainItem) -> Example:
     return Example(nlp.make_doc(item.text), reference)
 
 
+def _without_learned(current: SuggestionSource) -> SuggestionSource:
+    """The current sources without an older learned model (the new one takes its place)."""
+    from annotator.nlp.sources import CombinedSource
+
+    if isinstance(current, CombinedSource) and any(s.name == LEARNED for s in current.sources):
+        return CombinedSource([s for s in current.sources if s.name != LEARNED])
+    return current
+
+
 def _lowered(item: TrainItem) -> TrainItem:
     """The item with its text lower-cased (the same item when that changes its length)."""
     text = item.text.lower()
@@ -299,6 +308,9 @@ def train(
         if current is not None:
             theirs = list(current.suggest_many([g.text for g in gold]))
             result.current = score_predictions(gold, theirs).scores
+            others = _without_learned(current)
+            if others is not current:  # the new model replaces the old: combine with the rest
+                theirs = list(others.suggest_many([g.text for g in gold]))
             orders = {}
             for order in (MODEL_FIRST, OTHERS_FIRST):
                 pairs = zip(mine, theirs, strict=True)

@@ -133,3 +133,17 @@ def test_pick_order_needs_a_clear_win_for_the_model() -> None:
     assert pick_order(0.72, 0.65, 400) == MODEL_FIRST
     assert pick_order(0.60, 0.65, 10_000) == OTHERS_FIRST
     assert pick_order(None, None, 0) == OTHERS_FIRST
+
+
+def test_the_new_model_is_combined_without_the_old_one() -> None:
+    from annotator.nlp.learned import _without_learned
+    from annotator.nlp.sources import BuiltinSource, CombinedSource
+
+    class Old:
+        name = "learned"
+
+    builtin = BuiltinSource()
+    both = CombinedSource([Old(), builtin])  # type: ignore[list-item]
+    assert [s.name for s in _without_learned(both).sources] == ["builtin"]  # type: ignore
+    alone = CombinedSource([builtin])
+    assert _without_learned(alone) is alone and _without_learned(builtin) is builtin
