@@ -170,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lowercase", type=float, default=None)
     parser.add_argument("--max-epochs", type=int, default=None)
     parser.add_argument("--batch-words", type=int, default=None)
+    parser.add_argument("--silver-steps", type=int, default=None,
+                        help="warm-up updates on the built-in's suggestions for the pool "
+                        "sentences not trained on (the project's unannotated articles)")
     parser.add_argument("--speed", type=int, default=0, metavar="N",
                         help="only time one full training on N sentences (the NERGrit pool, "
                         "topped up with NERP sentences outside its test part)")
@@ -196,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     given = {"max_steps": args.steps, "width": args.width, "depth": args.depth,
              "dropout": args.dropout, "patience": args.patience, "min_steps": args.min_steps,
              "lowercase": args.lowercase, "batch_words": args.batch_words,
-             "max_epochs": args.max_epochs}  # what is not given: learned.train's defaults
+             "max_epochs": args.max_epochs, "silver_steps": args.silver_steps}
+    # what is not given: learned.train's defaults
     kw = {"features": not args.no_features, **{k: v for k, v in given.items() if v is not None}}
     print(f"NERGrit: {len(test)} test sentences, pool {len(pool)}; NERP test {len(ood)}; "
           f"seed {args.seed}; learned: {kw}", flush=True)
@@ -218,8 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     base_ood = score(ood, predict(builtin, ood), PRED_MAP) if ood else None
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
+            silver = [g.text for g in pool[n : n + 1000]]
             source, seconds, result = train_on(pool[:n], args.seed, Path(tmp) / f"m{n}",
-                                               builtin, **kw)
+                                               builtin, silver=silver, **kw)
             print(f"  trained on {n}: {seconds:.0f} s, {result.steps} steps, "
                   f"{result.n_train} train / {result.n_dev} held out; order {result.order}, "
                   f"{'switched' if result.switched else 'not switched'}; current F "
@@ -230,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row("combined", n, score(test, predict(both, test), PRED_MAP), None))
             shown = both if result.switched else builtin  # what the window suggests
             rows.append(row("app", n, score(test, predict(shown, test), PRED_MAP), None))
+            model_first = CombinedSource([source, builtin])
+            rows.append(row("model first", n, score(test, predict(model_first, test), PRED_MAP),
+                            None))
             rules_first = CombinedSource([builtin, source])
             rows.append(row("rules first", n, score(test, predict(rules_first, test), PRED_MAP),
                             None))

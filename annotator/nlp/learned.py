@@ -115,17 +115,22 @@ def should_switch(new_f: float | None, current_f: float | None, margin: float = 
     return current_f is None or new_f > current_f + margin
 
 
-def pick_order(model_first: float | None, others_first: float | None, gold_spans: int) -> str:
-    """OTHERS_FIRST (the rules' spans win overlaps: close to the rules, never far below)
-    unless the model's spans winning scores clearly higher on a held-out part big enough to
-    tell: at least MIN_ORDER_SPANS gold spans, and by more than 0.5 / sqrt(gold spans), about
-    one standard error of F (0.035 with 200 spans, 0.02 with 600). The same held-out part
-    chose the model's checkpoint, so its F there is optimistic: on a few dozen sentences a
-    lucky checkpoint looks 0.1 better than it is."""
+def pick_order(model_first: float | None, others_first: float | None, gold_spans: int,
+               warm: bool = False) -> str:
+    """Which spans win overlaps: the model's (MODEL_FIRST) or the other sources'.
+
+    Differences below 0.5 / sqrt(gold spans) (about one standard error of F: 0.035 with 200
+    spans, 0.02 with 600) are noise, and the held-out part also chose the model's checkpoint,
+    so the model's F there is optimistic. A `warm` model (started on the rules' own
+    suggestions, see `_warm_up`) goes first unless the others are clearly better; a cold one
+    only when it is clearly better on at least MIN_ORDER_SPANS held-out spans."""
+    margin = 0.5 / math.sqrt(max(1, gold_spans))
+    mine, theirs = model_first or 0.0, others_first or 0.0
+    if warm:
+        return OTHERS_FIRST if theirs > mine + margin else MODEL_FIRST
     if gold_spans < MIN_ORDER_SPANS:
         return OTHERS_FIRST
-    margin = 0.5 / math.sqrt(gold_spans)
-    return MODEL_FIRST if (model_first or 0.0) > (others_first or 0.0) + margin else OTHERS_FIRST
+    return MODEL_FIRST if mine > theirs + margin else OTHERS_FIRST
 
 
 def _key(article_id: str, seed: int) -> bytes:
@@ -183,6 +188,55 @@ def _example(nlp: Language, item: TrainItem) -> Example:
     return Example(nlp.make_doc(item.text), reference)
 
 
+SILVER_CHARS = 400_000  # about 60,000 tokens of unannotated text for the warm-up
+
+
+def unannotated_texts(project: Project, annotator: str | None = None,
+                      limit: int = SILVER_CHARS) -> list[str]:
+    """Texts of articles nobody (of `annotator`, or "all") has annotated, in project order,
+    up to about `limit` characters: the warm-up's silver data."""
+    who = project.annotators() if annotator == ALL else [annotator or project.annotator]
+    out: list[str] = []
+    size = 0
+    for info in project.infos:
+        if size >= limit:
+            break
+        if any((s := project.existing_set(info.id, name)) is not None and (s.spans or s.rejected)
+               for name in who):
+            continue
+        text = project.text(info.id)
+        out.append(text)
+        size += len(text)
+    return out
+
+
+def _warm_up(nlp: Language, ner: Any, texts: Sequence[str], source: SuggestionSource,
+             labels: Sequence[str], features: bool, steps: int, dropout: float, optimizer: Any,
+             *, rng: random.Random, cancelled: Cancelled | None) -> None:
+    """Before the gold: `steps` updates on `source`'s suggestions for unannotated `texts`
+    (silver data), so the model starts out agreeing with the rules."""
+    from spacy.training import Example
+    from spacy.training.batchers import minibatch_by_words
+
+    from annotator.nlp.evaluate import _aligned
+
+    known = set(labels)
+    examples = []
+    for text, spans in zip(texts, source.suggest_many(texts), strict=True):
+        reference = nlp.make_doc(text)
+        ents, _ = _aligned(reference, [s for s in spans if s.label in known])
+        reference.set_ents(ents, default="outside")
+        examples.append(Example(_feature_docs(nlp, [text], features)[0], reference))
+    done = 0
+    while examples and done < steps:
+        rng.shuffle(examples)
+        for batch in minibatch_by_words(examples, size=1000, get_length=len):
+            if done >= steps or (cancelled and cancelled()):
+                return
+            nlp.update(batch, drop=dropout, sgd=optimizer)
+            done += 1
+
+
 def _without_learned(current: SuggestionSource) -> SuggestionSource:
     """The current sources without an older learned model (the new one takes its place)."""
     from annotator.nlp.sources import CombinedSource
@@ -217,6 +271,7 @@ def train(
     max_steps: int = 800, max_seconds: float | None = None, eval_every: int | None = None,
     patience: int = 8, batch_words: int | None = None, dropout: float = 0.2, seed: int = 0,
     max_epochs: int = 12, min_steps: int = 300, lowercase: float = 0.2,
+    silver: Sequence[str] | None = None, silver_steps: int = 300,
     dev_ratio: float = 0.2, current: SuggestionSource | None = None,
     data: TrainingData | None = None, features: bool = True, width: int = 64, depth: int = 4,
 ) -> TrainResult:
@@ -231,6 +286,9 @@ def train(
     the held-out part goes to scores.json, and the model is saved to `out_dir` when that
     combination (what the window suggests with it) beats `current` alone (see
     `should_switch`), else to a `candidate` folder beside it.
+    With `current` and unannotated texts (`silver`, default: the project's unannotated
+    articles) the model first makes `silver_steps` updates on `current`'s suggestions for
+    them (it starts out agreeing with the rules; see `pick_order`).
     Cancelling saves nothing. TrainError when there is nothing to learn. With `features`
     the built-in suggester's spans are token features of the ner (see
     `annotator.nlp.features`); `width` and `depth` size its tok2vec. `lowercase` is the
@@ -262,6 +320,14 @@ def train(
         for eg in [*examples, *lowered]:
             set_rule_features(eg.predicted)
     optimizer = nlp.initialize(lambda: examples)
+    silver = silver if silver is not None else (
+        unannotated_texts(project, annotator) if project is not None else [])
+    warm = bool(silver) and current is not None and silver_steps > 0
+    if warm:
+        assert current is not None
+        _warm_up(nlp, ner, silver, _without_learned(current), data.labels, features,
+                 min(silver_steps, max_steps), dropout, optimizer, rng=random.Random(seed),
+                 cancelled=cancelled)
     gold = _gold(data.dev)
     check = gold[:SELECTION_DOCS]  # checkpoints are chosen on at most this many held-out docs
     check_docs = _feature_docs(nlp, [g.text for g in check], features)
@@ -322,7 +388,7 @@ def train(
                 orders[order] = score_predictions(gold, merged).scores
             result.order = pick_order(orders[MODEL_FIRST].get("ents_f"),
                                       orders[OTHERS_FIRST].get("ents_f"),
-                                      sum(len(g.spans) for g in gold))
+                                      sum(len(g.spans) for g in gold), warm)
             result.combined = orders[result.order]
             result.notes.append("held-out F with the model's spans first / the other sources' "
                                 f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "

@@ -134,6 +134,26 @@ def test_pick_order_needs_a_clear_win_for_the_model() -> None:
     assert pick_order(0.66, 0.65, 400) == OTHERS_FIRST  # within the noise
     assert pick_order(0.60, 0.65, 10_000) == OTHERS_FIRST
     assert pick_order(None, None, 0) == OTHERS_FIRST
+    # a model warmed up on the rules' suggestions goes first unless clearly worse
+    assert pick_order(0.60, 0.62, 30, warm=True) == MODEL_FIRST
+    assert pick_order(0.50, 0.65, 400, warm=True) == OTHERS_FIRST
+
+
+def test_warm_up_on_unannotated_articles(tmp_path: Path) -> None:
+    from annotator.nlp.learned import unannotated_texts
+    from annotator.nlp.sources import BuiltinSource
+
+    root = tmp_path / "p"
+    project, store = build(root, n=13, done=10)
+    try:
+        silver = unannotated_texts(project)
+        assert silver == [project.text(i) for i in project.article_ids[11:]]
+        assert unannotated_texts(project, limit=1) == silver[:1]
+        result = train(project, learned_dir(root), current=BuiltinSource(), silver_steps=4,
+                       **TINY)
+    finally:
+        store.close()
+    assert result.path is not None and result.combined is not None
 
 
 def test_the_new_model_is_combined_without_the_old_one() -> None:
