@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak soak-walk clean
+.PHONY: run test lint bench bench-learn soak soak-walk clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -47,6 +47,8 @@ soak: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/store/test_damage.py \
 		tests/store/test_faults.py tests/e2e/test_big_import.py tests/ui/test_damage_ui.py \
 		tests/e2e/test_kill.py
+bench-learn: $(STAMP)  # learning curve of the learned model (skips without ../shared/eval)
+	nice -n 19 $(BIN)/python bench/learning_curve.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

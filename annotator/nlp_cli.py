@@ -206,7 +206,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     finally:
         cli.close_for_command(store)
     if args.json:
-        print(json.dumps({**result.scores, "current": result.current, "current_source":
+        print(json.dumps({**result.scores, "current": result.current,
+                          "combined": result.combined, "current_source":
                           baseline.name if baseline else None, "switched": result.switched,
                           "path": str(result.path), "steps": result.steps, "n_train":
                           result.n_train, "n_dev": result.n_dev, "notes": result.notes},
@@ -217,6 +218,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(_prf("learned model", result.scores))
     if result.current is not None and baseline is not None:
         print(_prf(f"current ({baseline.name})", result.current))
+    if result.combined is not None and baseline is not None:
+        print(_prf(f"learned model + {baseline.name} in the gaps", result.combined))
     if result.switched:
         print(f"Saved to {result.path}; suggestions now use the learned model")
     else:

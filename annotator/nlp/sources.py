@@ -343,7 +343,9 @@ def sources_from_settings(
 
     `labels` (the scheme) drops a pipeline's unmapped labels that are not ours. A source that
     cannot be used is reported in `problems` and left out; without `problems` it raises
-    SourceError. `kinds` limits the result (e.g. without PROPAGATION).
+    SourceError. `kinds` limits the result (e.g. without PROPAGATION). Unless the settings
+    give a priority, the learned model goes last when its training found that the other
+    sources' spans should win overlaps (scores.json "order": "others-first").
     """
     out: list[SuggestionSource] = []
     for kind in enabled_kinds(settings):
@@ -358,6 +360,10 @@ def sources_from_settings(
             continue
         if source is not None:
             out.append(source)
+    if KEY_PRIORITY not in settings.extra:  # no order chosen: the learned model's own
+        learned = [s for s in out if s.name == LEARNED]
+        if learned and getattr(learned[0], "scores", {}).get("order") == "others-first":
+            out = [s for s in out if s.name != LEARNED] + learned
     return out
 
 

@@ -27,9 +27,13 @@ def describe_scores(scores: dict[str, Any] | None) -> str:
     for label, prf in sorted((scores.get("ents_per_type") or {}).items()):
         lines.append(f"  {label}: P {prf.get('p', 0):.3f}  R {prf.get('r', 0):.3f}  "
                      f"F {prf.get('f', 0):.3f}")
+    combined = scores.get("combined")
+    if isinstance(combined, dict) and combined.get("ents_f") is not None:
+        lines.append(f"With the other sources in its gaps (what you see): "
+                     f"F {combined['ents_f']:.3f}")
     current = scores.get("current")
     if isinstance(current, dict) and current.get("ents_f") is not None:
-        lines.append(f"Sources it replaced, same held-out articles: F {current['ents_f']:.3f}")
+        lines.append(f"The other sources alone, same held-out articles: F {current['ents_f']:.3f}")
     return "\n".join(lines)
 
 
@@ -104,6 +108,26 @@ class TrainingController(QObject):
         window = self.window
         if learned.auto_retrain_due(window.project, window.store.root, window.project.settings):
             self.train()
+        else:
+            self.refresh(window.article_id)
+
+    def refresh(self, article_id: str | None) -> BackgroundTask | None:
+        """Learning in the loop: a few updates of the learned model (when it is on) on the
+        article just finished, in a worker; the suggestions are recomputed when it is done."""
+        from annotator.jobs.refresh_job import refresh_job
+        from annotator.nlp.sources import KEY_MODEL
+
+        window = self.window
+        busy = self.task is not None and self.task.isRunning()
+        if busy or not article_id or not window.project.settings.extra.get(KEY_MODEL):
+            return None
+        task = ProcessTask("Updating the model", refresh_job,
+                           (str(window.store.root), window.project.annotator, [article_id]),
+                           before=window.store.flush)
+        task.succeeded.connect(lambda path: window.start_suggestions() if path else None)
+        self.task = task
+        task.start()
+        return task
 
     def stop(self) -> None:
         if self.task is not None:

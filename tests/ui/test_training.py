@@ -81,3 +81,25 @@ def test_a_spacy_pipeline_by_folder_suggests_with_its_label_map(opener, qtbot, t
     row = window.span_model.row_of(spans[0])
     shown = window.span_model.data(window.span_model.index(row, 3))
     assert shown.startswith("model (")
+
+
+def test_finishing_an_article_updates_the_learned_model(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(type(window.training), "max_steps", 20)
+    for _ in range(4):
+        key(window, "A", CTRL | SHIFT)
+        key(window, "D", CTRL)
+        key(window, "N")
+    window.training.train()
+    qtbot.waitUntil(lambda: window.training.last_result is not None, timeout=120000)
+    root = window.store.root
+    if not window.training.last_result.switched:  # a tiny model may lose: use it anyway
+        learned.promote_candidate(root)
+        window.project.settings.extra["suggest_model"] = True
+    last = window.article_id
+    key(window, "A", CTRL | SHIFT)
+    key(window, "D", CTRL)  # the fifth article: a few updates, no full retraining
+    task = window.training.task
+    assert task is not None and task.name == "Updating the model"
+    qtbot.waitUntil(lambda: not task.isRunning(), timeout=60000)
+    scores = learned.read_scores(learned.learned_dir(root))
+    assert scores is not None and scores["refreshed_on"] == [last]

@@ -1,0 +1,175 @@
+"""The built-in suggester's findings as features of the learned model.
+
+`rule_features` is a pipeline component that runs the built-in rules and gazetteers on a doc
+and writes what they found into each token's `tag_` ("B-PER", "I-GPE", ... or "O"), and
+case-blind look-ups in the same resources into `lemma_` (gazetteer name, given name, common
+word). The learned `ner` embeds TAG and LEMMA next to NORM, PREFIX, SUFFIX and SHAPE (see
+`ner_model_config`), so it starts from what the rules know and learns where to trust them and
+where not: with few training sentences it mostly copies the rules, with more it corrects them.
+
+The component keeps no state of its own (the built-in suggester is built once per process
+from the shipped resources), so a saved model loads wherever the annotator package does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from spacy.language import Language
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from annotator.nlp.builtin import BuiltinSuggester
+
+FACTORY = "annotator_rule_features"
+OUTSIDE = "O"
+_lock = threading.Lock()
+_suggester: BuiltinSuggester | None = None
+
+
+def shared_suggester() -> BuiltinSuggester:
+    """The process-wide built-in suggester over the shipped resources (all its labels)."""
+    global _suggester
+    with _lock:
+        if _suggester is None:
+            from annotator.nlp.builtin import BuiltinSuggester
+
+            _suggester = BuiltinSuggester()
+        return _suggester
+
+
+def rule_tags(doc: Doc, suggester: BuiltinSuggester | None = None) -> list[str]:
+    """BIO tags of the built-in suggester's spans on the doc's own tokens."""
+    from annotator.nlp.builtin import RULER_KEY
+
+    suggester = suggester or shared_suggester()
+    for _, proc in suggester.nlp.pipeline:  # the span ruler writes doc.spans["ruler"]
+        doc = proc(doc)
+    spans = suggester.spans(doc)
+    doc.spans.pop(RULER_KEY, None)
+    tags = [OUTSIDE] * len(doc)
+    for span in spans:
+        found = doc.char_span(span.start, span.end, alignment_mode="expand")
+        if found is None:
+            continue
+        for i in range(found.start, found.end):
+            tags[i] = f"{'B' if i == found.start else 'I'}-{span.label}"
+    return tags
+
+
+class Lexical:
+    """Case-blind look-ups in the shipped resources: gazetteer names (any case), given names
+    and common words. Lower-cased text defeats the rules (they need capitals); these do not."""
+
+    def __init__(self, suggester: BuiltinSuggester) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        from annotator.nlp.resources import load_patterns, load_words
+
+        root = suggester.resources
+        self.matcher = PhraseMatcher(suggester.nlp.vocab, attr="LOWER")
+        by_label: dict[str, list[str]] = {}
+        for p in load_patterns(root).patterns:
+            if isinstance(p["pattern"], str):
+                by_label.setdefault(p["label"], []).append(p["pattern"])
+        for label, names in sorted(by_label.items()):
+            self.matcher.add(label, list(suggester.nlp.tokenizer.pipe(names)))
+        self.first = load_words(root, "first_names.txt")
+        self.common = load_words(root, "id_common.txt") | load_words(root, "en_common.txt")
+
+    def tags(self, doc: Doc) -> list[str]:
+        """"G<B|I>-LABEL" inside a gazetteer name, else "FIRST", "COMMON" or "" per token."""
+        out = ["FIRST" if (low := t.lower_) in self.first else "COMMON" if low in self.common
+               else "" for t in doc]
+        vocab = doc.vocab
+        taken = bytearray(len(doc))
+        for match_id, start, end in sorted(self.matcher(doc), key=lambda m: (m[1] - m[2], m[1])):
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            label = vocab.strings[match_id]
+            for i in range(start, end):
+                out[i] = f"G{'B' if i == start else 'I'}-{label}"
+        return out
+
+
+_lexical: Lexical | None = None
+
+
+def shared_lexical() -> Lexical:
+    global _lexical
+    suggester = shared_suggester()
+    with _lock:
+        if _lexical is None:
+            _lexical = Lexical(suggester)
+        return _lexical
+
+
+def set_rule_features(doc: Doc, suggester: BuiltinSuggester | None = None) -> Doc:
+    """Write `rule_tags` into token.tag_ and the case-blind look-ups into token.lemma_."""
+    lexical = shared_lexical().tags(doc)
+    for token, tag, lex in zip(doc, rule_tags(doc, suggester), lexical, strict=True):
+        token.tag_ = tag
+        token.lemma_ = lex
+    return doc
+
+
+class RuleFeatures:
+    """Pipeline component: the built-in suggester's spans as token tags (before `ner`)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        suggester = shared_suggester()
+        with suggester._lock:
+            return set_rule_features(doc, suggester)
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory(FACTORY, assigns=["token.tag", "token.lemma"])
+def make_rule_features(nlp: Language, name: str) -> RuleFeatures:
+    return RuleFeatures(nlp, name)
+
+
+def ner_model_config(*, features: bool, width: int = 96, depth: int = 4,
+                     embed_rows: int = 2000, hidden_width: int = 64) -> dict[str, Any]:
+    """The `model` block of the ner: spaCy's default TransitionBasedParser with its own
+    tok2vec, whose embedding reads TAG (the rule features) when `features` is on."""
+    attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
+    rows = [embed_rows, embed_rows // 2, embed_rows // 2, embed_rows // 2]
+    if features:
+        attrs += ["TAG", "LEMMA"]
+        rows += [64, 128]
+    return {
+        "@architectures": "spacy.TransitionBasedParser.v2",
+        "state_type": "ner",
+        "extra_state_tokens": False,
+        "hidden_width": hidden_width,
+        "maxout_pieces": 2,
+        "use_upper": True,
+        "nO": None,
+        "tok2vec": {
+            "@architectures": "spacy.Tok2Vec.v2",
+            "embed": {
+                "@architectures": "spacy.MultiHashEmbed.v2",
+                "width": width,
+                "attrs": attrs,
+                "rows": rows,
+                "include_static_vectors": False,
+            },
+            "encode": {
+                "@architectures": "spacy.MaxoutWindowEncoder.v2",
+                "width": width,
+                "depth": depth,
+                "window_size": 1,
+                "maxout_pieces": 3,
+            },
+        },
+    }

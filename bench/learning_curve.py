@@ -1,0 +1,264 @@
+"""Learning curve: built-in rules, the learned model and their combination, in and out of domain.
+
+Usage: python bench/learning_curve.py [--sizes 50,200,800,all] [--nerp N] [--no-features]
+
+In domain: IndoNLU NERGrit (cased). A seeded hash of each sentence's text holds out --test
+(20%) of the sentences as the test set (duplicates fall on one side); the rest, in a seeded
+order, is the pool the first 50, 200, 800 and all sentences are taken from. Each point trains
+the learned model the way the app does (`annotator.nlp.learned.train`: the app's own held-out
+split of the training sentences picks the checkpoint) and scores on the test set:
+builtin (rules + gazetteers), learned, and combined (what the app suggests with the learned
+model on: its spans and the built-in ones, the order that wins overlaps chosen by training),
+rules first (the built-in spans win overlaps) and app (what the window then suggests: the
+combination when training switched the model on, else the built-in suggestions alone).
+Out of domain: the model trained on the whole NERGrit pool, scored on a seeded held-out
+part of NERP (lower-cased news; PPL->PER, IND->ORG, PLC->LOC; EVT and FNB not scored).
+Scores: spaCy's get_ner_prf on exact spans, labels PER, ORG, LOC (built-in GPE and FAC
+scored as LOC). Skips when ../shared/eval is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+EVAL = ROOT.parent / "shared" / "eval" / "ner-id"
+NERGRIT_MAP = {"PERSON": "PER", "ORGANISATION": "ORG", "PLACE": "LOC"}
+NERP_MAP = {"PPL": "PER", "IND": "ORG", "PLC": "LOC"}
+PRED_MAP = {"GPE": "LOC", "FAC": "LOC"}
+LABELS = ("PER", "ORG", "LOC")
+Sentence = list[tuple[str, str]]
+
+
+def read_conll(path: Path) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    current: Sentence = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if current:
+                sentences.append(current)
+            current = []
+            continue
+        token, _, tag = line.rpartition("\t")
+        current.append((token, tag))
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+def text_of(sentence: Sentence) -> str:
+    return " ".join(tok for tok, _ in sentence)
+
+
+def held_out(sentence: Sentence, seed: int, ratio: float) -> bool:
+    """Seeded hash of the text below `ratio`: a stable test set, duplicates on one side."""
+    digest = hashlib.sha1(f"{seed}:{text_of(sentence)}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") < ratio * 2**64
+
+
+def to_gold(sentence: Sentence, label_map: dict[str, str]) -> Any:
+    """GoldDoc: tokens joined by spaces, BIO tags to spans with mapped labels."""
+    from annotator.core.model import Span
+    from annotator.nlp.evaluate import GoldDoc
+
+    tokens, spans, pos = [], [], 0
+    open_: list[Any] = []  # [start, end, label]
+    for tok, tag in sentence:
+        start, end = pos, pos + len(tok)
+        tokens.append((start, end))
+        pos = end + 1
+        kind, _, raw = tag.partition("-")
+        label = label_map.get(raw) if kind in ("B", "I", "S", "E", "L", "U") else None
+        if open_ and (kind in ("I", "E", "L") and open_[2] == label):
+            open_[1] = end
+        else:
+            if open_:
+                spans.append(Span(*open_))
+            open_ = [start, end, label] if label else []
+    if open_:
+        spans.append(Span(*open_))
+    return GoldDoc(text_of(sentence), tokens, spans)
+
+
+def score(gold: list[Any], predictions: list[list[Any]], pred_map: dict | None) -> dict:
+    from annotator.nlp.evaluate import score_predictions
+
+    return score_predictions(gold, predictions, pred_map=pred_map, labels=LABELS).scores
+
+
+def predict(source: Any, gold: list[Any]) -> list[list[Any]]:
+    return list(source.suggest_many([g.text for g in gold], 64))
+
+
+def train_on(pool: list[Any], seed: int, out: Path, current: Any,
+             **kw: Any) -> tuple[Any, float, Any]:
+    """Train like the app on `pool` (GoldDocs as finished articles); (source, seconds, result)."""
+    from annotator.nlp import learned
+
+    data = learned.TrainingData()
+    for i, g in enumerate(pool):
+        item = learned.TrainItem(f"s{i}:{g.text}", g.text, g.spans, [], True)
+        dev = learned._is_dev(item.article_id, seed, 0.2)
+        (data.dev if dev else data.train).append(item)
+    started = time.perf_counter()
+    result = learned.train(None, out, annotator="bench", data=data, seed=seed,  # type: ignore
+                           current=current, **kw)
+    seconds = time.perf_counter() - started
+    assert result.path is not None
+    return learned.LearnedSource(result.path, learned.read_scores(result.path) or {}), seconds, \
+        result
+
+
+HEADER = f"{'set':<14} {'n':>5} {'F':>6} {'PER':>6} {'ORG':>6} {'LOC':>6} {'train s':>8}"
+
+
+class Mapped:
+    """A source with its labels renamed (the built-in GPE and FAC as the gold's LOC), so the
+    app's own held-out check in training compares like with like, as in a project whose
+    scheme is the gold's."""
+
+    def __init__(self, source: Any, mapping: dict[str, str]) -> None:
+        self.source, self.mapping = source, mapping
+        self.name, self.origin, self.cacheable = source.name, source.origin, False
+
+    def signature(self) -> str:
+        return self.source.signature()
+
+    def suggest_many(self, texts: Any, batch_size: int = 64) -> Any:
+        for spans in self.source.suggest_many(texts, batch_size):
+            yield [s.with_(label=self.mapping.get(s.label, s.label)) for s in spans]
+
+
+def row(name: str, n: Any, scores: dict, seconds: float | None) -> dict:
+    per = scores.get("ents_per_type") or {}
+    out = {"set": name, "n": n, "f": scores.get("ents_f") or 0.0,
+           **{lab: (per.get(lab) or {}).get("f", 0.0) for lab in LABELS}, "seconds": seconds}
+    print(line(out), flush=True)
+    return out
+
+
+def line(r: dict) -> str:
+    secs = f"{r['seconds']:.0f}" if r["seconds"] is not None and r["set"] != "builtin" else ""
+    return (f"{r['set']:<14} {r['n']!s:>5} {r['f']:>6.3f} {r['PER']:>6.3f} {r['ORG']:>6.3f} "
+            f"{r['LOC']:>6.3f} {secs:>8}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50,200,800,all")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--test", type=float, default=0.2, help="held-out share")
+    parser.add_argument("--nerp", type=int, default=1000,
+                        help="NERP test sentences (0: skip the cross-domain figure)")
+    parser.add_argument("--steps", type=int, default=None, help="max updates per training")
+    parser.add_argument("--no-features", action="store_true",
+                        help="the learned model without the rule features (the old model)")
+    parser.add_argument("--width", type=int, default=None)
+    parser.add_argument("--depth", type=int, default=None)
+    parser.add_argument("--dropout", type=float, default=None)
+    parser.add_argument("--patience", type=int, default=None)
+    parser.add_argument("--min-steps", type=int, default=None)
+    parser.add_argument("--lowercase", type=float, default=None)
+    parser.add_argument("--max-epochs", type=int, default=None)
+    parser.add_argument("--batch-words", type=int, default=None)
+    parser.add_argument("--silver-steps", type=int, default=None,
+                        help="warm-up updates on the built-in's suggestions for the pool "
+                        "sentences not trained on (the project's unannotated articles)")
+    parser.add_argument("--speed", type=int, default=0, metavar="N",
+                        help="only time one full training on N sentences (the NERGrit pool, "
+                        "topped up with NERP sentences outside its test part; the next 2,000 "
+                        "as unannotated text for the warm-up)")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON")
+    args = parser.parse_args(argv)
+    nergrit, nerp = EVAL / "nergrit" / "train.conll", EVAL / "nerp" / "train.conll"
+    if not nergrit.is_file():
+        print(f"no gold data at {nergrit}: skipped")
+        return 0
+    import tempfile
+
+    from annotator.nlp import learned
+    from annotator.nlp.sources import BuiltinSource, CombinedSource
+
+    sentences = read_conll(nergrit)
+    test = [to_gold(s, NERGRIT_MAP) for s in sentences if held_out(s, args.seed, args.test)]
+    pool = [to_gold(s, NERGRIT_MAP) for s in sentences if not held_out(s, args.seed, args.test)]
+    random.Random(args.seed).shuffle(pool)
+    sizes = [len(pool) if x == "all" else min(int(x), len(pool)) for x in args.sizes.split(",")]
+    ood: list[Any] = []
+    if args.nerp and nerp.is_file():
+        ood = [to_gold(s, NERP_MAP) for s in read_conll(nerp) if held_out(s, args.seed, 0.2)]
+        ood = ood[: args.nerp]
+    given = {"max_steps": args.steps, "width": args.width, "depth": args.depth,
+             "dropout": args.dropout, "patience": args.patience, "min_steps": args.min_steps,
+             "lowercase": args.lowercase, "batch_words": args.batch_words,
+             "max_epochs": args.max_epochs, "silver_steps": args.silver_steps}
+    # what is not given: learned.train's defaults
+    kw = {"features": not args.no_features, **{k: v for k, v in given.items() if v is not None}}
+    print(f"NERGrit: {len(test)} test sentences, pool {len(pool)}; NERP test {len(ood)}; "
+          f"seed {args.seed}; learned: {kw}", flush=True)
+    builtin = Mapped(BuiltinSource(), PRED_MAP)
+    if args.speed:
+        extra = [to_gold(s, NERP_MAP) for s in read_conll(nerp)
+                 if not held_out(s, args.seed, 0.2)] if nerp.is_file() else []
+        sentences_n = (pool + extra)[: args.speed]
+        with tempfile.TemporaryDirectory() as tmp:
+            silver = [g.text for g in (pool + extra)[args.speed : args.speed + 2000]]
+            _, seconds, result = train_on(sentences_n, args.seed, Path(tmp) / "m", builtin,
+                                          silver=silver, **kw)
+        print(f"full training on {len(sentences_n)} sentences: {seconds:.0f} s, {result.steps} "
+              f"steps, held-out F {result.f:.3f}, combined {(result.combined or {}).get('ents_f')}")
+        return 0
+    print(HEADER)
+    rows = []
+    t0 = time.perf_counter()
+    base = score(test, predict(builtin, test), PRED_MAP)
+    rows.append(row("builtin", "-", base, time.perf_counter() - t0))
+    base_ood = score(ood, predict(builtin, ood), PRED_MAP) if ood else None
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            silver = [g.text for g in pool[n : n + 1000]]
+            source, seconds, result = train_on(pool[:n], args.seed, Path(tmp) / f"m{n}",
+                                               builtin, silver=silver, **kw)
+            print(f"  trained on {n}: {seconds:.0f} s, {result.steps} steps, "
+                  f"{result.n_train} train / {result.n_dev} held out; order {result.order}, "
+                  f"{'switched' if result.switched else 'not switched'}; current F "
+                  f"{(result.current or {}).get('ents_f')}; {'; '.join(result.notes)}", flush=True)
+            rows.append(row("learned", n, score(test, predict(source, test), None), seconds))
+            both = CombinedSource([source, builtin] if result.order == learned.MODEL_FIRST
+                                  else [builtin, source])  # the order training chose
+            rows.append(row("combined", n, score(test, predict(both, test), PRED_MAP), None))
+            shown = both if result.switched else builtin  # what the window suggests
+            rows.append(row("app", n, score(test, predict(shown, test), PRED_MAP), None))
+            model_first = CombinedSource([source, builtin])
+            rows.append(row("model first", n, score(test, predict(model_first, test), PRED_MAP),
+                            None))
+            rules_first = CombinedSource([builtin, source])
+            rows.append(row("rules first", n, score(test, predict(rules_first, test), PRED_MAP),
+                            None))
+            if ood and n == sizes[-1]:
+                rows.append(row("NERP builtin", "-", base_ood or {}, None))
+                rows.append(row("NERP learned", n, score(ood, predict(source, ood), None), None))
+                rows.append(row("NERP combined", n, score(ood, predict(both, ood), PRED_MAP),
+                                None))
+                rows.append(row("NERP app", n, score(ood, predict(shown, ood), PRED_MAP), None))
+                rows.append(row("NERP rules 1st", n, score(ood, predict(rules_first, ood),
+                                                            PRED_MAP), None))
+    print(f"\n{HEADER}")
+    for r in rows:
+        print(line(r))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

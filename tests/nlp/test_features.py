@@ -1,0 +1,170 @@
+"""The built-in suggester's spans as features of the learned model (token tags before ner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+
+from annotator.nlp import features
+from annotator.nlp.builtin import BuiltinSuggester
+from annotator.nlp.learned import LearnedSource, learned_dir, read_scores, train
+from annotator.nlp.tokens import make_nlp
+from tests.nlp.test_learned import TINY, build
+
+TEXT = "Presiden Joko Widodo bertemu Vladimir Putin di Moskow, Rusia."
+
+
+def test_rule_tags_follow_the_builtin_spans(suggester: BuiltinSuggester) -> None:
+    doc = make_nlp().make_doc(TEXT)
+    tags = features.rule_tags(doc, suggester)
+    assert len(tags) == len(doc)
+    expected = ["O"] * len(doc)
+    for span in suggester.suggest(TEXT):
+        found = doc.char_span(span.start, span.end)
+        assert found is not None
+        for i in range(found.start, found.end):
+            expected[i] = f"{'B' if i == found.start else 'I'}-{span.label}"
+    assert tags == expected and any(t != "O" for t in tags)
+    assert "ruler" not in doc.spans  # the suggester's scratch key is not left behind
+
+
+def test_component_sets_token_tags() -> None:
+    nlp = make_nlp()
+    nlp.add_pipe(features.FACTORY)
+    doc = nlp(TEXT)
+    assert [t.tag_ for t in doc] == features.rule_tags(make_nlp().make_doc(TEXT))
+    assert [t.tag_ for t in nlp("")] == []
+    lowered = nlp(TEXT.lower())  # no capitals: the rules see little, the look-ups still work
+    lemmas = {t.text: t.lemma_ for t in lowered}
+    assert lemmas["moskow"] == "GB-GPE" and lemmas["di"] == "COMMON"
+    assert lemmas["vladimir"] in ("FIRST", "GB-PER")
+
+
+def test_ner_config_embeds_tags_only_with_features() -> None:
+    on = features.ner_model_config(features=True)["tok2vec"]["embed"]
+    off = features.ner_model_config(features=False)["tok2vec"]["embed"]
+    assert on["attrs"][-2:] == ["TAG", "LEMMA"] and len(on["rows"]) == len(on["attrs"])
+    assert not {"TAG", "LEMMA"} & set(off["attrs"]) and len(off["rows"]) == len(off["attrs"])
+
+
+def test_trained_with_features_saves_and_loads(tmp_path: Path) -> None:
+    project, store = build(tmp_path / "p")
+    try:
+        result = train(project, learned_dir(tmp_path / "p"), **TINY)
+    finally:
+        store.close()
+    assert result.path is not None and read_scores(result.path)["features"] is True  # type: ignore
+    assert spacy.load(result.path).pipe_names == [features.FACTORY, "ner"]
+    source = LearnedSource(result.path, read_scores(result.path) or {})
+    [spans] = list(source.suggest_many([TEXT]))
+    assert all(0 <= s.start < s.end <= len(TEXT) for s in spans)
+
+
+def test_trained_without_features_is_a_plain_ner(tmp_path: Path) -> None:
+    project, store = build(tmp_path / "p")
+    try:
+        result = train(project, learned_dir(tmp_path / "p"), features=False, **TINY)
+    finally:
+        store.close()
+    assert result.path is not None and spacy.load(result.path).pipe_names == ["ner"]
+
+
+def test_training_scores_both_orders_and_the_app_follows_the_better(tmp_path: Path) -> None:
+    from annotator.core.project import ProjectSettings
+    from annotator.nlp.learned import MODEL_FIRST, OTHERS_FIRST
+    from annotator.nlp.sources import BuiltinSource, sources_from_settings
+    from annotator.store.atomic import write_json_atomic
+
+    root = tmp_path / "p"
+    project, store = build(root)
+    try:
+        result = train(project, learned_dir(root), current=BuiltinSource(), **TINY)
+    finally:
+        store.close()
+    assert result.order in (MODEL_FIRST, OTHERS_FIRST) and result.combined is not None
+    assert result.switched == ((result.combined["ents_f"] or 0) > (result.current or {}).get(
+        "ents_f", 0))
+    saved = read_scores(result.path)  # type: ignore[arg-type]
+    assert saved is not None and saved["order"] == result.order
+    settings = ProjectSettings(suggest_propagation=False, extra={"suggest_model": True})
+    for order, names in ((MODEL_FIRST, ["learned", "builtin"]),
+                         (OTHERS_FIRST, ["builtin", "learned"])):
+        # a model kept aside is promoted by hand here, so both orders can be checked
+        target = learned_dir(root)
+        if result.path != target:
+            from annotator.nlp.learned import promote_candidate
+
+            promote_candidate(root)
+            result.path = target
+        write_json_atomic(target / "scores.json", {**saved, "order": order})
+        assert [s.name for s in sources_from_settings(settings, root)] == names
+    settings.extra["suggest_priority"] = ["learned", "builtin"]  # the analyst's order wins
+    assert [s.name for s in sources_from_settings(settings, root)] == ["learned", "builtin"]
+
+
+def test_refresh_updates_the_learned_model_in_place(tmp_path: Path) -> None:
+    from annotator.nlp.learned import refresh
+
+    root = tmp_path / "p"
+    project, store = build(root)
+    try:
+        first = project.article_ids[0]
+        assert refresh(project, root, [first]) is None  # no learned model yet
+        train(project, learned_dir(root), **TINY)
+        before = read_scores(learned_dir(root))
+        assert refresh(project, root, [first], steps=2) == learned_dir(root)
+        after = read_scores(learned_dir(root))
+        assert before is not None and after is not None
+        assert after["model_id"] != before["model_id"] and after["refreshed_on"] == [first]
+        assert after["ents_f"] == before["ents_f"] and after["articles"] == before["articles"]
+        assert [p.name for p in (root / "models").iterdir()] == ["learned"]
+        source = LearnedSource(learned_dir(root), after)
+        assert len(list(source.suggest_many([TEXT, project.text(first)]))) == 2
+        assert refresh(project, root, ["no-such-article"]) is None
+    finally:
+        store.close()
+
+
+def test_pick_order_needs_a_clear_win_for_the_model() -> None:
+    from annotator.nlp.learned import MODEL_FIRST, OTHERS_FIRST, pick_order
+
+    assert pick_order(0.90, 0.65, 30) == OTHERS_FIRST  # 30 held-out spans cannot tell
+    assert pick_order(0.70, 0.65, 400) == MODEL_FIRST
+    assert pick_order(0.66, 0.65, 400) == OTHERS_FIRST  # within the noise
+    assert pick_order(0.60, 0.65, 10_000) == OTHERS_FIRST
+    assert pick_order(None, None, 0) == OTHERS_FIRST
+    # a model warmed up on the rules' suggestions goes first unless clearly worse
+    assert pick_order(0.60, 0.62, 30, warm=True) == MODEL_FIRST
+    assert pick_order(0.50, 0.65, 400, warm=True) == OTHERS_FIRST
+
+
+def test_warm_up_on_unannotated_articles(tmp_path: Path) -> None:
+    from annotator.nlp.learned import unannotated_texts
+    from annotator.nlp.sources import BuiltinSource
+
+    root = tmp_path / "p"
+    project, store = build(root, n=13, done=10)
+    try:
+        silver = unannotated_texts(project)
+        assert silver == [project.text(i) for i in project.article_ids[11:]]
+        assert unannotated_texts(project, limit=1) == silver[:1]
+        result = train(project, learned_dir(root), current=BuiltinSource(), silver_steps=4,
+                       **TINY)
+    finally:
+        store.close()
+    assert result.path is not None and result.combined is not None
+
+
+def test_the_new_model_is_combined_without_the_old_one() -> None:
+    from annotator.nlp.learned import _without_learned
+    from annotator.nlp.sources import BuiltinSource, CombinedSource
+
+    class Old:
+        name = "learned"
+
+    builtin = BuiltinSource()
+    both = CombinedSource([Old(), builtin])  # type: ignore[list-item]
+    assert [s.name for s in _without_learned(both).sources] == ["builtin"]  # type: ignore
+    alone = CombinedSource([builtin])
+    assert _without_learned(alone) is alone and _without_learned(builtin) is builtin
