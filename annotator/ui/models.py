@@ -177,6 +177,8 @@ class SpanTableModel(ColumnsModel):
             if col == 3:
                 return f"{span.origin} ({span.source})" if span.source else str(span.origin)
             state = "suggested" if span.key in self._pending else "accepted"
+            if not (span.unsure or span.comment):
+                return state
             notes = [state] + (["unsure"] if span.unsure else []) + (
                 [f"“{span.comment}”"] if span.comment else [])
             return " · ".join(notes)

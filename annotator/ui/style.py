@@ -28,6 +28,8 @@ class SpanStyles:
 
     def __init__(self, scheme: LabelScheme) -> None:
         self.scheme = scheme
+        self._cache: dict[tuple[str, Origin, bool], QTextCharFormat] = {}
+        self._cached_scheme: LabelScheme | None = None
 
     def label(self, name: str) -> Label:
         return self.scheme.get(name) or _FALLBACK
@@ -53,15 +55,27 @@ class SpanStyles:
         fmt.setBackground(fill)
         fmt.setUnderlineStyle(SUGGESTION_UNDERLINES.get(origin, _UNDERLINES["dash"]))
         fmt.setUnderlineColor(self.color(name).darker(130))
-        fmt.setFontOverline(origin == Origin.AUTO)
+        if origin == Origin.AUTO:  # a font property only where needed: it slows the layout
+            fmt.setFontOverline(True)
         return fmt
 
     def for_span(self, name: str, origin: Origin, *, pending: bool) -> QTextCharFormat:
-        """The format of a span that is not the current one."""
+        """The format of a span that is not the current one (cached per scheme)."""
+        if self._cached_scheme is not self.scheme:
+            self._cache.clear()
+            self._cached_scheme = self.scheme
+        key = (name, origin, pending)
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self._span_format(name, origin, pending=pending)
+        return fmt
+
+    def _span_format(self, name: str, origin: Origin, *, pending: bool) -> QTextCharFormat:
         if pending:
             return self.suggested(name, origin)
         fmt = self.accepted(name)
-        fmt.setFontOverline(origin == Origin.AUTO)  # an auto link still to be confirmed
+        if origin == Origin.AUTO:  # an auto link still to be confirmed
+            fmt.setFontOverline(True)
         return fmt
 
     def current(self, name: str) -> QTextCharFormat:
