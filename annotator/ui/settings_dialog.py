@@ -58,6 +58,16 @@ INTERVALS_MS = (0, 10_000)
 NAME_MAX = 40
 
 
+def _group(title: str, rows: list[tuple[str, QWidget]]) -> QGroupBox:
+    """A titled box of labelled rows."""
+    form = QFormLayout()
+    for label, widget in rows:
+        form.addRow(label, widget)
+    box = QGroupBox(title)
+    box.setLayout(form)
+    return box
+
+
 def _spin(name: str, bounds: tuple[int, int], value: int, suffix: str) -> QSpinBox:
     spin = QSpinBox()
     spin.setObjectName(name)
@@ -196,17 +206,11 @@ class SettingsDialog(QDialog):
         self.interval_spin.setToolTip(
             "Edits arriving within this time are written together; each is on disk after it."
         )
-        form = QFormLayout()
-        form.addRow("Annotator name", self.name_edit)
-        form.addRow("Text font", self.font_combo)
-        form.addRow("Text size", self.size_spin)
-        form.addRow("Theme", self.theme_combo)
-        form.addRow("", self.auto_advance)
-        form.addRow("Undecided when done", self.pending_combo)
-        form.addRow("Save edits within", self.interval_spin)
-        box = QGroupBox("You (this computer)")
-        box.setLayout(form)
-        return box
+        return _group("You (this computer)", [
+            ("Annotator name", self.name_edit), ("Text font", self.font_combo),
+            ("Text size", self.size_spin), ("Theme", self.theme_combo),
+            ("", self.auto_advance), ("Undecided when done", self.pending_combo),
+            ("Save edits within", self.interval_spin)])
 
     def _project_box(self, project: dict[str, Any]) -> QGroupBox:
         """Settings every annotator of the project shares: spans and suggestion sources."""
@@ -230,18 +234,11 @@ class SettingsDialog(QDialog):
                                   "to their other mentions", project["suggest_propagation"])
         self.model.toggled.connect(self.retrain.setEnabled)
         self.retrain.setEnabled(self.model.isChecked())
-        form = QFormLayout()
-        form.addRow("Spans", self.snap_tokens)
-        form.addRow("", self.snap_chars)
-        form.addRow("Suggestions", self.builtin)
-        form.addRow("spaCy pipeline", self.pipeline)
-        form.addRow("Its label map", self.pipeline_labels)
-        form.addRow("", self.model)
-        form.addRow("Retrain after", self.retrain)
-        form.addRow("", self.propagation)
-        box = QGroupBox("This project (shared with every annotator)")
+        box = _group("This project (shared with every annotator)", [
+            ("Spans", self.snap_tokens), ("", self.snap_chars), ("Suggestions", self.builtin),
+            ("spaCy pipeline", self.pipeline), ("Its label map", self.pipeline_labels),
+            ("", self.model), ("Retrain after", self.retrain), ("", self.propagation)])
         box.setObjectName("settingsProjectBox")
-        box.setLayout(form)
         return box
 
     def _buttons(self) -> QDialogButtonBox:
