@@ -169,6 +169,28 @@ class ArticleCommand(Command):
 _FINDERS: WeakKeyDictionary[KnowledgeBase, tuple[int, AliasFinder]] = WeakKeyDictionary()
 
 
+def alias_finder(kb: KnowledgeBase) -> AliasFinder:
+    """The alias finder of `kb` as it is now (built once per version of the KB)."""
+    cached = _FINDERS.get(kb)
+    if cached is None or cached[0] != kb.version:
+        cached = (kb.version, AliasFinder.from_kb(kb))
+        _FINDERS[kb] = cached
+    return cached[1]
+
+
+def alias_entities(kb: KnowledgeBase) -> dict[str, tuple[str, list[str]]]:
+    """What an alias finder is built from (a snapshot: the KB may change meanwhile)."""
+    return {e.kb_id: (e.label, list(e.surfaces())) for e in kb}
+
+
+def keep_alias_finder(kb: KnowledgeBase, version: int, finder: AliasFinder) -> bool:
+    """Cache a finder built elsewhere (a background thread) if the KB is still at `version`."""
+    if kb.version != version:
+        return False
+    _FINDERS[kb] = (version, finder)
+    return True
+
+
 def _propagate_here(project: Project, aset: AnnotationSet) -> list[Change]:
     """Propagation over the edited article, as part of the edit (so undo takes it back too).
 
@@ -178,11 +200,8 @@ def _propagate_here(project: Project, aset: AnnotationSet) -> list[Change]:
     kb = project.kb
     if not len(kb) or not project.settings.suggest_propagation:
         return []
-    cached = _FINDERS.get(kb)
-    if cached is None or cached[0] != kb.version:
-        cached = (kb.version, AliasFinder.from_kb(kb))
-        _FINDERS[kb] = cached
-    found = propagate_article(project.text(aset.article_id), cached[1], aset.spans, aset.rejected)
+    found = propagate_article(project.text(aset.article_id), alias_finder(kb), aset.spans,
+                              aset.rejected)
     before = {_ident(s): s for s in aset.suggestions}
     keep = {_ident(s) for s in found}
     aset.retire([s for s in aset.suggestions

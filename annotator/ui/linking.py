@@ -16,7 +16,12 @@ from annotator.core.autolink import (
     autolink_command,
     plan_autolink,
 )
-from annotator.core.commands import Command, retarget
+from annotator.core.commands import (
+    Command,
+    alias_entities,
+    keep_alias_finder,
+    retarget,
+)
 from annotator.core.entities import Entity
 from annotator.core.entity_commands import (
     ReplaceEntity,
@@ -30,6 +35,7 @@ from annotator.core.entity_commands import (
 from annotator.core.linking import CandidateMatcher
 from annotator.core.model import Span
 from annotator.core.project import Project
+from annotator.core.propagation import AliasFinder
 from annotator.ui.article_view import ArticleView
 from annotator.ui.autolink_review import AutoLinkReview
 from annotator.ui.entity_dialogs import EntityEditDialog, MergeDialog
@@ -64,6 +70,9 @@ class LinkingController(QObject):
         self.review: AutoLinkReview | None = None  # Link all's links, least sure first
         self.more_task: BackgroundTask | None = None
         self.more_box: QMessageBox | None = None  # "link the other mentions too?"
+        self.finder_task: BackgroundTask | None = None
+        self._finder_stale = False
+        self._stopped = False
         self._seen_version = project.kb.version
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -263,6 +272,24 @@ class LinkingController(QObject):
     def _kb_changed(self) -> None:
         self.project.drop_stale_links()
         self._timer.start()
+        self._prime_finder()
+
+    def _prime_finder(self) -> None:
+        """Build the KB's alias finder in a thread, so the next edit's own propagation does
+        not build it on the UI thread (about 130 ms with 300 entities)."""
+        if self._stopped:
+            return
+        if self.finder_task is not None and self.finder_task.isRunning():
+            self._finder_stale = True  # built again once the running one ends
+            return
+        self._finder_stale = False
+        kb = self.project.kb
+        version, entities = kb.version, alias_entities(kb)
+        task = BackgroundTask("Alias finder", lambda _ctx: AliasFinder(entities))
+        task.succeeded.connect(lambda finder: keep_alias_finder(kb, version, finder))
+        task.finished.connect(lambda: self._finder_stale and self._prime_finder())
+        self.finder_task = task
+        task.start()
 
     def _propagate_changes(self) -> None:
         changed = self.project.kb.changes_since(self._seen_version)
@@ -299,4 +326,9 @@ class LinkingController(QObject):
         if task is not None:
             task.cancel()
             task.wait(10000)
+        self._finder_stale = False  # no new build once the window closes
+        self._stopped = True
+        for helper in (self.finder_task, self.more_task):  # short threads: let them end
+            if helper is not None:
+                helper.wait(5000)
         self.project.unsubscribe_kb(self._kb_changed)

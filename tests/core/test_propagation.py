@@ -208,3 +208,19 @@ def test_every_inserted_alias_is_found(parts: list[str]) -> None:
         text += piece + ", "
         pos = len(text)
     assert [(m.start, m.end, m.kb_id) for m in AliasFinder(ALIASES).find(text)] == expected
+
+
+def test_an_alias_finder_built_elsewhere_is_kept_only_for_its_version() -> None:
+    from annotator.core.commands import alias_entities, alias_finder, keep_alias_finder
+    from annotator.core.entities import Entity, KnowledgeBase
+    from annotator.core.propagation import AliasFinder
+
+    kb = KnowledgeBase()
+    kb.add(Entity("putin", "Vladimir Putin", "PER", aliases=["Putin"]))
+    version = kb.version
+    built = AliasFinder(alias_entities(kb))
+    assert keep_alias_finder(kb, version, built) and alias_finder(kb) is built
+    stale = AliasFinder(alias_entities(kb))
+    kb.add(Entity("kim", "Kim Jong Un", "PER"))  # the KB moved on meanwhile
+    assert not keep_alias_finder(kb, version, stale)
+    assert alias_finder(kb) is not stale and alias_finder(kb).owner("Kim Jong Un")
