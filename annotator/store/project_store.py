@@ -518,6 +518,27 @@ class ProjectStore:
     def _shards(folder: Path) -> list[Path]:
         return sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))
 
+    def changed_sets(self, seen: dict[Path, float], skip: set[str]) -> list[AnnotationSet]:
+        """Sets of the annotators not in `skip` whose files changed since `seen` (path ->
+        mtime, updated here); a damaged one is skipped with a warning."""
+        changed = []
+        for folder in sorted((self.root / "annotations").glob("*")):
+            if folder.name in skip or not folder.is_dir():
+                continue
+            for shard in self._shards(folder):
+                try:
+                    mtime = shard.stat().st_mtime
+                except OSError:
+                    continue  # replaced or removed meanwhile: the next look sees it
+                if seen.get(shard) == mtime:
+                    continue
+                seen[shard] = mtime
+                try:
+                    changed.append(self._load_set(shard))
+                except StoreError as exc:
+                    self._skip_shard(shard, str(exc))
+        return changed
+
     def load_other_sets(self, annotator: str) -> list[AnnotationSet]:
         """Saved sets of every annotator but `annotator` (whose shards are not read at all)."""
         return [s for name in self.annotators() if name != annotator for s in self.load_sets(name)]

@@ -1,8 +1,9 @@
 """A live project: what other programs add to the project folder appears in the open window.
 
-Watches `articles/` (a command-line import for another annotator rewrites the index) and
-`inbox/` (a command-line import for this window's annotator, queued for it); reading happens
-in a background thread, the window only adds rows.
+Watches `articles/` (a command-line import for another annotator rewrites the index),
+`inbox/` (a command-line import for this window's annotator, queued for it) and the other
+annotators' folders under `annotations/` (a colleague's window saving); reading happens in a
+background thread, the window only takes the result.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class LiveProject(QObject):
     """Watches the project folder; new articles are added, queued imports are run."""
 
     articlesAdded = Signal(int)  # how many articles another program added
+    colleaguesSaved = Signal(list)  # article ids whose colleagues' sets changed on disk
 
     def __init__(self, project: Project, store: ProjectStore,
                  start_import: Callable[[list[Path]], BackgroundTask | None],
@@ -33,6 +35,7 @@ class LiveProject(QObject):
         self.project, self.store, self.start_import = project, store, start_import
         self.task: BackgroundTask | None = None
         self.importing: Path | None = None  # the inbox folder being imported
+        self._stopped = False
         self.watcher = QFileSystemWatcher(self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -42,9 +45,12 @@ class LiveProject(QObject):
             return
         inbox = inbox_dir(store.root)
         inbox.mkdir(exist_ok=True)
-        for folder in (store.root / "articles", inbox):
+        for folder in (store.root / "articles", inbox, store.root / "annotations"):
             if folder.is_dir():
                 self.watcher.addPath(str(folder))
+        self.seen: dict[Path, float] = {}  # colleagues' files as last read (path -> mtime)
+        self.colleagues_task: BackgroundTask | None = None
+        self._read_again = False
         self.watcher.directoryChanged.connect(lambda _path: self._timer.start())
         QTimer.singleShot(0, self.check)  # imports queued while the window was closed
 
@@ -60,13 +66,43 @@ class LiveProject(QObject):
         self.task = task
         task.start()
         self._run_queued()
+        self._read_colleagues()
 
     def _watch_inbox_folders(self) -> None:
-        """A queued import's folder changes when its manifest arrives: watch those too."""
+        """A queued import's folder changes when its manifest arrives, a colleague's folder
+        when their window saves: watch those too."""
         watched = set(self.watcher.directories())
-        for folder in inbox_dir(self.store.root).glob("*"):
+        own = self._own_folders()
+        folders = [*inbox_dir(self.store.root).glob("*"),
+                   *(f for f in (self.store.root / "annotations").glob("*") if f.name not in own)]
+        for folder in folders:
             if folder.is_dir() and str(folder) not in watched:
                 self.watcher.addPath(str(folder))
+
+    def _own_folders(self) -> set[str]:
+        """Folders this window writes itself: its annotator's (and gold's, when reviewing)."""
+        return {self.store.slug, "gold"}
+
+    def _read_colleagues(self) -> None:
+        if self.colleagues_task is not None and self.colleagues_task.isRunning():
+            self._read_again = True  # a change during the read: look once more after it
+            return
+        self._read_again = False
+        store, seen, own = self.store, self.seen, self._own_folders()
+        task = BackgroundTask("Read colleagues' work",
+                              lambda _ctx: store.changed_sets(seen, own))
+        task.succeeded.connect(self._colleagues_read)
+        task.finished.connect(lambda: self._read_again and not self._stopped
+                              and self._read_colleagues())
+        self.colleagues_task = task
+        task.start()
+
+    def _colleagues_read(self, sets: object) -> None:
+        changed = list(sets)  # type: ignore[call-overload]
+        if not changed:
+            return
+        self.project.load_sets(changed)
+        self.colleaguesSaved.emit(sorted({s.article_id for s in changed}))
 
     def _added(self, infos: object) -> None:
         new = [i for i in infos if isinstance(i, ArticleInfo)]  # type: ignore[attr-defined]
@@ -97,9 +133,11 @@ class LiveProject(QObject):
 
     def stop(self) -> None:
         """The window closes: no more watching; a read still running is waited for."""
+        self._stopped = True
         self._timer.stop()
         paths = self.watcher.directories()
         if paths:
             self.watcher.removePaths(paths)
-        if self.task is not None:
-            self.task.wait(2000)
+        for task in (self.task, getattr(self, "colleagues_task", None)):
+            if task is not None:
+                task.wait(2000)

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.transfer = TransferController(self, project, store, self.status)
         self.live = LiveProject(project, store, self.transfer.start_import, self)
         self.live.articlesAdded.connect(self._articles_added)
+        self.live.colleaguesSaved.connect(self._colleagues_saved)
         self.switch_annotator: Callable[[str], None] | None = None  # set by the GUI session
         self.switch_project: Callable[[Path, bool], object] | None = None  # likewise
         self.project_menu = ProjectMenu(
@@ -366,6 +367,14 @@ class MainWindow(QMainWindow):
         self.say(f"{count} article(s) added to the project by another program.")
         if self.suggest:
             self.start_suggestions()
+
+    def _colleagues_saved(self, article_ids: list) -> None:
+        """A colleague's window saved: the review and the list show their latest work."""
+        self.article_panel.filter_bar.refresh_choices()
+        if self.review.active:
+            self.review.refresh()
+        self.status.showMessage(
+            f"Colleagues' work updated in {len(article_ids)} article(s).", 4000)
 
     def _stores(self) -> list[ProjectStore]:
         gold = self.review.gold_store

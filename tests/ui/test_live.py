@@ -28,9 +28,10 @@ def test_an_import_for_another_annotator_appears_in_the_open_window(opener, qtbo
     assert main(["import", str(jsonl(tmp_path, "Berita budi")), "--project", str(root),
                  "--annotator", "budi"]) == 0
     qtbot.waitUntil(lambda: window.article_model.rowCount() == 6, timeout=20000)
-    titles = [window.project.info(a).title for a in window.project.article_ids]
-    assert "Berita budi" in titles
-    assert "added to the project by another program" in window.status.currentMessage()
+    added = next(a for a in window.project.article_ids
+                 if window.project.info(a).title == "Berita budi")
+    qtbot.waitUntil(lambda: window.project.existing_set(added, "budi") is not None,
+                    timeout=20000)  # and budi's spans on it, as a colleague's work
 
 
 def test_an_import_for_the_window_annotator_is_queued_and_imported_by_it(opener, qtbot,
@@ -49,3 +50,33 @@ def test_an_import_for_the_window_annotator_is_queued_and_imported_by_it(opener,
     qtbot.waitUntil(lambda: not any(inbox_dir(root).iterdir()), timeout=10000)
     qtbot.waitUntil(lambda: window.transfer.last_report is not None, timeout=10000)
     assert window.transfer.last_report.added == 1
+
+
+def test_a_colleagues_saved_work_appears_in_the_open_window(opener, qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtCore import Qt
+
+    from annotator.core.commands import AddSpan
+    from annotator.core.model import Span
+    from annotator.store.session import open_project
+    from tests.ui.helpers import key
+
+    window = opener.open()
+    root, first = window.store.root, window.article_id
+    key(window, "A", Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    budi, store = open_project(root, "budi")  # budi's window, elsewhere
+    try:
+        AddSpan(first, Span(0, 9, "ORG")).do(budi)
+        assert store.flush()
+        qtbot.waitUntil(lambda: window.project.existing_set(first, "budi") is not None,
+                        timeout=20000)
+        assert [s.key for s in window.project.annotation_set(first, "budi").spans] == [
+            (0, 9, "ORG")]
+        assert "Colleagues' work updated" in window.status.currentMessage()
+        key(window, "R", Qt.KeyboardModifier.ControlModifier)  # review sees budi's version
+        assert window.review.annotators == ["ayu", "budi"]
+        AddSpan(first, Span(11, 14, "PER")).do(budi)  # budi goes on while ayu reviews
+        assert store.flush()
+        qtbot.waitUntil(lambda: any(s.key == (11, 14, "PER") for item in window.review.items
+                                    for s in item.version("budi")), timeout=20000)
+    finally:
+        store.close()
