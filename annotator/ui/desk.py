@@ -109,8 +109,10 @@ class DeskController(QObject):
         self.window.view.ensureCursorVisible()
 
     def statistics(self) -> StatisticsDialog:
-        """Open with the own sets at once; colleagues' shards are read in the background."""
-        self.stats = dialog = StatisticsDialog(self.project, self.project.sets_of(), self.window)
+        """Open with the sets the window holds at once; colleagues' shards are read in the
+        background (the latest saved) and replace them."""
+        held = [s for who in self.project.annotators() for s in self.project.sets_of(who)]
+        self.stats = dialog = StatisticsDialog(self.project, held, self.window)
         dialog.show()
         store, me = self.window.store, self.project.annotator
         self.stats_task = task = BackgroundTask("Statistics",

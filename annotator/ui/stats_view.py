@@ -338,8 +338,10 @@ class StatisticsDialog(QDialog):
         return target
 
     def add_sets(self, sets: Iterable[AnnotationSet]) -> None:
-        """More annotators' sets (loaded in the background after the dialog opened)."""
-        self.sets = [*(self.sets or []), *sets]
+        """More annotators' sets (loaded in the background after the dialog opened); a set
+        already held (same article and annotator) is replaced by the one given."""
+        merged = {(s.article_id, s.annotator): s for s in [*(self.sets or []), *sets]}
+        self.sets = list(merged.values())
         self.annotator.clear()
         self._fill_annotators()
         self.refresh()
