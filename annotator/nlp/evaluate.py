@@ -1,27 +1,27 @@
 """Score a suggestion source against gold data with spaCy's NER scorer (`get_ner_prf`).
 
-Gold is our JSONL export (also Prodigy-style or doccano JSONL/JSON; reject and ignore records
-are skipped; tokens from the record's "tokens" when valid, else spaCy blank("id")) or a
-CoNLL-style file (token, TAB or space, BIO/BIOES tag; tokenised as given). A CoNLL file with
-`-DOCSTART-` lines is scored per document, one without per sentence, each predicted on its
-tokens joined by spaces. Predictions are aligned to the gold tokens by expansion.
-`gold_map` renames gold labels to ours, `pred_map` renames predicted ones (None drops); only
-the `labels` scored (default: the gold labels) count, other predictions are counted aside.
+Gold is read by `annotator.io.gold` (re-exported here): our JSONL export (also Prodigy-style
+or doccano JSONL/JSON; reject and ignore records are skipped; tokens from the record's
+"tokens" when valid, else spaCy blank("id")) or a CoNLL-style file (token, TAB or space,
+BIO/BIOES tag; tokenised as given). A CoNLL file with `-DOCSTART-` lines is scored per
+document, one without per sentence, each predicted on its tokens joined by spaces.
+Predictions are aligned to the gold tokens by expansion. `gold_map` renames gold labels to
+ours, `pred_map` renames predicted ones (None drops); only the `labels` scored (default: the
+gold labels) count, other predictions are counted aside.
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from annotator.core.model import Span
+from annotator.io.gold import GoldDoc, GoldError, GoldSet, LabelMap, load_gold
+
+__all__ = ["EvalResult", "GoldDoc", "GoldError", "GoldSet", "evaluate_source", "load_gold",
+           "make_doc", "make_examples", "score_predictions"]
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -30,37 +30,8 @@ if TYPE_CHECKING:
 
     from annotator.nlp.sources import SuggestionSource
 
-LabelMap = Mapping[str, str | None]
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-JSON_SUFFIXES = (".jsonl", ".json")
-_NONSPACE = re.compile(r"\S+")
-
-
-class GoldError(Exception):
-    """The gold file cannot be read at all; the message names it."""
-
-
-@dataclass
-class GoldDoc:
-    """One gold text: its tokens (start, end) in code points and its spans."""
-
-    text: str
-    tokens: list[tuple[int, int]]
-    spans: list[Span]
-    where: str = ""
-
-
-@dataclass
-class GoldSet:
-    """Gold documents and the problems met reading them (file:line: message)."""
-
-    docs: list[GoldDoc] = field(default_factory=list)
-    issues: list[str] = field(default_factory=list)
-
-    @property
-    def labels(self) -> list[str]:
-        return sorted({s.label for d in self.docs for s in d.spans})
 
 
 @dataclass
@@ -83,85 +54,6 @@ class EvalResult:
         return {**self.scores, "docs": self.docs, "gold_spans": self.gold_spans,
                 "predicted": self.predicted, "ignored": dict(sorted(self.ignored.items())),
                 "source": self.source}
-
-
-# -- gold --------------------------------------------------------------------------------
-def load_gold(path: Path, gold_map: LabelMap | None = None) -> GoldSet:
-    """Gold documents from a JSONL/JSON export or a CoNLL file; GoldError when unreadable."""
-    path = Path(path)
-    if not path.is_file():
-        raise GoldError(f"no gold file at {path}")
-    gold = _load_json(path) if path.suffix.lower() in JSON_SUFFIXES else _load_conll(path)
-    if gold_map:
-        for doc in gold.docs:
-            doc.spans = [s.with_(label=gold_map[s.label]) if s.label in gold_map else s
-                         for s in doc.spans if gold_map.get(s.label, s.label) is not None]
-    if not gold.docs:
-        why = f": {gold.issues[0]}" if gold.issues else ""
-        raise GoldError(f"{path} holds no gold documents{why}")
-    return gold
-
-
-def _load_json(path: Path) -> GoldSet:
-    from annotator.io.readers import numbered_lines, read_source
-
-    result = read_source(path)
-    gold = GoldSet(issues=[str(i) for i in result.issues])
-    tokens_at: dict[int, Any] = {}
-    if path.suffix.lower() == ".jsonl":
-        for number, raw, _ in numbered_lines(path.read_bytes()):
-            if b'"tokens"' in raw:
-                with contextlib.suppress(orjson.JSONDecodeError):
-                    tokens_at[number] = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
-    for record in result.records:
-        if record.answer in ("reject", "ignore"):
-            continue
-        obj = tokens_at.get(record.line or 0)
-        tokens = _given_tokens(obj.get("tokens") if isinstance(obj, dict) else None, record.text)
-        if tokens is None:
-            from annotator.nlp.tokens import tokenize
-
-            tokens = [(s, e) for s, e, _ in tokenize(record.text)]
-        where = f"{path}:{record.line}" if record.line else str(path)
-        gold.docs.append(GoldDoc(record.text, tokens, list(record.spans), where))
-    return gold
-
-
-def _given_tokens(raw: Any, text: str) -> list[tuple[int, int]] | None:
-    """The record's own tokens when they are ordered, disjoint ranges inside the text."""
-    if not isinstance(raw, list) or not raw:
-        return None
-    out: list[tuple[int, int]] = []
-    last = 0
-    for tok in raw:
-        start, end = (tok.get("start"), tok.get("end")) if isinstance(tok, dict) else (None, None)
-        if not (isinstance(start, int) and isinstance(end, int) and last <= start < end
-                <= len(text)):
-            return None
-        out.append((start, end))
-        last = end
-    return out
-
-
-def _load_conll(path: Path) -> GoldSet:
-    from annotator.io.formats.conll import DOCSTART, conll_documents, sentence_record
-    from annotator.io.readers import BOM, ImportIssue
-
-    try:
-        content = path.read_bytes().decode("utf-8").removeprefix(BOM)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GoldError(f"{path}: cannot read as UTF-8 text ({exc})") from exc
-    issues: list[ImportIssue] = []
-    docs = conll_documents(content, path, issues)
-    by_document = any(line.split()[:1] == [DOCSTART] for line in content.split("\n"))
-    groups = docs if by_document else [[sentence] for doc in docs for sentence in doc]
-    gold = GoldSet()
-    for sentences in groups:
-        record = sentence_record(sentences, path, path.name, issues)
-        tokens = [m.span() for m in _NONSPACE.finditer(record.text)]
-        gold.docs.append(GoldDoc(record.text, tokens, record.spans, f"{path}:{record.line}"))
-    gold.issues = [str(i) for i in issues]
-    return gold
 
 
 # -- docs and examples -------------------------------------------------------------------
