@@ -96,18 +96,41 @@ class LabelSchemeDialog(QDialog):
         self.color_dialog: QColorDialog | None = None
         self._loading = False
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("schemeTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
+        self.table = self._table()
+        self._fields()
+        self._buttons(undo_stack)
+        self._lay_out()
+        self._connect(undo_stack)
+        self.reload()
+        if self.table.rowCount():
+            self.table.selectRow(0)
+        if project.read_only:
+            editors = [self.name_edit, self.desc_edit, self.examples_edit, self.rename_button,
+                       self.add_button]
+            editors += [self.delete_button, self.color_combo, self.underline_combo, self.key_combo]
+            for widget in editors:
+                widget.setEnabled(False)
+            self.message.setText("This project is open read-only: the scheme cannot change.")
+        self.resize(720, 520)
+
+    # -- construction -----------------------------------------------------
+    def _table(self) -> QTableWidget:
+        """The labels, one row each."""
+        table = QTableWidget(0, len(COLUMNS))
+        table.setObjectName("schemeTable")
+        table.setHorizontalHeaderLabels(COLUMNS)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        header = table.horizontalHeader()
         for col in range(len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        return table
 
+    def _fields(self) -> None:
+        """The selected label's name, colour, underline, key, description and examples."""
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("schemeName")
         self.name_edit.setMaxLength(32)
@@ -129,6 +152,8 @@ class LabelSchemeDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
 
+    def _buttons(self, undo_stack: QUndoStack) -> None:
+        """Rename, add, delete, and undo / redo of the scheme edits."""
         self.rename_button = QPushButton("Rename")
         self.rename_button.setObjectName("schemeRename")
         self.add_button = QPushButton("Add as new label")
@@ -140,12 +165,14 @@ class LabelSchemeDialog(QDialog):
         self.redo_action = undo_stack.createRedoAction(self, "Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addActions([self.undo_action, self.redo_action])
-        undo_button, redo_button = QToolButton(), QToolButton()
-        undo_button.setObjectName("schemeUndo")
-        redo_button.setObjectName("schemeRedo")
-        undo_button.setDefaultAction(self.undo_action)
-        redo_button.setDefaultAction(self.redo_action)
+        self.undo_button, self.redo_button = QToolButton(), QToolButton()
+        self.undo_button.setObjectName("schemeUndo")
+        self.redo_button.setObjectName("schemeRedo")
+        self.undo_button.setDefaultAction(self.undo_action)
+        self.redo_button.setDefaultAction(self.redo_action)
 
+    def _lay_out(self) -> None:
+        """The table on top, the fields below it, the buttons at the bottom."""
         name_row = QHBoxLayout()
         name_row.addWidget(self.name_edit, 1)
         name_row.addWidget(self.rename_button)
@@ -161,8 +188,8 @@ class LabelSchemeDialog(QDialog):
         buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.delete_button)
-        bottom.addWidget(undo_button)
-        bottom.addWidget(redo_button)
+        bottom.addWidget(self.undo_button)
+        bottom.addWidget(self.redo_button)
         bottom.addStretch(1)
         bottom.addWidget(buttons)
         layout = QVBoxLayout(self)
@@ -171,6 +198,8 @@ class LabelSchemeDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(bottom)
 
+    def _connect(self, undo_stack: QUndoStack) -> None:
+        """Every gesture of the dialog to what it does."""
         self.table.itemSelectionChanged.connect(self._load_form)
         self.name_edit.returnPressed.connect(self.rename_selected)
         self.rename_button.clicked.connect(self.rename_selected)
@@ -184,17 +213,6 @@ class LabelSchemeDialog(QDialog):
         self.desc_edit.editingFinished.connect(self._description_done)
         self.examples_edit.editingFinished.connect(self._examples_done)
         undo_stack.indexChanged.connect(self._stack_moved)
-        self.reload()
-        if self.table.rowCount():
-            self.table.selectRow(0)
-        if project.read_only:
-            editors = [self.name_edit, self.desc_edit, self.examples_edit, self.rename_button,
-                       self.add_button]
-            editors += [self.delete_button, self.color_combo, self.underline_combo, self.key_combo]
-            for widget in editors:
-                widget.setEnabled(False)
-            self.message.setText("This project is open read-only: the scheme cannot change.")
-        self.resize(720, 520)
 
     # -- public -----------------------------------------------------------
     def selected_name(self) -> str | None:
