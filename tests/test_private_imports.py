@@ -1,5 +1,5 @@
-"""No module uses another package's private names: `from annotator.x import _name`, or
-`x._name` on an imported annotator module (each cli module counts as its own package)."""
+"""No module uses another module's private names: `from annotator.x import _name`, or
+`x._name` on an imported annotator module."""
 
 from __future__ import annotations
 
@@ -9,11 +9,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "annotator"
 
 
-def owner(module: str) -> str:
-    """The package a module belongs to: annotator.io.formats.x -> annotator.io."""
-    return ".".join(module.split(".")[:2])
-
-
 def private_uses(path: Path, package: Path = PACKAGE) -> list[str]:
     module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -21,7 +16,7 @@ def private_uses(path: Path, package: Path = PACKAGE) -> list[str]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.ImportFrom) or not node.module or node.level:
             continue
-        if not node.module.startswith("annotator") or owner(node.module) == owner(module):
+        if not node.module.startswith("annotator") or node.module == module:
             continue
         for alias in node.names:
             if alias.name.startswith("_"):
@@ -35,7 +30,7 @@ def private_uses(path: Path, package: Path = PACKAGE) -> list[str]:
     return [f"{path.relative_to(package.parent)}:{line}" for line in found]
 
 
-def test_no_private_name_crosses_a_package_boundary() -> None:
+def test_no_private_name_crosses_a_module_boundary() -> None:
     assert [use for path in sorted(PACKAGE.rglob("*.py")) for use in private_uses(path)] == []
 
 

@@ -101,7 +101,7 @@ class _Node:
     sure: float = 1.0  # how sure its attachment to its entity is (see AutoLinkPlan.confidence)
 
 
-class _Planner:
+class Planner:
     """One planning pass over an annotator's sets (the steps of the module docstring)."""
 
     def __init__(self, project: Project, annotator: str, threshold: float) -> None:
@@ -341,7 +341,7 @@ def plan_autolink(
     sets = [by_id[a] for a in project.article_ids if a in by_id and by_id[a].spans]
     if not any(not s.kb_id for aset in sets for s in aset.spans):
         return AutoLinkPlan(who)
-    planner = _Planner(project, who, threshold)
+    planner = Planner(project, who, threshold)
     if not planner.gather(sets, progress, cancelled):
         return AutoLinkPlan(who, cancelled=True)
     planner.link_existing()

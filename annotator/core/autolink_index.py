@@ -56,7 +56,7 @@ from annotator.core.linking import (
 )
 
 if TYPE_CHECKING:
-    from annotator.core.autolink import _Planner
+    from annotator.core.autolink import Planner
 
 __all__ = ["Context", "KeyTable", "LinkedUnionFind", "UnionFind", "is_acronym_like"]
 
@@ -522,7 +522,7 @@ def _words(text: str) -> list[str]:
 class Context:
     """Chooses among candidate entities for a short name by the words and names around it."""
 
-    def __init__(self, planner: _Planner) -> None:
+    def __init__(self, planner: Planner) -> None:
         self.p = planner
         nodes = planner.nodes
         self.doc_keys = [{nodes[n].rep for n in ids} for ids in planner.by_article]

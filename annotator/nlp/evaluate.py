@@ -79,7 +79,7 @@ def make_doc(vocab: Vocab, text: str, tokens: Sequence[tuple[int, int]]) -> Doc:
     return Doc(vocab, words=words, spaces=spaces)
 
 
-def _aligned(doc: Doc, spans: Iterable[Span]) -> tuple[list[Any], int]:
+def doc_entities(doc: Doc, spans: Iterable[Span]) -> tuple[list[Any], int]:
     """spaCy spans for ours (expanded to tokens, edge whitespace trimmed, overlaps dropped)."""
     from spacy.tokens import Span as SpacySpan
     from spacy.util import filter_spans
@@ -112,7 +112,7 @@ def make_examples(
     examples = []
     for doc_gold, predicted in zip(gold, predictions, strict=False):
         reference = make_doc(vocab, doc_gold.text, doc_gold.tokens)
-        ents, _ = _aligned(reference, [s for s in doc_gold.spans if s.label in scored])
+        ents, _ = doc_entities(reference, [s for s in doc_gold.spans if s.label in scored])
         reference.set_ents(ents, default="outside")
         mapped = []
         for span in predicted:
@@ -122,7 +122,7 @@ def make_examples(
             elif span.end <= len(doc_gold.text):
                 mapped.append(span.with_(label=label))
         guess = make_doc(vocab, doc_gold.text, doc_gold.tokens)
-        guess.set_ents(_aligned(guess, mapped)[0], default="outside")
+        guess.set_ents(doc_entities(guess, mapped)[0], default="outside")
         examples.append(Example(guess, reference))
         result.docs += 1
         result.gold_spans += len(ents)

@@ -30,7 +30,7 @@ from annotator.nlp.sources import (
     LEARNED,
     SpacyPipelineSource,
     SuggestionSource,
-    _sha,
+    signature_hash,
     combine,
 )
 from annotator.store.atomic import read_json, write_json_atomic
@@ -175,13 +175,13 @@ def _example(nlp: Language, item: TrainItem) -> Example:
     from spacy.tokens import Span as SpacySpan
     from spacy.training import Example
 
-    from annotator.nlp.evaluate import _aligned
+    from annotator.nlp.evaluate import doc_entities
 
     reference = nlp.make_doc(item.text)
-    ents, _ = _aligned(reference, item.spans)
+    ents, _ = doc_entities(reference, item.spans)
     reference.set_ents(ents, default="outside" if item.complete else "missing")
     taken = {(e.start, e.end, e.label_) for e in ents}
-    wrong, _ = _aligned(reference, [Span(s, e, lab) for s, e, lab in item.rejected
+    wrong, _ = doc_entities(reference, [Span(s, e, lab) for s, e, lab in item.rejected
                                     if 0 <= s < e <= len(item.text)])
     reference.spans[NEG_KEY] = [SpacySpan(reference, w.start, w.end, w.label_) for w in wrong
                                 if (w.start, w.end, w.label_) not in taken]
@@ -218,13 +218,13 @@ def _warm_up(nlp: Language, ner: Any, texts: Sequence[str], source: SuggestionSo
     from spacy.training import Example
     from spacy.training.batchers import minibatch_by_words
 
-    from annotator.nlp.evaluate import _aligned
+    from annotator.nlp.evaluate import doc_entities
 
     known = set(labels)
     examples = []
     for text, spans in zip(texts, source.suggest_many(texts), strict=True):
         reference = nlp.make_doc(text)
-        ents, _ = _aligned(reference, [s for s in spans if s.label in known])
+        ents, _ = doc_entities(reference, [s for s in spans if s.label in known])
         reference.set_ents(ents, default="outside")
         examples.append(Example(_feature_docs(nlp, [text], features)[0], reference))
     done = 0
@@ -477,10 +477,10 @@ class LearnedSource(SpacyPipelineSource):
         import spacy
 
         import annotator.nlp.features  # noqa: F401  (registers the rule-features component)
-        from annotator.nlp.tokens import SHARED_TOKENIZER, _shared
+        from annotator.nlp.tokens import SHARED_TOKENIZER, shared_pipeline
 
         try:
-            return spacy.load(self.folder, vocab=_shared().vocab, exclude=["tokenizer"],
+            return spacy.load(self.folder, vocab=shared_pipeline().vocab, exclude=["tokenizer"],
                               config={"nlp": {"tokenizer": {"@tokenizers": SHARED_TOKENIZER}}})
         except Exception as exc:
             from annotator.nlp.sources import SourceError
@@ -488,7 +488,7 @@ class LearnedSource(SpacyPipelineSource):
             raise SourceError(f"cannot load the learned model in {self.folder}: {exc}") from exc
 
     def signature(self) -> str:
-        return _sha(LEARNED, self.scores.get("model_id"), str(self.folder))
+        return signature_hash(LEARNED, self.scores.get("model_id"), str(self.folder))
 
 
 def load_learned(project_root: Path) -> LearnedSource | None:

@@ -60,7 +60,7 @@ class SuggestionSource(Protocol):
     def suggest_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Span]]: ...
 
 
-def _sha(*parts: object) -> str:
+def signature_hash(*parts: object) -> str:
     digest = hashlib.sha1()
     for part in parts:
         digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
@@ -83,7 +83,7 @@ def _builtin_signature(resources: str | None, labels: tuple[str, ...] | None) ->
             parts += [path.name, path.read_bytes()]
         except OSError:
             parts += [path.name, None]
-    return _sha(*parts)
+    return signature_hash(*parts)
 
 
 class _Lazy:
@@ -191,7 +191,7 @@ class SpacyPipelineSource(_Lazy):
             import spacy.util
 
             stamp = [spacy.util.get_package_version(where)]
-        return _sha(PIPELINE, str(where), stamp, sorted(self.label_map.items()),
+        return signature_hash(PIPELINE, str(where), stamp, sorted(self.label_map.items()),
                     sorted(self.labels) if self.labels is not None else None)
 
     def map_label(self, label: str) -> str | None:
@@ -245,7 +245,7 @@ class PropagationSource:
 
         self.kb = kb
         self.finder = AliasFinder.from_kb(kb)
-        self._signature = _sha(PROPAGATION, sorted(
+        self._signature = signature_hash(PROPAGATION, sorted(
             (e.kb_id, e.label, sorted(e.surfaces())) for e in kb))
 
     def signature(self) -> str:
@@ -269,7 +269,7 @@ class CombinedSource:
         self.name = "+".join(s.name for s in self.sources) or "none"
 
     def signature(self) -> str:
-        return _sha("combined", [s.signature() for s in self.sources])
+        return signature_hash("combined", [s.signature() for s in self.sources])
 
     def suggest_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Span]]:
         it = iter(texts)

@@ -44,12 +44,12 @@ class LockedTokenizer:
 @registry.tokenizers(SHARED_TOKENIZER)
 def _shared_tokenizer_factory() -> Callable[[Language], LockedTokenizer]:
     def create(nlp: Language) -> LockedTokenizer:
-        return LockedTokenizer(_shared().tokenizer)
+        return LockedTokenizer(shared_pipeline().tokenizer)
 
     return create
 
 
-def _shared() -> Language:
+def shared_pipeline() -> Language:
     """The process-wide blank("id") pipeline that owns the tokenizer, built on first use."""
     global _nlp
     if _nlp is None:
@@ -66,7 +66,7 @@ def make_nlp(shared: bool = True) -> Language:
     """
     if not shared:
         return spacy.blank("id")
-    base = _shared()
+    base = shared_pipeline()
     return spacy.blank(
         "id", vocab=base.vocab, config={"nlp": {"tokenizer": {"@tokenizers": SHARED_TOKENIZER}}}
     )
@@ -74,7 +74,7 @@ def make_nlp(shared: bool = True) -> Language:
 
 def tokenize(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, trailing_whitespace) of every spaCy token, whitespace tokens included."""
-    tokenizer = _shared().tokenizer
+    tokenizer = shared_pipeline().tokenizer
     with _lock:
         doc = tokenizer(text)
     return [(t.idx, t.idx + len(t.text), bool(t.whitespace_)) for t in doc]
