@@ -30,8 +30,8 @@ from annotator.nlp.sources import (
     LEARNED,
     SpacyPipelineSource,
     SuggestionSource,
-    signature_hash,
     combine,
+    signature_hash,
 )
 from annotator.store.atomic import read_json, write_json_atomic
 
