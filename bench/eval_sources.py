@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     from annotator.cli import main as cli_main
     from annotator.io.formats.remap import parse_label_map
     from annotator.nlp.evaluate import evaluate_source, load_gold
-    from annotator.nlp.learned import LearnedSource, learned_dir, read_scores, train
+    from annotator.nlp.learned import train
+    from annotator.nlp.model_store import LearnedSource, learned_dir, read_scores
     from annotator.nlp.sources import BuiltinSource, CombinedSource
     from annotator.store.session import open_project
 

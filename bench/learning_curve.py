@@ -102,7 +102,7 @@ def predict(source: Any, gold: list[Any]) -> list[list[Any]]:
 def train_on(pool: list[Any], seed: int, out: Path, current: Any,
              **kw: Any) -> tuple[Any, float, Any]:
     """Train like the app on `pool` (GoldDocs as finished articles); (source, seconds, result)."""
-    from annotator.nlp import learned
+    from annotator.nlp import learned, model_store
 
     data = learned.TrainingData()
     for i, g in enumerate(pool):
@@ -114,8 +114,8 @@ def train_on(pool: list[Any], seed: int, out: Path, current: Any,
                            current=current, **kw)
     seconds = time.perf_counter() - started
     assert result.path is not None
-    return learned.LearnedSource(result.path, learned.read_scores(result.path) or {}), seconds, \
-        result
+    source = model_store.LearnedSource(result.path, model_store.read_scores(result.path) or {})
+    return source, seconds, result
 
 
 HEADER = f"{'set':<14} {'n':>5} {'F':>6} {'PER':>6} {'ORG':>6} {'LOC':>6} {'train s':>8}"

@@ -12,7 +12,6 @@ one moves to models/learned-previous/); one that does not goes to models/candida
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import random
@@ -26,14 +25,22 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import ArticleStatus, Span, SpanKey
 from annotator.nlp.evaluate import GoldDoc, score_predictions
+from annotator.nlp.model_store import (
+    CANDIDATE,
+    SCORES,
+    candidate_dir,
+    learned_dir,
+    read_scores,
+    retire,
+    save_model,
+)
 from annotator.nlp.sources import (
     LEARNED,
     SpacyPipelineSource,
     SuggestionSource,
     combine,
-    signature_hash,
 )
-from annotator.store.atomic import read_json, write_json_atomic
+from annotator.store.atomic import write_json_atomic
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -44,7 +51,6 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 NEG_KEY = "incorrect_spans"
-MODELS, CANDIDATE, PREVIOUS, SCORES = "models", "candidate", "learned-previous", "scores.json"
 ALL = "all"
 SELECTION_DOCS = 200
 KEY_RETRAIN, DEFAULT_RETRAIN = "retrain_after", 10
@@ -56,14 +62,6 @@ FINISHED = (ArticleStatus.DONE, ArticleStatus.REVIEWED)
 
 class TrainError(Exception):
     """Training cannot start (no data, read-only folder); the message says why."""
-
-
-def learned_dir(root: Path) -> Path:
-    return Path(root) / MODELS / LEARNED
-
-
-def candidate_dir(root: Path) -> Path:
-    return Path(root) / MODELS / CANDIDATE
 
 
 @dataclass
@@ -425,89 +423,13 @@ def _score_docs(ner: Any, gold: Sequence[GoldDoc], docs: Sequence[Any]) -> dict[
     return score_predictions(gold, found).scores
 
 
-def save_model(nlp: Language, dest: Path, info: dict[str, Any]) -> Path:
-    """Write the pipeline and scores.json to a temp folder, then swap it in for `dest`."""
-    from thinc.api import Config
-
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent / f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp"
-    try:
-        nlp.to_disk(tmp)
-        config = Config().from_disk(tmp / "config.cfg", interpolate=False)
-        config["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}  # plain spaCy
-        config.to_disk(tmp / "config.cfg")
-        write_json_atomic(tmp / SCORES, info, indent=True)
-        _retire(dest)
-        tmp.rename(dest)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return dest
-
-
-def _retire(dest: Path) -> None:
-    """Move models/learned aside to learned-previous; delete any other existing `dest`."""
-    if not dest.exists():
-        return
-    if dest.name != LEARNED:
-        shutil.rmtree(dest)
-        return
-    previous = dest.parent / PREVIOUS
-    shutil.rmtree(previous, ignore_errors=True)
-    dest.rename(previous)
-
-
-def read_scores(folder: Path) -> dict[str, Any] | None:
-    """scores.json of a saved model (None when missing or unreadable)."""
-    with contextlib.suppress(Exception):
-        data = read_json(Path(folder) / SCORES)
-        return data if isinstance(data, dict) else None
-    return None
-
-
-class LearnedSource(SpacyPipelineSource):
-    """The learned model as a suggestion source; loads in milliseconds on the shared tokenizer."""
-
-    def __init__(self, folder: Path, scores: dict[str, Any]) -> None:
-        super().__init__(folder, name=LEARNED)
-        self.folder = Path(folder)
-        self.scores = scores
-
-    def _load(self) -> Language:
-        import spacy
-
-        import annotator.nlp.features  # noqa: F401  (registers the rule-features component)
-        from annotator.nlp.tokens import SHARED_TOKENIZER, shared_pipeline
-
-        try:
-            return spacy.load(self.folder, vocab=shared_pipeline().vocab, exclude=["tokenizer"],
-                              config={"nlp": {"tokenizer": {"@tokenizers": SHARED_TOKENIZER}}})
-        except Exception as exc:
-            from annotator.nlp.sources import SourceError
-
-            raise SourceError(f"cannot load the learned model in {self.folder}: {exc}") from exc
-
-    def signature(self) -> str:
-        return signature_hash(LEARNED, self.scores.get("model_id"), str(self.folder))
-
-
-def load_learned(project_root: Path) -> LearnedSource | None:
-    """The project's learned model (models/learned, else models/learned-previous), or None."""
-    for name in (LEARNED, PREVIOUS):
-        folder = Path(project_root) / MODELS / name
-        scores = read_scores(folder)
-        if scores is not None and (folder / "config.cfg").is_file():
-            return LearnedSource(folder, scores)
-    return None
-
-
 def promote_candidate(project_root: Path) -> Path:
     """Use the last candidate model anyway: it becomes models/learned."""
     source = candidate_dir(project_root)
     if read_scores(source) is None:
         raise TrainError(f"no candidate model in {source}")
     dest = learned_dir(project_root)
-    _retire(dest)
+    retire(dest)
     source.rename(dest)
     return dest
 

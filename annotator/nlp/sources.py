@@ -391,7 +391,7 @@ def source_from_spec(
         resolve_pipeline(target)  # fail now, not in the worker
         return SpacyPipelineSource(target, label_map, labels)
     if spec == LEARNED:
-        from annotator.nlp.learned import load_learned
+        from annotator.nlp.model_store import load_learned
 
         source = load_learned(project_root) if project_root is not None else None
         if source is None:

@@ -8,7 +8,8 @@ import spacy
 
 from annotator.nlp import features
 from annotator.nlp.builtin import BuiltinSuggester
-from annotator.nlp.learned import LearnedSource, learned_dir, read_scores, train
+from annotator.nlp.learned import train
+from annotator.nlp.model_store import LearnedSource, learned_dir, read_scores
 from annotator.nlp.tokens import make_nlp
 from tests.nlp.test_learned import TINY, build
 

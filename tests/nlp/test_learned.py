@@ -13,17 +13,19 @@ from annotator.core.project import Project, ProjectSettings
 from annotator.nlp import learned
 from annotator.nlp.learned import (
     NEG_KEY,
-    LearnedSource,
     TrainError,
-    candidate_dir,
-    learned_dir,
-    load_learned,
     promote_candidate,
-    read_scores,
     retrain_due,
     should_switch,
     train,
     training_data,
+)
+from annotator.nlp.model_store import (
+    LearnedSource,
+    candidate_dir,
+    learned_dir,
+    load_learned,
+    read_scores,
 )
 from annotator.nlp.tokens import make_nlp
 from annotator.store.project_store import ProjectStore
