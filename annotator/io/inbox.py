@@ -15,6 +15,8 @@ from pathlib import Path
 
 import orjson
 
+from annotator.store.atomic import write_bytes_atomic
+
 INBOX = "inbox"
 MANIFEST = "manifest.json"
 
@@ -43,12 +45,7 @@ def queue_import(root: Path, paths: list[Path], annotator: str) -> Path:
         name = f"{n:04d}-{source.name}"
         shutil.copyfile(source, folder / name)
         names.append(name)
-    manifest = folder / MANIFEST
-    tmp = folder / f".{MANIFEST}.tmp"
-    tmp.write_bytes(orjson.dumps({"annotator": annotator, "files": names}))
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, manifest)
+    write_bytes_atomic(folder / MANIFEST, orjson.dumps({"annotator": annotator, "files": names}))
     return folder
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from annotator.core.annotations import AnnotationSet
 from annotator.core.project import Project
+from annotator.store.atomic import write_bytes_atomic
 from annotator.store.kb_store import kb_file
 from annotator.store.project_store import ProjectStore
 
@@ -44,16 +44,6 @@ def copy_records(project: Project, sets: list[AnnotationSet]) -> bytes:
         }
         lines.append(orjson.dumps(record, option=orjson.OPT_SORT_KEYS))
     return b"\n".join(lines) + b"\n" if lines else b""
-
-
-def write_copy(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (temporary file, fsync, rename)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 class CloseGuard(QObject):
@@ -151,7 +141,7 @@ class CloseGuard(QObject):
         found = self.unsaved(0.0)
         sets = [aset for _, store_sets, _ in found for aset in store_sets]
         try:
-            write_copy(Path(chosen), copy_records(self.project, sets))
+            write_bytes_atomic(Path(chosen), copy_records(self.project, sets))
         except OSError as exc:
             self.ask(found)
             assert self.prompt is not None
