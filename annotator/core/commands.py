@@ -13,7 +13,7 @@ from annotator.core.model import ArticleStatus, Origin, Span, SpanKey
 from annotator.core.propagation import AliasFinder, propagate_article
 
 if TYPE_CHECKING:
-    from annotator.core.project import Project
+    from annotator.core.project import Project, RemovedArticle
 
 Kind = Literal["span", "sugg", "rej", "status", "reviewer", "comment"]
 
@@ -440,6 +440,24 @@ class RelinkSuggestion(ArticleCommand):
             Change("sugg", False, current),
             Change("sugg", True, current.with_(kb_id=self.kb_id)),
         ]
+
+
+class DeleteArticle(Command):
+    """Take an article out of the project with every annotator's work on it (undoable)."""
+
+    text = "Delete article"
+
+    def __init__(self, article_id: str, deleted_at: float) -> None:
+        self.deleted_id = article_id  # not `article_id`: there is no article to show after it
+        self.deleted_at = deleted_at
+        self.removed: RemovedArticle | None = None
+
+    def do(self, project: Project) -> None:
+        self.removed = project.remove_article(self.deleted_id, self.deleted_at)
+
+    def undo(self, project: Project) -> None:
+        if self.removed is not None:
+            project.restore_article(self.removed)
 
 
 def retarget(command: Command, annotator: str | None) -> Command:

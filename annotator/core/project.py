@@ -16,6 +16,17 @@ from annotator.core.model import Article, ArticleInfo, ArticleStatus, Origin, Sp
 TextLoader = Callable[[str], str]
 Listener = Callable[[str], None]
 KbListener = Callable[[], None]
+ArticlesListener = Callable[[str, "float | None"], None]  # (article id, deleted at / None)
+
+
+@dataclass
+class RemovedArticle:
+    """What deleting an article took out of the project, to put back on undo."""
+
+    info: ArticleInfo
+    position: int
+    sets: list[AnnotationSet]
+    deleted_at: float
 
 
 @dataclass
@@ -62,6 +73,7 @@ class Project:
     kb: KnowledgeBase = field(default_factory=KnowledgeBase)
     kbs: dict[str, KnowledgeBase] = field(default_factory=dict)  # other annotators', gold's
     load_warnings: list[str] = field(default_factory=list)  # what opening it found amiss
+    _articles_listeners: list[ArticlesListener] = field(default_factory=list)
     _kb_listeners: list[KbListener] = field(default_factory=list)
     _sets: dict[tuple[str, str], AnnotationSet] = field(default_factory=dict)
     _listeners: list[Listener] = field(default_factory=list)
@@ -94,6 +106,26 @@ class Project:
             if info.id not in self._index:
                 self._index[info.id] = len(self.infos)
                 self.infos.append(info)
+
+    def remove_article(self, article_id: str, deleted_at: float) -> RemovedArticle:
+        """Take an article and every annotator's set of it out of the project."""
+        position = self._index[article_id]
+        info = self.infos.pop(position)
+        self._index = {i.id: n for n, i in enumerate(self.infos)}
+        sets = [self._sets.pop(key) for key in [k for k in self._sets if k[0] == article_id]]
+        with self._text_lock:
+            self._texts.pop(article_id, None)
+        self._notify_articles(article_id, deleted_at)
+        return RemovedArticle(info, position, sets, deleted_at)
+
+    def restore_article(self, removed: RemovedArticle) -> None:
+        """Put a deleted article back where it was, with the sets it had."""
+        article_id = removed.info.id
+        if article_id not in self._index:
+            self.infos.insert(min(removed.position, len(self.infos)), removed.info)
+            self._index = {i.id: n for n, i in enumerate(self.infos)}
+        self.load_sets(removed.sets)
+        self._notify_articles(article_id, None)
 
     def text(self, article_id: str) -> str:
         """Article text, loaded lazily into a small LRU cache; safe from worker threads."""
@@ -186,6 +218,18 @@ class Project:
     def notify(self, article_id: str) -> None:
         for listener in list(self._listeners):
             listener(article_id)
+
+    def subscribe_articles(self, listener: ArticlesListener) -> None:
+        """`listener(article_id, deleted_at)` after a deletion; `deleted_at` None on undo."""
+        self._articles_listeners.append(listener)
+
+    def unsubscribe_articles(self, listener: ArticlesListener) -> None:
+        if listener in self._articles_listeners:
+            self._articles_listeners.remove(listener)
+
+    def _notify_articles(self, article_id: str, deleted_at: float | None) -> None:
+        for listener in list(self._articles_listeners):
+            listener(article_id, deleted_at)
 
     def kb_of(self, annotator: str | None) -> KnowledgeBase:
         """`annotator`'s knowledge base: ours is `kb`; another's (or gold's) once loaded."""

@@ -71,6 +71,7 @@ def sweep_project(root: Path, own: str) -> int:
     locks = root / "locks"
     removed = remove_stale_temps(root / "annotations" / own)
     removed += remove_stale_temps(root / "kb", f"{own}.json")
+    removed += remove_stale_temps(root / "deletions", f"{own}.json")
     removed += _under_lock(locks / "articles.lock", root / "articles")
     removed += _under_lock(locks / "project.lock", root, "project.json")
     for folder in (root / "exports", *(root / "backups" / "files").glob("*")):
@@ -81,7 +82,7 @@ def sweep_project(root: Path, own: str) -> int:
 def sweep_dead_temps(root: Path) -> int:
     """Remove temps that ended processes left anywhere in the project (safe for a reader:
     a live writer's temps are kept)."""
-    folders = [root, root / "articles", root / "kb", root / "exports",
+    folders = [root, root / "articles", root / "kb", root / "exports", root / "deletions",
                *(root / "annotations").glob("*"), *(root / "backups" / "files").glob("*")]
     return sum(remove_stale_temps(folder, dead_only=True) for folder in folders
                if folder.is_dir())

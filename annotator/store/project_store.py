@@ -7,6 +7,7 @@ import copy
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from annotator.store.atomic import (
 from annotator.store.backups import backup_file, backups_of, restore_hint
 from annotator.store.chunks import import_lock, place
 from annotator.store.cleanup import sweep_project
+from annotator.store.deletions import DeletionLog
 from annotator.store.meta_merge import merge_meta
 from annotator.store.migrations import checked
 from annotator.store.writer import Progress, ShardWriter
@@ -85,6 +87,9 @@ class ProjectStore:
         self.warnings: list[str] = []  # damage found and worked around (shown to the user)
         self._meta = self._open_or_create(create)
         self._seen = copy.deepcopy(self._meta)  # the record as this window last knew it
+        self.deletions = DeletionLog(self.root, self.slug)
+        self.deletions.load()
+        self.warnings.extend(self.deletions.warnings)
         self._infos: list[ArticleInfo] = []
         self._chunk_of: dict[str, int] = {}
         self._load_index()
@@ -392,12 +397,30 @@ class ProjectStore:
         with self._state:
             before = len(self._infos)
             self._apply_index(self._index_docs())
-            return self._infos[before:]
+            self.deletions.reload_others()
+            return [i for i in self._infos[before:] if not self.deletions.is_deleted(i.id)]
 
     def article_infos(self) -> list[ArticleInfo]:
-        """Every article's id, title and meta, in import order."""
+        """Every article's id, title and meta, in import order (deleted ones left out)."""
         with self._state:
-            return list(self._infos)
+            return [i for i in self._infos if not self.deletions.is_deleted(i.id)]
+
+    def delete_article(self, article_id: str, deleted_at: float) -> None:
+        """Record that this annotator deleted the article (every set of it is hidden)."""
+        with self._state:
+            self.deletions.record(article_id, deleted_at)
+            self._save_deletions()
+
+    def undelete_article(self, article_id: str) -> None:
+        """Undo `delete_article` (in the same session): the article and its sets count again."""
+        with self._state:
+            self.deletions.forget(article_id)
+            self._save_deletions()
+
+    def _save_deletions(self) -> None:
+        self._check_writable()
+        assert self._writer is not None
+        self._writer.submit(self.deletions.own_file, self.deletions.payload(), indent=True)
 
     def load_text(self, article_id: str) -> str:
         """The text of one article (KeyError for an unknown id); chunks are cached."""
@@ -462,12 +485,18 @@ class ProjectStore:
         with self._state:
             added: list[Article] = []
             duplicates: list[Article] = []
+            back: list[Article] = []  # deleted before: their text is still on disk
             seen = set(self._chunk_of)
             for article in articles:
-                (duplicates if article.id in seen else added).append(article)
+                if article.id in seen and self.deletions.is_deleted(article.id):
+                    back.append(article)
+                else:
+                    (duplicates if article.id in seen else added).append(article)
                 seen.add(article.id)
+            if back:
+                self._bring_back(back)
             if not added:
-                return added, duplicates
+                return back, duplicates
             # a text file the index does not list was recovered on open if it held articles
             # the index ever had (see _add_orphans): one left is a cut-off import's, replaced
             last = max(self._chunk_of.values(), default=-1)
@@ -491,7 +520,14 @@ class ProjectStore:
                 self._chunk_of[article.id] = chunk
             for chunk in chunks:
                 self._cache.pop(chunk, None)
-            return added, duplicates
+            return back + added, duplicates
+
+    def _bring_back(self, articles: list[Article]) -> None:
+        """Deleted articles imported again: listed again, without their earlier annotations."""
+        now = time.time()
+        for article in articles:
+            self.deletions.restore(article.id, now)
+        self._save_deletions()
 
     # -- annotation sets ---------------------------------------------------
     def annotators(self) -> list[str]:
@@ -534,9 +570,12 @@ class ProjectStore:
                     continue
                 seen[shard] = mtime
                 try:
-                    changed.append(self._load_set(shard))
+                    aset = self._load_set(shard)
                 except StoreError as exc:
                     self._skip_shard(shard, str(exc))
+                    continue
+                if not self.deletions.hides(aset):
+                    changed.append(aset)
         return changed
 
     def load_other_sets(self, annotator: str) -> list[AnnotationSet]:
@@ -556,11 +595,14 @@ class ProjectStore:
                 continue
             for shard in self._shards(folder):
                 try:
-                    sets.append(self._load_set(shard))
+                    aset = self._load_set(shard)
                 except StoreError as exc:
                     self._skip_shard(shard, str(exc))
                     if damaged is not None:
                         damaged.append(exc)
+                    continue
+                if not self.deletions.hides(aset):
+                    sets.append(aset)
         return sets
 
     def _load_set(self, shard: Path) -> AnnotationSet:

@@ -59,6 +59,9 @@ def open_project(
             save_kb(store, project.kb)
         project.subscribe(_saver(project, store, {s.article_id for s in sets}))
         project.subscribe_kb(lambda: save_kb(store, project.kb))
+        project.subscribe_articles(
+            lambda article_id, at: store.delete_article(article_id, at) if at is not None
+            else store.undelete_article(article_id))
     return project, store
 
 

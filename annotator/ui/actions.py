@@ -68,6 +68,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("mark_open", "A&rticle", "Mark in &progress", (), "Reopen a done article"),
     ActionSpec("ignore_article", "A&rticle", "&Ignore article", ("Ctrl+Shift+I",),
                "Skip a junk, duplicate or off-topic article: never exported (undoable)"),
+    ActionSpec("delete_article", "A&rticle", "De&lete article…", ("Ctrl+Shift+Del",),
+               "Remove the article and everyone's annotations on it from the project (asks "
+               "first; undoable until the window closes)"),
     ActionSpec("review_toggle", "Revie&w", "Start / stop review", ("Ctrl+R",),
                "Compare annotators; edits go into the gold version"),
     ActionSpec("review_next", "Revie&w", "Next item", ("Alt+Down",),
@@ -179,6 +182,7 @@ def window_slots(window: MainWindow) -> dict[str, Callable[[], object]]:
         "mark_done": self.mark_done,
         "mark_open": lambda: edit.set_status(ArticleStatus.IN_PROGRESS),
         "ignore_article": lambda: edit.set_status(ArticleStatus.IGNORED),
+        "delete_article": self.deleter.ask,
         "review_toggle": review.toggle,
         "review_next": lambda: review.step(1),
         "review_previous": lambda: review.step(-1),

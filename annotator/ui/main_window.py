@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from annotator.core.project import Project
 from annotator.store.project_store import ProjectStore, StoreError
 from annotator.ui.actions import build_actions, window_slots
+from annotator.ui.article_delete import ArticleDeleter
 from annotator.ui.article_filter import ArticleFilterProxy
 from annotator.ui.article_view import ArticleView
 from annotator.ui.close_guard import CloseGuard
@@ -107,6 +108,10 @@ class MainWindow(QMainWindow):
         self.live = LiveProject(project, store, self.transfer.start_import, self)
         self.live.articlesAdded.connect(self._articles_added)
         self.live.colleaguesSaved.connect(self._colleagues_saved)
+        self.deleter = ArticleDeleter(project, self.undo_stack, self, lambda: self.article_id,
+                                      self.say)
+        self.deleter.deleted.connect(self._article_deleted)
+        self.deleter.restored.connect(self._article_restored)
         self.switch_annotator: Callable[[str], None] | None = None  # set by the GUI session
         self.switch_project: Callable[[Path, bool], object] | None = None  # likewise
         self.project_menu = ProjectMenu(
@@ -368,6 +373,30 @@ class MainWindow(QMainWindow):
         if self.suggest:
             self.start_suggestions()
 
+    def _article_deleted(self, article_id: str, replacement: str) -> None:
+        """The list and the counts follow a deletion; the next article replaces it."""
+        self._article_list_changed()
+        if article_id != self.article_id:
+            return
+        self.editor.article_id = None
+        if replacement:
+            self.show_article(replacement)
+            return
+        self.view.set_article("")
+        self.view.set_spans([], set())
+        self.span_model.set_spans("", [], set(), {})
+        self.title_label.setText("No articles: File › Import files… adds some")
+
+    def _article_restored(self, article_id: str) -> None:
+        """An undone deletion: the article is listed and shown again."""
+        self._article_list_changed()
+        self.show_article(article_id)
+
+    def _article_list_changed(self) -> None:
+        self.article_model.reset()
+        self._progress_timer.start()
+        self._entities_timer.start()
+
     def _colleagues_saved(self, article_ids: list) -> None:
         """A colleague's window saved: the review and the list show their latest work."""
         self.article_panel.filter_bar.refresh_choices()
@@ -481,6 +510,7 @@ class MainWindow(QMainWindow):
         self.linking.stop()
         self.review.shutdown()
         self.desk.stop()
+        self.deleter.stop()
         self._entities_timer.stop()
         self._progress_timer.stop()
         self.project.unsubscribe(self._article_changed)
@@ -496,5 +526,6 @@ class MainWindow(QMainWindow):
 
 _EDIT_ACTIONS = (
     "import_files", "import_folder", "undo", "redo", "accept", "reject", "accept_all",
-    "mark_done", "mark_open", "ignore_article", "toggle_unsure", "comment_span", "comment_article",
+    "mark_done", "mark_open", "ignore_article", "delete_article", "toggle_unsure", "comment_span",
+    "comment_article",
 )

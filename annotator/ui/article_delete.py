@@ -1,0 +1,82 @@
+"""Article › Delete article…: asks first, then deletes as one undoable step."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from annotator.core.commands import DeleteArticle
+from annotator.core.project import Project
+from annotator.ui.undo import CoreUndoCommand
+
+
+class ArticleDeleter(QObject):
+    """Deletes the shown article (with every annotator's work on it) after a confirmation;
+    undo brings it back until the window closes. Says which article to show instead."""
+
+    deleted = Signal(str, str)  # deleted article id, the one to show now ("" when none is left)
+    restored = Signal(str)  # an undone deletion: the article is back
+
+    def __init__(self, project: Project, undo_stack: QUndoStack, parent: QWidget,
+                 current: Callable[[], str | None], say: Callable[[str], None]) -> None:
+        super().__init__(parent)
+        self.project, self.undo_stack, self.parent_widget = project, undo_stack, parent
+        self.current, self.say = current, say
+        self.prompt: QMessageBox | None = None
+        self._positions: dict[str, int] = {}
+        project.subscribe_articles(self._changed)
+
+    def ask(self) -> QMessageBox | None:
+        """The confirmation (non-modal); its Delete button deletes the shown article."""
+        article_id = self.current()
+        if article_id is None:
+            self.say("No article is shown.")
+            return None
+        if self.project.read_only:
+            self.say("This project is open read-only; articles cannot be deleted.")
+            return None
+        others = [a for a in self.project.annotators()
+                  if a != self.project.annotator and self.project.existing_set(article_id, a)]
+        box = QMessageBox(self.parent_widget)
+        box.setObjectName("deleteArticleDialog")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Delete article")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"Delete “{self.project.info(article_id).title}” from the project?")
+        work = "your annotations" + (f" and those of {', '.join(others)}" if others else "")
+        box.setInformativeText(
+            f"The article and {work} on it go with it; it is never exported. Ctrl+Z brings it "
+            "back until you close the window; importing the same text later brings it back "
+            "without annotations.")
+        delete = box.addButton("&Delete article", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(lambda button: button is delete and self.delete(article_id))
+        box.open()
+        self.prompt = box
+        return box
+
+    def delete(self, article_id: str) -> None:
+        """Delete now, as one step on the undo stack."""
+        if not self.project.has_article(article_id):
+            return
+        self._positions[article_id] = self.project.position(article_id)
+        command = DeleteArticle(article_id, time.time())
+        self.undo_stack.push(CoreUndoCommand(self.project, command))
+        self.say(f"Deleted “{command.removed.info.title if command.removed else article_id}”; "
+                 "Ctrl+Z brings it back.")
+
+    def _changed(self, article_id: str, deleted_at: float | None) -> None:
+        if deleted_at is None:
+            self.restored.emit(article_id)
+            return
+        infos = self.project.infos
+        position = self._positions.get(article_id, 0)
+        self.deleted.emit(article_id, infos[min(position, len(infos) - 1)].id if infos else "")
+
+    def stop(self) -> None:
+        self.project.unsubscribe_articles(self._changed)
