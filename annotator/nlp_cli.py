@@ -4,6 +4,7 @@ the learned model and scores against gold data."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator import cli_common as cli
 from annotator.config import default_project_dir
+from annotator.core.commands import ChangeSettings
 
 if TYPE_CHECKING:
     from annotator.core.project import Project, ProjectSettings
@@ -124,13 +126,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             try:
                 for spec in specs:  # fail before anything is saved
                     src.source_from_spec(spec, root, kb=project.kb, label_map=label_map)
-                settings_for(specs, project.settings, label_map)
+                chosen_settings = settings_for(specs, project.settings, label_map)
             except src.SourceError as exc:
                 raise cli.UsageError(str(exc)) from exc
+            ChangeSettings(chosen_settings).do(project)  # saved unless read-only
             if store.read_only:
                 notes.append(f"sources not saved: {store.lock_message}")
-            else:
-                store.save_meta(store.meta()["labels"], project.settings.to_dict())
         problems: list[str] = []
         chosen = src.sources_from_settings(project.settings, root, kb=project.kb,
                                            labels=_labels(project), problems=problems)
@@ -197,12 +198,10 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise cli.UsageError(str(exc)) from exc
         finally:
             bar.close()
-        if result.switched and not project.settings.extra.get(src.KEY_MODEL):
-            project.settings.extra[src.KEY_MODEL] = True
+        if result.switched and not project.settings.suggest_model:
+            ChangeSettings(project.settings.with_(suggest_model=True)).do(project)
             if store.read_only:
                 result.notes.append(f"learned model not switched on: {store.lock_message}")
-            else:
-                store.save_meta(store.meta()["labels"], project.settings.to_dict())
     finally:
         cli.close_for_command(store)
     if args.json:
@@ -301,8 +300,8 @@ def _eval_source(args: argparse.Namespace, project: Project | None,
 
 
 def settings_for(specs: Sequence[str], settings: ProjectSettings,
-                 label_map: dict[str, str | None] | None = None) -> None:
-    """Switch the project's sources to `specs` (highest priority first), in place."""
+                 label_map: dict[str, str | None] | None = None) -> ProjectSettings:
+    """The settings with the project's sources switched to `specs` (highest priority first)."""
     from annotator.nlp import sources as src
 
     kinds: list[str] = []
@@ -317,10 +316,9 @@ def settings_for(specs: Sequence[str], settings: ProjectSettings,
             kinds.append(spec)
         else:
             raise src.SourceError(f"unknown source {spec!r} ({src.EXPECTED})")
-    settings.suggest_builtin = src.BUILTIN in kinds
-    settings.suggest_propagation = src.PROPAGATION in kinds
-    settings.extra[src.KEY_MODEL] = src.LEARNED in kinds
-    settings.extra[src.KEY_PIPELINE] = pipeline
-    if pipeline:
-        settings.extra[src.KEY_PIPELINE_LABELS] = src.format_label_map(label_map or {})
-    settings.extra[src.KEY_PRIORITY] = list(dict.fromkeys([*kinds, *src.DEFAULT_PRIORITY]))
+    labels = src.format_label_map(label_map or {}) if pipeline else settings.suggest_pipeline_labels
+    return dataclasses.replace(
+        settings, suggest_builtin=src.BUILTIN in kinds,
+        suggest_propagation=src.PROPAGATION in kinds, suggest_model=src.LEARNED in kinds,
+        suggest_pipeline=pipeline, suggest_pipeline_labels=labels,
+        suggest_priority=tuple(dict.fromkeys([*kinds, *src.DEFAULT_PRIORITY])))

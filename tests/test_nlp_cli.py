@@ -10,7 +10,6 @@ import spacy
 
 from annotator.cli import main
 from annotator.config import seeds_dir
-from annotator.nlp import sources as src
 from annotator.store.session import open_project
 from tests.nlp.test_learned import build
 
@@ -78,9 +77,9 @@ def test_suggest_source_sets_the_project_sources(
     store.close()
     settings = project.settings
     assert settings.suggest_builtin and not settings.suggest_propagation
-    assert settings.extra[src.KEY_PIPELINE] == str(ruler)
-    assert settings.extra[src.KEY_PIPELINE_LABELS] == "PERSON=PER,MISC=-"
-    assert settings.extra[src.KEY_PRIORITY][:2] == ["pipeline", "builtin"]
+    assert settings.suggest_pipeline == str(ruler)
+    assert settings.suggest_pipeline_labels == "PERSON=PER,MISC=-"
+    assert settings.suggest_priority[:2] == ("pipeline", "builtin")
     assert len(list((seeded / "cache").iterdir())) == 2
 
 
@@ -110,7 +109,7 @@ def test_train_then_evaluate_the_learned_model(
     assert report["switched"] and report["path"] == str(root / "models" / "learned")
     project, store = open_project(root, "ayu", create=False)
     store.close()
-    assert project.settings.extra[src.KEY_MODEL] is True
+    assert project.settings.suggest_model is True
     gold = tmp_path / "gold.conll"
     gold.write_text(GOLD, encoding="utf-8")
     code = main(["evaluate", "--gold", str(gold), "--project", str(root), "--source", "learned",

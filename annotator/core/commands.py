@@ -13,7 +13,7 @@ from annotator.core.model import ArticleStatus, Origin, Span, SpanKey
 from annotator.core.propagation import AliasFinder, propagate_article
 
 if TYPE_CHECKING:
-    from annotator.core.project import Project, RemovedArticle
+    from annotator.core.project import Project, ProjectSettings, RemovedArticle
 
 Kind = Literal["span", "sugg", "rej", "status", "reviewer", "comment"]
 
@@ -440,6 +440,24 @@ class RelinkSuggestion(ArticleCommand):
             Change("sugg", False, current),
             Change("sugg", True, current.with_(kb_id=self.kb_id)),
         ]
+
+
+class ChangeSettings(Command):
+    """Replace the project settings (`project.settings.with_(...)`); the one way they change."""
+
+    text = "Change project settings"
+
+    def __init__(self, settings: ProjectSettings) -> None:
+        self.new = settings
+        self.old: ProjectSettings | None = None
+
+    def do(self, project: Project) -> None:
+        self.old = project.settings
+        project.replace_settings(self.new)
+
+    def undo(self, project: Project) -> None:
+        if self.old is not None:
+            project.replace_settings(self.old)
 
 
 class DeleteArticle(Command):

@@ -16,6 +16,7 @@ from annotator.core.model import Article, ArticleInfo, ArticleStatus, Origin, Sp
 TextLoader = Callable[[str], str]
 Listener = Callable[[str], None]
 KbListener = Callable[[], None]
+SettingsListener = Callable[[], None]
 ArticlesListener = Callable[[str, "float | None"], None]  # (article id, deleted at / None)
 
 
@@ -29,32 +30,58 @@ class RemovedArticle:
     deleted_at: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProjectSettings:
-    """Per-project options stored with the project; unknown keys are kept as they were."""
+    """Every per-project option (project.json, shared by the annotators); unknown keys are
+    kept as they were. Changed only by replacing it through `ChangeSettings`."""
 
     token_snapping: bool = True
     suggest_builtin: bool = True
     suggest_propagation: bool = True
+    suggest_pipeline: str = ""  # an installed spaCy package name or a pipeline folder
+    suggest_pipeline_labels: str = ""  # its label map, e.g. PERSON=PER,MISC=-
+    suggest_model: bool = False  # the model trained on this project's annotations
+    suggest_priority: tuple[str, ...] = ()  # source kinds, first wins; () = the default order
+    retrain_after: int = 10  # finished articles before the learned model retrains; 0 never
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.extra,
-            "token_snapping": self.token_snapping,
-            "suggest_builtin": self.suggest_builtin,
-            "suggest_propagation": self.suggest_propagation,
-        }
+        data = {**self.extra}
+        for name in _SETTING_NAMES:
+            value = getattr(self, name)
+            if name != "suggest_priority" or value:
+                data[name] = list(value) if isinstance(value, tuple) else value
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ProjectSettings:
-        known = {"token_snapping", "suggest_builtin", "suggest_propagation"}
-        return cls(
-            token_snapping=bool(data.get("token_snapping", True)),
-            suggest_builtin=bool(data.get("suggest_builtin", True)),
-            suggest_propagation=bool(data.get("suggest_propagation", True)),
-            extra={k: v for k, v in data.items() if k not in known},
-        )
+        """Settings from project.json; a value of the wrong type falls back to the default."""
+        defaults, values = cls(), {}
+        for name in _SETTING_NAMES:
+            if name not in data:
+                continue
+            value, default = data[name], getattr(defaults, name)
+            if isinstance(default, tuple):
+                if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                    values[name] = tuple(value)
+            elif isinstance(default, bool):
+                values[name] = bool(value)
+            elif isinstance(default, int):
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    values[name] = int(value)
+            elif isinstance(value, str):
+                values[name] = value
+        extra = {k: v for k, v in data.items() if k not in _SETTING_NAMES}
+        return cls(**values, extra=extra)
+
+    def with_(self, **changes: Any) -> ProjectSettings:
+        """A copy with some settings changed (keys of `to_dict`; unknown ones go to `extra`)."""
+        return ProjectSettings.from_dict({**self.to_dict(), **changes})
+
+
+_SETTING_NAMES = ("token_snapping", "suggest_builtin", "suggest_propagation", "suggest_pipeline",
+                  "suggest_pipeline_labels", "suggest_model", "suggest_priority",
+                  "retrain_after")
 
 
 @dataclass
@@ -74,6 +101,7 @@ class Project:
     kbs: dict[str, KnowledgeBase] = field(default_factory=dict)  # other annotators', gold's
     load_warnings: list[str] = field(default_factory=list)  # what opening it found amiss
     _articles_listeners: list[ArticlesListener] = field(default_factory=list)
+    _settings_listeners: list[SettingsListener] = field(default_factory=list)
     _kb_listeners: list[KbListener] = field(default_factory=list)
     _sets: dict[tuple[str, str], AnnotationSet] = field(default_factory=dict)
     _listeners: list[Listener] = field(default_factory=list)
@@ -230,6 +258,19 @@ class Project:
     def _notify_articles(self, article_id: str, deleted_at: float | None) -> None:
         for listener in list(self._articles_listeners):
             listener(article_id, deleted_at)
+
+    def replace_settings(self, settings: ProjectSettings) -> None:
+        """Only `ChangeSettings` calls this: the listeners save and apply the new settings."""
+        self.settings = settings
+        for listener in list(self._settings_listeners):
+            listener()
+
+    def subscribe_settings(self, listener: SettingsListener) -> None:
+        self._settings_listeners.append(listener)
+
+    def unsubscribe_settings(self, listener: SettingsListener) -> None:
+        if listener in self._settings_listeners:
+            self._settings_listeners.remove(listener)
 
     def kb_of(self, annotator: str | None) -> KnowledgeBase:
         """`annotator`'s knowledge base: ours is `kb`; another's (or gold's) once loaded."""

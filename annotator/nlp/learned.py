@@ -53,7 +53,6 @@ Cancelled = Callable[[], bool]
 NEG_KEY = "incorrect_spans"
 ALL = "all"
 SELECTION_DOCS = 200
-KEY_RETRAIN, DEFAULT_RETRAIN = "retrain_after", 10
 MODEL_FIRST, OTHERS_FIRST = "model-first", "others-first"
 MIN_ORDER_SPANS = 200
 log = logging.getLogger(__name__)
@@ -457,13 +456,10 @@ def retrain_due(project: Project, project_root: Path, every: int,
 
 def auto_retrain_due(project: Project, project_root: Path, settings: ProjectSettings) -> bool:
     """The window's check after an article is finished: the learned model is on and
-    `retrain_after` (extra key; 0 = never) finished articles are new since the last training."""
-    from annotator.nlp.sources import KEY_MODEL
-
-    if not settings.extra.get(KEY_MODEL):
+    `retrain_after` (0 = never) finished articles are new since the last training."""
+    if not settings.suggest_model:
         return False
-    every = settings.extra.get(KEY_RETRAIN, DEFAULT_RETRAIN)
-    return retrain_due(project, project_root, every if isinstance(every, int) else 0)
+    return retrain_due(project, project_root, settings.retrain_after)
 
 
 def refresh(project: Project, project_root: Path, article_ids: Collection[str], *,

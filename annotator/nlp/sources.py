@@ -32,10 +32,6 @@ if TYPE_CHECKING:
 BUILTIN, PIPELINE, LEARNED, PROPAGATION = "builtin", "pipeline", "learned", "propagation"
 SPACY_PREFIX = "spacy:"
 DEFAULT_PRIORITY = (PROPAGATION, LEARNED, PIPELINE, BUILTIN)
-KEY_PIPELINE = "suggest_pipeline"
-KEY_PIPELINE_LABELS = "suggest_pipeline_labels"
-KEY_MODEL = "suggest_model"
-KEY_PRIORITY = "suggest_priority"
 EXPECTED = "expected builtin, learned, propagation or spacy:NAME_OR_PATH"
 LabelMap = Mapping[str, str | None]  # source label -> ours; None drops the label
 _BUILTIN_CODE = ("builtin.py", "cues.py", "docview.py", "lexicon.py", "names.py", "resources.py",
@@ -318,8 +314,7 @@ def format_label_map(mapping: LabelMap) -> str:
 
 def priority_of(settings: ProjectSettings) -> list[str]:
     """The source kinds, highest priority first: the setting's order, then the default's."""
-    raw = settings.extra.get(KEY_PRIORITY)
-    chosen = [k for k in raw if k in DEFAULT_PRIORITY] if isinstance(raw, list) else []
+    chosen = [k for k in settings.suggest_priority if k in DEFAULT_PRIORITY]
     return list(dict.fromkeys([*chosen, *DEFAULT_PRIORITY]))
 
 
@@ -327,8 +322,8 @@ def enabled_kinds(settings: ProjectSettings) -> list[str]:
     """The kinds switched on in the settings, highest priority first."""
     on = {
         BUILTIN: settings.suggest_builtin,
-        PIPELINE: bool(str(settings.extra.get(KEY_PIPELINE) or "").strip()),
-        LEARNED: bool(settings.extra.get(KEY_MODEL, False)),
+        PIPELINE: bool(settings.suggest_pipeline.strip()),
+        LEARNED: settings.suggest_model,
         PROPAGATION: settings.suggest_propagation,
     }
     return [kind for kind in priority_of(settings) if on[kind]]
@@ -360,7 +355,7 @@ def sources_from_settings(
             continue
         if source is not None:
             out.append(source)
-    if KEY_PRIORITY not in settings.extra:  # no order chosen: the learned model's own
+    if not settings.suggest_priority:  # no order chosen: the learned model's own
         learned = [s for s in out if s.name == LEARNED]
         if learned and getattr(learned[0], "scores", {}).get("order") == "others-first":
             out = [s for s in out if s.name != LEARNED] + learned
@@ -373,8 +368,8 @@ def _make(kind: str, settings: ProjectSettings, root: Path | None, kb: Knowledge
         return None
     if kind != PIPELINE:
         return source_from_spec(kind, root, kb=kb, labels=labels)
-    text = str(settings.extra.get(KEY_PIPELINE_LABELS) or "").strip()
-    spec = SPACY_PREFIX + str(settings.extra.get(KEY_PIPELINE) or "").strip()
+    text = settings.suggest_pipeline_labels.strip()
+    spec = SPACY_PREFIX + settings.suggest_pipeline.strip()
     return source_from_spec(spec, root, label_map=parse_label_map(text) if text else {},
                             labels=labels)
 

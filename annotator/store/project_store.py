@@ -695,6 +695,10 @@ class ProjectStore:
         if self.read_only:
             raise StoreError(self.lock_message or f"Project {self.root} is read-only.", self.root)
 
+    def report_error(self, message: str) -> None:
+        """A write outside the writer failed: tell the app as the writer's failures are."""
+        self._emit("on_error", message)
+
     def _emit(self, hook: str, *args: Any) -> None:
         """Call the app's hook (on the writer thread; Qt apps re-post it to the GUI thread)."""
         if hook == "on_error":

@@ -59,6 +59,7 @@ def open_project(
             save_kb(store, project.kb)
         project.subscribe(_saver(project, store, {s.article_id for s in sets}))
         project.subscribe_kb(lambda: save_kb(store, project.kb))
+        project.subscribe_settings(_settings_saver(project, store, raise_errors=not retry))
         project.subscribe_articles(
             lambda article_id, at: store.delete_article(article_id, at) if at is not None
             else store.undelete_article(article_id))
@@ -171,6 +172,22 @@ def attach_gold(project: Project, root: Path) -> tuple[ProjectStore, Callable[[s
 
     project.subscribe(save_gold)
     return store, save_gold
+
+
+def _settings_saver(project: Project, store: ProjectStore, raise_errors: bool
+                    ) -> Callable[[], None]:
+    """A listener writing project.json after `ChangeSettings`; a window is told of a failure
+    through the store's `on_error`, a command (`raise_errors`) fails with it."""
+
+    def save() -> None:
+        try:
+            store.save_meta(project.scheme.to_list(), project.settings.to_dict())
+        except StoreError as exc:
+            if raise_errors:
+                raise
+            store.report_error(str(exc))
+
+    return save
 
 
 def _saver(

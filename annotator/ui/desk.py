@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu
 
+from annotator.core.commands import ChangeSettings
 from annotator.core.labels import LabelScheme
 from annotator.store.project_store import StoreError
 from annotator.ui.actions import on_triggered
@@ -17,6 +18,7 @@ from annotator.ui.settings_dialog import SettingsDialog, read_ui_settings, view_
 from annotator.ui.stats_view import StatisticsDialog
 from annotator.ui.tasks import BackgroundTask
 from annotator.ui.theme import ThemeManager
+from annotator.ui.undo import CoreUndoCommand
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -155,13 +157,9 @@ class DeskController(QObject):
             self.theme.set_theme(ui["view/theme"])
         if window.store.writer is not None:
             window.store.writer.window = max(0, int(ui["save/interval_ms"])) / 1000
-        merged = {**self.project.settings.to_dict(), **project_settings}
-        self.project.settings = type(self.project.settings).from_dict(merged)
-        if not self.project.read_only:
-            try:
-                window.store.save_meta(self.project.scheme.to_list(), merged)
-            except StoreError as exc:
-                window.say(str(exc))
+        chosen = self.project.settings.with_(**project_settings)
+        if not self.project.read_only and chosen != self.project.settings:
+            window.undo_stack.push(CoreUndoCommand(self.project, ChangeSettings(chosen)))
         name = (ui.get("annotator/name") or "").strip()
         if name and name != self.project.annotator and window.switch_annotator is not None:
             window.switch_annotator(name)

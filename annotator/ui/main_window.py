@@ -355,8 +355,7 @@ class MainWindow(QMainWindow):
     def start_suggestions(self) -> None:
         """Built-in suggestions in the background (propagation follows), as the settings say."""
         settings = self.project.settings
-        if not (settings.suggest_builtin or settings.extra.get("suggest_pipeline")
-                or settings.extra.get("suggest_model")):
+        if not (settings.suggest_builtin or settings.suggest_pipeline or settings.suggest_model):
             self.linking.propagate(None)
             return
         task = self.suggestions.start(first=self.article_id)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.project import ProjectSettings
 from annotator.ui.theme import THEMES
 
 UI_DEFAULTS: dict[str, Any] = {
@@ -38,15 +39,10 @@ UI_DEFAULTS: dict[str, Any] = {
     "edit/pending_on_done": "ask",  # Ctrl+D with undecided suggestions: ask/accept/reject/keep
     "save/interval_ms": 25,  # how long the writer gathers a burst of edits into one write
 }
-PROJECT_DEFAULTS: dict[str, Any] = {
-    "token_snapping": True,
-    "suggest_builtin": True,
-    "suggest_pipeline": "",  # an installed spaCy package name or a pipeline folder
-    "suggest_pipeline_labels": "",  # its label map, e.g. PERSON=PER,MISC=-
-    "suggest_model": False,
-    "suggest_propagation": True,
-    "retrain_after": 10,  # finished articles before the learned model retrains
-}
+PROJECT_FIELDS = ("token_snapping", "suggest_builtin", "suggest_pipeline",
+                  "suggest_pipeline_labels", "suggest_model", "suggest_propagation",
+                  "retrain_after")  # what the dialog shows of ProjectSettings
+PROJECT_DEFAULTS: dict[str, Any] = {k: getattr(ProjectSettings(), k) for k in PROJECT_FIELDS}
 PENDING_RULES = (
     ("ask", "Ask each time"),
     ("accept", "Accept them"),

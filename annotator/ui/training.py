@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox
 
+from annotator.core.commands import ChangeSettings
 from annotator.jobs.train_job import train_job
-from annotator.store.project_store import StoreError
 from annotator.ui.tasks import BackgroundTask, ProcessTask
 
 if TYPE_CHECKING:
@@ -70,8 +70,6 @@ class TrainingController(QObject):
         return task
 
     def _done(self, result: Any) -> None:
-        from annotator.nlp.sources import KEY_MODEL
-
         window, project = self.window, self.window.project
         self.last_result = result
         if result.cancelled:
@@ -79,12 +77,8 @@ class TrainingController(QObject):
             return
         verdict = "now suggests" if result.switched else "kept aside (current sources score higher)"
         window.status.task_finished(f"Model trained: F {result.f or 0:.3f}, {verdict}")
-        if result.switched and not project.settings.extra.get(KEY_MODEL):
-            project.settings.extra[KEY_MODEL] = True
-            try:
-                window.store.save_meta(project.scheme.to_list(), project.settings.to_dict())
-            except StoreError as exc:
-                window.say(str(exc))
+        if result.switched and not project.settings.suggest_model:
+            ChangeSettings(project.settings.with_(suggest_model=True)).do(project)
         if result.switched:
             window.start_suggestions()
 
@@ -115,11 +109,10 @@ class TrainingController(QObject):
         """Learning in the loop: a few updates of the learned model (when it is on) on the
         article just finished, in a worker; the suggestions are recomputed when it is done."""
         from annotator.jobs.refresh_job import refresh_job
-        from annotator.nlp.sources import KEY_MODEL
 
         window = self.window
         busy = self.task is not None and self.task.isRunning()
-        if busy or not article_id or not window.project.settings.extra.get(KEY_MODEL):
+        if busy or not article_id or not window.project.settings.suggest_model:
             return None
         task = ProcessTask("Updating the model", refresh_job,
                            (str(window.store.root), window.project.annotator, [article_id]),

@@ -88,7 +88,7 @@ def test_training_scores_both_orders_and_the_app_follows_the_better(tmp_path: Pa
         "ents_f", 0))
     saved = read_scores(result.path)  # type: ignore[arg-type]
     assert saved is not None and saved["order"] == result.order
-    settings = ProjectSettings(suggest_propagation=False, extra={"suggest_model": True})
+    settings = ProjectSettings(suggest_propagation=False, suggest_model=True)
     for order, names in ((MODEL_FIRST, ["learned", "builtin"]),
                          (OTHERS_FIRST, ["builtin", "learned"])):
         # a model kept aside is promoted by hand here, so both orders can be checked
@@ -100,7 +100,7 @@ def test_training_scores_both_orders_and_the_app_follows_the_better(tmp_path: Pa
             result.path = target
         write_json_atomic(target / "scores.json", {**saved, "order": order})
         assert [s.name for s in sources_from_settings(settings, root)] == names
-    settings.extra["suggest_priority"] = ["learned", "builtin"]  # the analyst's order wins
+    settings = settings.with_(suggest_priority=["learned", "builtin"])  # the analyst's order
     assert [s.name for s in sources_from_settings(settings, root)] == ["learned", "builtin"]
 
 

@@ -177,11 +177,11 @@ def test_retrain_after_newly_finished_articles(tmp_path: Path) -> None:
         assert learned.newly_finished(project, root) == 2
         assert retrain_due(project, root, 2) and not retrain_due(project, root, 3)
         assert not retrain_due(project, root, 0)
-        settings = ProjectSettings(extra={"retrain_after": 2})
+        settings = ProjectSettings(retrain_after=2)
         assert not learned.auto_retrain_due(project, root, settings)  # learned model off
-        settings.extra["suggest_model"] = True
+        settings = settings.with_(suggest_model=True)
         assert learned.auto_retrain_due(project, root, settings)
-        settings.extra["retrain_after"] = 0
+        settings = settings.with_(retrain_after=0)
         assert not learned.auto_retrain_due(project, root, settings)
     finally:
         store.close()

@@ -145,8 +145,8 @@ def test_sources_from_settings_in_priority_order(tmp_path: Path, ruler: Path) ->
     assert [s.name for s in sources_from_settings(settings, tmp_path, kb=kb)] == [
         "propagation", "builtin"]
     assert [s.name for s in sources_from_settings(settings, tmp_path)] == ["builtin"]
-    settings.extra.update({src.KEY_PIPELINE: str(ruler), src.KEY_PIPELINE_LABELS: "PERSON=PER",
-                           src.KEY_PRIORITY: ["builtin", "pipeline"]})
+    settings = settings.with_(suggest_pipeline=str(ruler), suggest_pipeline_labels="PERSON=PER",
+                              suggest_priority=["builtin", "pipeline"])
     chosen = sources_from_settings(settings, tmp_path, kb=kb, labels=["PER"])
     assert [s.name for s in chosen] == ["builtin", f"spacy:{ruler}", "propagation"]
     pipeline = chosen[1]
@@ -156,8 +156,8 @@ def test_sources_from_settings_in_priority_order(tmp_path: Path, ruler: Path) ->
 
 
 def test_unusable_sources_are_reported_or_raised(tmp_path: Path) -> None:
-    settings = ProjectSettings(suggest_propagation=False)
-    settings.extra.update({src.KEY_MODEL: True, src.KEY_PIPELINE: str(tmp_path / "missing")})
+    settings = ProjectSettings(suggest_propagation=False, suggest_model=True,
+                               suggest_pipeline=str(tmp_path / "missing"))
     problems: list[str] = []
     chosen = sources_from_settings(settings, tmp_path, problems=problems)
     assert [s.name for s in chosen] == ["builtin"]

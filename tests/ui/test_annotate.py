@@ -8,6 +8,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 
+from annotator.core.commands import ChangeSettings
 from annotator.core.model import ArticleStatus, Origin
 from annotator.ui.transfer import ExportDialog
 from tests.ui.helpers import (
@@ -279,7 +280,7 @@ def test_export_only_the_articles_shown_in_the_list(window, qtbot, tmp_path) -> 
 
 def test_switching_off_the_builtin_suggester(opener) -> None:  # noqa: ANN001
     window = opener.open(suggest=False)
-    window.project.settings.suggest_builtin = False
+    ChangeSettings(window.project.settings.with_(suggest_builtin=False)).do(window.project)
     window.start_suggestions()
     assert not window.suggestions.running
     assert window.project.annotation_set(window.article_id).suggestions == []
@@ -308,3 +309,35 @@ def test_ignore_an_article_never_exported_and_undoable(window, qtbot, tmp_path) 
     key(window, "Z", CTRL)
     assert window.project.status(first) == ArticleStatus.IN_PROGRESS
     assert exported() == [first]
+
+
+def test_project_settings_change_is_saved_and_undone_like_an_edit(window, qtbot) -> None:  # noqa: ANN001
+    from annotator.store.atomic import read_tables
+
+    def saved() -> dict:
+        return read_tables(window.store.project_file)["project"]["1"]["settings"]
+
+    action = next(a for a in window.actions() if a.objectName() == "action_settings")
+    action.trigger()  # Ctrl+,
+    dialog = window.desk.settings_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    from tests.ui.test_settings_dialog import retype, tick
+
+    tick(qtbot, dialog.snap_chars)
+    tick(qtbot, dialog.model)  # the learned model on: its retraining interval opens
+    retype(qtbot, dialog.retrain.lineEdit(), "3")
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    settings = window.project.settings
+    assert not settings.token_snapping and settings.retrain_after == 3
+    assert saved()["token_snapping"] is False and saved()["retrain_after"] == 3
+    assert window.undo_stack.undoText() == "Change project settings"
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    key(window, "Z", CTRL)  # undone like any edit, on disk too
+    assert window.project.settings.token_snapping and window.project.settings.retrain_after == 10
+    assert saved()["token_snapping"] is True and saved()["retrain_after"] == 10
+    assert not window.project.settings.suggest_model
+    key(window, "Z", CTRL | SHIFT)
+    assert not window.project.settings.token_snapping and saved()["retrain_after"] == 3

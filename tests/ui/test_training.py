@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from annotator.core.commands import ChangeSettings
 from annotator.nlp import learned
 from tests.ui.helpers import key
 
@@ -32,7 +33,7 @@ def test_train_from_the_window_and_read_its_scores(window, qtbot, monkeypatch) -
         learned.candidate_dir(window.store.root)
     assert (saved / "scores.json").exists()
     if result.switched:
-        assert window.project.settings.extra.get("suggest_model") is True
+        assert window.project.settings.suggest_model is True
         box = window.training.show_scores()
         assert isinstance(box, QMessageBox) and "F " in box.text()
         box.close()
@@ -94,7 +95,7 @@ def test_finishing_an_article_updates_the_learned_model(window, qtbot, monkeypat
     root = window.store.root
     if not window.training.last_result.switched:  # a tiny model may lose: use it anyway
         learned.promote_candidate(root)
-        window.project.settings.extra["suggest_model"] = True
+        ChangeSettings(window.project.settings.with_(suggest_model=True)).do(window.project)
     last = window.article_id
     key(window, "A", CTRL | SHIFT)
     key(window, "D", CTRL)  # the fifth article: a few updates, no full retraining
