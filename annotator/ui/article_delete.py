@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.commands import DeleteArticle
-from annotator.core.project import Project
-from annotator.ui.undo import CoreUndoCommand
+from annotator.ui.context import WindowContext
 
 
 class ArticleDeleter(QObject):
@@ -21,11 +18,11 @@ class ArticleDeleter(QObject):
     deleted = Signal(str, str)  # deleted article id, the one to show now ("" when none is left)
     restored = Signal(str)  # an undone deletion: the article is back
 
-    def __init__(self, project: Project, undo_stack: QUndoStack, parent: QWidget,
-                 current: Callable[[], str | None], say: Callable[[str], None]) -> None:
-        super().__init__(parent)
-        self.project, self.undo_stack, self.parent_widget = project, undo_stack, parent
-        self.current, self.say = current, say
+    def __init__(self, context: WindowContext) -> None:
+        super().__init__(context.parent)
+        project = context.project
+        self.project, self.edits, self.parent_widget = project, context.edits, context.parent
+        self.current, self.say = context.current_article, context.say
         self.prompt: QMessageBox | None = None
         self._positions: dict[str, int] = {}
         project.subscribe_articles(self._changed)
@@ -66,7 +63,8 @@ class ArticleDeleter(QObject):
             return
         self._positions[article_id] = self.project.position(article_id)
         command = DeleteArticle(article_id, time.time())
-        self.undo_stack.push(CoreUndoCommand(self.project, command))
+        if not self.edits.push(command, of_article=False):  # a damaged article can go too
+            return
         self.say(f"Deleted “{command.removed.info.title if command.removed else article_id}”; "
                  "Ctrl+Z brings it back.")
 

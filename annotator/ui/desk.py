@@ -2,45 +2,52 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QMenu, QToolBar
 
 from annotator.core.commands import ChangeSettings
 from annotator.core.labels import LabelScheme
 from annotator.store.project_store import StoreError
 from annotator.ui.actions import on_triggered
+from annotator.ui.article_view import ArticleView
+from annotator.ui.context import WindowContext
 from annotator.ui.find import FindPanel
 from annotator.ui.scheme_editor import LabelSchemeDialog
 from annotator.ui.settings_dialog import SettingsDialog, read_ui_settings, view_font
 from annotator.ui.stats_view import StatisticsDialog
 from annotator.ui.tasks import BackgroundTask
 from annotator.ui.theme import ThemeManager
-from annotator.ui.undo import CoreUndoCommand
-
-if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
 
 
 class DeskController(QObject):
     """Owns the find tab and the desk dialogs; applies scheme and settings changes."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.project = window.project
+    labelActionsChanged = Signal(list)  # the label actions, rebuilt from the scheme
+    schemeChanged = Signal(object)  # the scheme after a scheme command (do, undo or redo)
+    findWanted = Signal()  # show the find tab
+    annotatorChosen = Signal(str)  # the settings name another annotator: switch to them
+
+    def __init__(self, context: WindowContext, view: ArticleView, label_bar: QToolBar,
+                 apply_label: Callable[[str], None]) -> None:
+        super().__init__(context.parent)
+        self.context, self.view, self.label_bar = context, view, label_bar
+        self.apply_label = apply_label
+        self.project = context.project
         self.find_panel = FindPanel(self.project)
         self.find_panel.jumpRequested.connect(self._jump)
-        self.find_panel.closeRequested.connect(lambda: window.view.setFocus())
+        self.find_panel.closeRequested.connect(lambda: view.setFocus())
         self.labels_menu: QMenu | None = None  # the window's Labels menu, handed over later
+        self.legend_action: QAction | None = None  # first on the label bar, handed over later
         self.label_actions: list[QAction] = []
         self.stats: StatisticsDialog | None = None
         self.stats_task: BackgroundTask | None = None
         self.scheme_dialog: LabelSchemeDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
-        self.ui = read_ui_settings(window.settings)
+        self.ui = read_ui_settings(context.settings)
         app = QApplication.instance()
         self.theme = ThemeManager(app, self.ui["view/theme"]) if app is not None else None
         if self.theme is not None and self.ui["view/theme"] != "system":
@@ -49,78 +56,72 @@ class DeskController(QObject):
     # -- labels ---------------------------------------------------------------
     def rebuild_label_actions(self) -> list[QAction]:
         """Labels menu and toolbar from the current scheme: key 1–9 labels or relabels."""
-        window = self.window
+        owner = self.context.parent
         for action in self.label_actions:
-            window.removeAction(action)
+            owner.removeAction(action)
             action.deleteLater()
         if self.labels_menu is not None:
             self.labels_menu.clear()
-        window.label_bar.clear()
+        self.label_bar.clear()
         self.label_actions = []
         for label in self.project.scheme.labels:
-            action = QAction(f"{label.key}  {label.name}" if label.key else label.name, window)
+            action = QAction(f"{label.key}  {label.name}" if label.key else label.name, owner)
             action.setObjectName(f"label_{label.name}")
             action.setToolTip(label.description)
             if label.key:
                 action.setShortcut(QKeySequence(label.key))
-            on_triggered(action, lambda n=label.name: window.editor.apply_label(n))
+            on_triggered(action, lambda n=label.name: self.apply_label(n))
             swatch = QPixmap(14, 14)
             swatch.fill(QColor(label.color))
             action.setIcon(QIcon(swatch))
             action.setEnabled(not self.project.read_only)
             if self.labels_menu is not None:
                 self.labels_menu.addAction(action)
-            window.addAction(action)
-            window.label_bar.addAction(action)
+            owner.addAction(action)
+            self.label_bar.addAction(action)
             self.label_actions.append(action)
-        legend = getattr(window, "actions_by_id", {}).get("legend")
-        if legend is not None:  # the legend, one click away, first on the label bar
+        if self.legend_action is not None:  # the legend, one click away, first on the bar
             first = self.label_actions[0] if self.label_actions else None
-            legend.setIconText("Legend")
-            window.label_bar.insertAction(first, legend)
-            window.label_bar.insertSeparator(first)
-        window.label_actions = self.label_actions
+            self.legend_action.setIconText("Legend")
+            self.label_bar.insertAction(first, self.legend_action)
+            self.label_bar.insertSeparator(first)
+        self.labelActionsChanged.emit(self.label_actions)
         return self.label_actions
 
     def scheme_changed(self, scheme: LabelScheme) -> None:
         """After a scheme command (do, undo or redo): save it and redraw with it."""
-        window = self.window
-        window.styles.scheme = scheme
         self.rebuild_label_actions()
         if not self.project.read_only:
             try:
-                window.store.save_meta(scheme.to_list(), self.project.settings.to_dict())
+                self.context.store.save_meta(scheme.to_list(), self.project.settings.to_dict())
             except StoreError as exc:
-                window.say(str(exc))
-        window.refresh_article()
-        window.article_panel.filter_bar.refresh_choices()
-        window.guidelines.show_scheme(scheme)
+                self.context.say(str(exc))
+        self.schemeChanged.emit(scheme)
 
     # -- dialogs -------------------------------------------------------------
     def find(self) -> None:
-        window = self.window
-        window.side_tabs.setCurrentWidget(self.find_panel)
-        selection = window.view.selection_range()
-        text = window.view.text[selection[0] : selection[1]] if selection else None
-        self.find_panel.set_article(window.article_id)
+        self.findWanted.emit()
+        selection = self.view.selection_range()
+        text = self.view.text[selection[0] : selection[1]] if selection else None
+        self.find_panel.set_article(self.context.current_article())
         self.find_panel.focus_query(text)
 
     def _jump(self, article_id: str, start: int, end: int) -> None:
-        self.window.show_article(article_id)
-        self.window.view.select_range(start, end)
-        self.window.view.ensureCursorVisible()
+        self.context.show_article(article_id)
+        self.view.select_range(start, end)
+        self.view.ensureCursorVisible()
 
     def statistics(self) -> StatisticsDialog:
         """Open with the sets the window holds at once; colleagues' shards are read in the
         background (the latest saved) and replace them."""
         held = [s for who in self.project.annotators() for s in self.project.sets_of(who)]
-        self.stats = dialog = StatisticsDialog(self.project, held, self.window)
+        self.stats = dialog = StatisticsDialog(self.project, held, self.context.parent)
         dialog.show()
-        store, me = self.window.store, self.project.annotator
+        store, me = self.context.store, self.project.annotator
         self.stats_task = task = BackgroundTask("Statistics",
                                                 lambda _ctx: store.load_other_sets(me))
         task.succeeded.connect(lambda others: others and dialog.add_sets(others))
-        task.failed.connect(self.window.say)
+        task.failed.connect(self.context.say)
         task.start()
         return dialog
 
@@ -132,14 +133,14 @@ class DeskController(QObject):
 
     def edit_scheme(self) -> LabelSchemeDialog:
         self.scheme_dialog = LabelSchemeDialog(
-            self.project, self.window.undo_stack, self.window, self.scheme_changed
+            self.project, self.context.undo_stack, self.context.parent, self.scheme_changed
         )
         self.scheme_dialog.open()
         return self.scheme_dialog
 
     def edit_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(
-            self.window.settings, self.project.settings.to_dict(), self.window,
+            self.context.settings, self.project.settings.to_dict(), self.context.parent,
             annotator=self.project.annotator, read_only_project=self.project.read_only,
         )
         dialog.applied.connect(self.apply_settings)
@@ -149,20 +150,20 @@ class DeskController(QObject):
 
     def apply_settings(self, ui: dict[str, Any], project_settings: dict[str, Any]) -> None:
         """Font, theme, auto-advance and save interval now; project settings into the project."""
-        window = self.window
+        context = self.context
         self.ui = ui
-        zoom = int(window.settings.value("view/zoom", 0) or 0)
-        window.view.setFont(view_font(ui, zoom))
+        zoom = int(context.settings.value("view/zoom", 0) or 0)
+        self.view.setFont(view_font(ui, zoom))
         if self.theme is not None:
             self.theme.set_theme(ui["view/theme"])
-        if window.store.writer is not None:
-            window.store.writer.window = max(0, int(ui["save/interval_ms"])) / 1000
+        if context.store.writer is not None:
+            context.store.writer.window = max(0, int(ui["save/interval_ms"])) / 1000
         chosen = self.project.settings.with_(**project_settings)
         if not self.project.read_only and chosen != self.project.settings:
-            window.undo_stack.push(CoreUndoCommand(self.project, ChangeSettings(chosen)))
+            context.edits.push(ChangeSettings(chosen), of_article=False)
         name = (ui.get("annotator/name") or "").strip()
-        if name and name != self.project.annotator and window.switch_annotator is not None:
-            window.switch_annotator(name)
+        if name and name != self.project.annotator:
+            self.annotatorChosen.emit(name)
 
     @property
     def auto_advance(self) -> bool:

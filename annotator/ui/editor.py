@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.commands import (
@@ -20,13 +19,12 @@ from annotator.core.commands import (
     SetArticleComment,
     SetSpanNote,
     SetStatus,
-    retarget,
 )
 from annotator.core.model import ArticleStatus, Origin, Span
 from annotator.core.project import Project
 from annotator.ui.article_view import ArticleView
+from annotator.ui.context import EditGateway
 from annotator.ui.token_cache import TokenCache
-from annotator.ui.undo import CoreUndoCommand
 
 
 class EditController:
@@ -35,35 +33,29 @@ class EditController:
     def __init__(
         self,
         project: Project,
-        undo_stack: QUndoStack,
+        edits: EditGateway,
         view: ArticleView,
         tokens: TokenCache,
         on_message: Callable[[str], None],
     ) -> None:
         self.project = project
-        self.undo_stack = undo_stack
+        self.edits = edits
         self.view = view
         self.tokens = tokens
         self.on_message = on_message
         self.article_id: str | None = None
-        self.target: str | None = None  # whose set edits go to: None = mine, "gold" in review
-        self.on_applied: Callable[[str], None] | None = None
         self.comment_dialog: QInputDialog | None = None
         view.boundaryNudged.connect(self.nudge)
         view.boundaryDragged.connect(self.drag)
 
     # -- plumbing ---------------------------------------------------------
+    @property
+    def target(self) -> str | None:
+        """Whose set edits go to: None = mine, "gold" in review (the gateway's)."""
+        return self.edits.target
+
     def push(self, command: Command) -> bool:
-        if self.project.read_only:
-            self.on_message("This project is open read-only; edits are not possible.")
-            return False
-        damaged = self.project.damaged_articles.get(self.article_id or "")
-        if damaged:
-            self.on_message(f"This article is read-only: {damaged}.")
-            return False
-        retarget(command, self.target)
-        self.undo_stack.push(CoreUndoCommand(self.project, command, self.on_applied))
-        return True
+        return self.edits.push(command)
 
     def _snap(self, start: int, end: int) -> tuple[int, int] | None:
         text = self.view.text

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from annotator.core.autolink import (
@@ -20,7 +18,6 @@ from annotator.core.commands import (
     Command,
     alias_entities,
     keep_alias_finder,
-    retarget,
 )
 from annotator.core.entities import Entity
 from annotator.core.entity_commands import (
@@ -34,38 +31,27 @@ from annotator.core.entity_commands import (
 )
 from annotator.core.linking import CandidateMatcher
 from annotator.core.model import Span
-from annotator.core.project import Project
 from annotator.core.propagation import AliasFinder
 from annotator.ui.article_view import ArticleView
 from annotator.ui.autolink_review import AutoLinkReview
+from annotator.ui.context import WindowContext
 from annotator.ui.entity_dialogs import EntityEditDialog, MergeDialog
 from annotator.ui.link_picker import LinkPicker
 from annotator.ui.propagation import PropagationRunner
 from annotator.ui.tasks import BackgroundTask
-from annotator.ui.undo import CoreUndoCommand
 
 
 class LinkingController(QObject):
     """Opens the picker, pushes entity commands, and re-propagates when the KB changes."""
 
-    def __init__(
-        self,
-        parent: QWidget,
-        project: Project,
-        undo_stack: QUndoStack,
-        view: ArticleView,
-        article_id: Callable[[], str | None],
-        on_message: Callable[[str], None],
-        on_applied: Callable[[str], None],
-    ) -> None:
-        super().__init__(parent)
-        self.parent_widget = parent
-        self.project, self.undo_stack, self.view = project, undo_stack, view
-        self.article_id, self.on_message, self.on_applied = article_id, on_message, on_applied
+    def __init__(self, context: WindowContext, view: ArticleView) -> None:
+        super().__init__(context.parent)
+        project = context.project
+        self.parent_widget: QWidget = context.parent
+        self.project, self.edits, self.view = project, context.edits, view
+        self.article_id, self.on_message = context.current_article, context.say
         self.matcher = CandidateMatcher(project.kb)
-        self.target: Callable[[], str | None] = lambda: None
-        store = parent.store  # type: ignore[attr-defined]
-        self.propagation = PropagationRunner(project, store.root, store.flush)
+        self.propagation = PropagationRunner(project, context.store.root, context.store.flush)
         self.picker: LinkPicker | None = None
         self.review: AutoLinkReview | None = None  # Link all's links, least sure first
         self.more_task: BackgroundTask | None = None
@@ -81,16 +67,7 @@ class LinkingController(QObject):
         project.subscribe_kb(self._kb_changed)
 
     def push(self, command: Command) -> bool:
-        if self.project.read_only:
-            self.on_message("This project is open read-only; edits are not possible.")
-            return False
-        damaged = self.project.damaged_articles.get(self.article_id() or "")
-        if damaged:
-            self.on_message(f"This article is read-only: {damaged}.")
-            return False
-        retarget(command, self.target())
-        self.undo_stack.push(CoreUndoCommand(self.project, command, self.on_applied))
-        return True
+        return self.edits.push(command)
 
     def frequencies(self) -> Counter[str]:
         return Counter(span.kb_id for _, span in self.project.mentions() if span.kb_id)
@@ -127,7 +104,7 @@ class LinkingController(QObject):
         """After a link: find accepted, unlinked mentions of the entity in every article (in
         the background) and offer to link them too, as one undo step."""
         entity = self.project.kb.get(kb_id)
-        if entity is None or self.target() is not None:  # not while editing gold
+        if entity is None or self.edits.target is not None:  # not while editing gold
             return None
         project = self.project
         task = BackgroundTask("Find unlinked mentions",

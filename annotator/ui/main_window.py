@@ -26,6 +26,7 @@ from annotator.ui.article_delete import ArticleDeleter
 from annotator.ui.article_filter import ArticleFilterProxy
 from annotator.ui.article_view import ArticleView
 from annotator.ui.close_guard import CloseGuard
+from annotator.ui.context import EditGateway, WindowContext
 from annotator.ui.desk import DeskController
 from annotator.ui.dialogs import PENDING_CHOICES, pending_on_done_prompt
 from annotator.ui.editor import EditController
@@ -95,23 +96,20 @@ class MainWindow(QMainWindow):
         self.banner.setText(getattr(store, "lock_message", "") or "Read-only project")
         self.status = ProjectStatusBar()
         self.setStatusBar(self.status)
-        self.editor = EditController(project, self.undo_stack, self.view, self.tokens, self.say)
-        self.editor.on_applied = self._edit_applied
+        self.edits = EditGateway(project, self.undo_stack, self.say, lambda: self.article_id)
+        self.edits.on_applied = self._edit_applied
+        self.context = WindowContext(
+            project=project, store=store, edits=self.edits, status=self.status,
+            settings=self.settings, parent=self, say=self.say,
+            current_article=lambda: self.article_id, show_article=self.show_article,
+            flush_saves=self.flush_saves, start_suggestions=self.start_suggestions)
+        self.editor = EditController(project, self.edits, self.view, self.tokens, self.say)
         self.suggestions = SuggestionRunner(project, store.root)
         self.entities_panel = EntitiesPanel(project)
-        self.linking = LinkingController(
-            self, project, self.undo_stack, self.view, lambda: self.article_id, self.say,
-            self._edit_applied,
-        )
-        self.linking.target = lambda: self.editor.target
-        self.transfer = TransferController(self, project, store, self.status)
+        self.linking = LinkingController(self.context, self.view)
+        self.transfer = TransferController(self.context, self.article_proxy.visible_ids)
         self.live = LiveProject(project, store, self.transfer.start_import, self)
-        self.live.articlesAdded.connect(self._articles_added)
-        self.live.colleaguesSaved.connect(self._colleagues_saved)
-        self.deleter = ArticleDeleter(project, self.undo_stack, self, lambda: self.article_id,
-                                      self.say)
-        self.deleter.deleted.connect(self._article_deleted)
-        self.deleter.restored.connect(self._article_restored)
+        self.deleter = ArticleDeleter(self.context)
         self.switch_annotator: Callable[[str], None] | None = None  # set by the GUI session
         self.switch_project: Callable[[Path, bool], object] | None = None  # likewise
         self.project_menu = ProjectMenu(
@@ -120,17 +118,21 @@ class MainWindow(QMainWindow):
         self.places = PlaceMemory(self.settings, store.root)
         self._span_to_restore: tuple[str, tuple[int, int]] | None = None
 
+        self.label_bar = QToolBar("Labels")
+        self.review = ReviewController(self.context, self.view, self.tokens, self.styles)
         self._build_layout()
         tune_interpreter()
-        self.training = TrainingController(self)
+        self.training = TrainingController(self.context)
         self.typing_guard = TypingGuard(self)
         QApplication.instance().installEventFilter(self.typing_guard)
-        self.desk = DeskController(self)
+        self.desk = DeskController(self.context, self.view, self.label_bar,
+                                   self.editor.apply_label)
         self.side_tabs.addTab(self.desk.find_panel, "Find")
         self.actions_by_id, menus = build_actions(self, window_slots(self))
         menus["&File"].insertMenu(self.actions_by_id["import_files"],
                                   self.project_menu.recent_menu)
         self.desk.labels_menu = menus["&Labels"]
+        self.desk.legend_action = self.actions_by_id["legend"]
         self.label_actions: list[QAction] = self.desk.rebuild_label_actions()
         self._connect()
         self._restore_settings()
@@ -147,7 +149,6 @@ class MainWindow(QMainWindow):
 
     # -- construction -----------------------------------------------------
     def _build_layout(self) -> None:
-        self.label_bar = QToolBar("Labels")
         self.label_bar.setObjectName("labelBar")
         self.label_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         centre = QWidget()
@@ -167,7 +168,6 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.entities_panel, "Entities")
         self.guidelines = GuidelinesPanel(self.project.scheme)
         self.side_tabs.addTab(self.guidelines, "Guidelines")
-        self.review = ReviewController(self)
         self.side_tabs.addTab(self.review.panel, "Review")
         self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(1, 1)
@@ -181,6 +181,19 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.project.subscribe(self._article_changed)
+        self.live.articlesAdded.connect(self._articles_added)
+        self.live.colleaguesSaved.connect(self._colleagues_saved)
+        self.deleter.deleted.connect(self._article_deleted)
+        self.deleter.restored.connect(self._article_restored)
+        self.transfer.articlesImported.connect(self._article_list_changed)
+        self.review.targetChanged.connect(self.set_edit_target)
+        self.review.panelWanted.connect(lambda: self.side_tabs.setCurrentWidget(self.review.panel))
+        self.desk.labelActionsChanged.connect(self._label_actions_changed)
+        self.desk.schemeChanged.connect(self._scheme_changed)
+        self.desk.findWanted.connect(
+            lambda: self.side_tabs.setCurrentWidget(self.desk.find_panel))
+        self.desk.annotatorChosen.connect(
+            lambda name: self.switch_annotator and self.switch_annotator(name))
         self.article_panel.articleActivated.connect(self.show_article)
         self.view.currentSpanChanged.connect(self.span_panel.show_current)
         self.view.contextMenuAt.connect(self._context_menu)
@@ -320,7 +333,7 @@ class MainWindow(QMainWindow):
 
     def set_edit_target(self, annotator: str | None) -> None:
         """Show and edit another set of the article: "gold" in review mode, None for mine."""
-        self.editor.target = annotator
+        self.edits.target = annotator
         self.view.set_current_span(None, reveal=False)
         self._refresh_spans()
         mode = "Reviewing: edits go to the gold version" if annotator else ""
@@ -392,9 +405,20 @@ class MainWindow(QMainWindow):
         self.show_article(article_id)
 
     def _article_list_changed(self) -> None:
+        """Articles were added (an import) or deleted: the list and the counts follow."""
         self.article_model.reset()
-        self._progress_timer.start()
+        self.status.show_progress(self.project)
         self._entities_timer.start()
+
+    def _label_actions_changed(self, actions: list) -> None:
+        self.label_actions = actions
+
+    def _scheme_changed(self, scheme: object) -> None:
+        """A scheme command was done or undone: styles, spans, filter and guidelines follow."""
+        self.styles.scheme = scheme  # type: ignore[assignment]
+        self.refresh_article()
+        self.article_panel.filter_bar.refresh_choices()
+        self.guidelines.show_scheme(scheme)  # type: ignore[arg-type]
 
     def _colleagues_saved(self, article_ids: list) -> None:
         """A colleague's window saved: the review and the list show their latest work."""

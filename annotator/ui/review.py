@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from annotator.core.agreement import AgreementReport, article_agreement
 from annotator.core.annotations import AnnotationSet
@@ -14,21 +12,26 @@ from annotator.core.review_commands import GOLD, AcceptAgreed, ChooseVersion, Ma
 from annotator.jobs.agreement_job import agreement_job, word_tokens
 from annotator.store.project_store import ProjectStore, StoreError
 from annotator.store.session import attach_gold
+from annotator.ui.article_view import ArticleView
 from annotator.ui.compare_view import CompareDialog
+from annotator.ui.context import WindowContext
 from annotator.ui.review_panel import KIND_COLOURS, ReviewPanel
+from annotator.ui.style import SpanStyles
 from annotator.ui.tasks import BackgroundTask, ProcessTask
-
-if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+from annotator.ui.token_cache import TokenCache
 
 
 class ReviewController(QObject):
     """Owns the review tab, the gold store and the commands that build the gold set."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.project = window.project
+    targetChanged = Signal(object)  # whose set edits go to: "gold" in review, None after
+    panelWanted = Signal()  # show the review tab
+
+    def __init__(self, context: WindowContext, view: ArticleView, tokens: TokenCache,
+                 styles: SpanStyles) -> None:
+        super().__init__(context.parent)
+        self.context, self.view, self.tokens, self.styles = context, view, tokens, styles
+        self.project = context.project
         self.panel = ReviewPanel()
         self.active = False
         self.annotators: list[str] = []
@@ -52,12 +55,12 @@ class ReviewController(QObject):
     def start(self) -> bool:
         """Load every annotator's sets and the gold sets; edits then go to gold."""
         if self.project.read_only:
-            self.window.say("Review needs a writable project.")
+            self.context.say("Review needs a writable project.")
             return False
         try:
-            self.gold_store, self._gold_saver = attach_gold(self.project, self.window.store.root)
+            self.gold_store, self._gold_saver = attach_gold(self.project, self.context.store.root)
         except StoreError as exc:
-            self.window.say(str(exc))
+            self.context.say(str(exc))
             return False
         self.active = True
         names = [
@@ -65,8 +68,8 @@ class ReviewController(QObject):
             if a != GOLD and any(s.touched for s in self.project.sets_of(a))
         ]
         self.panel.set_annotators(names, names)
-        self.window.set_edit_target(GOLD)
-        self.window.side_tabs.setCurrentWidget(self.panel)
+        self.targetChanged.emit(GOLD)
+        self.panelWanted.emit()
         self.compare(names)
         return True
 
@@ -76,8 +79,8 @@ class ReviewController(QObject):
         self.active = False
         if self.side is not None:
             self.side.close()
-        self.window.view.set_marks([])
-        self.window.set_edit_target(None)
+        self.view.set_marks([])
+        self.targetChanged.emit(None)
         if self._gold_saver is not None:
             self.project.unsubscribe(self._gold_saver)
         if self.gold_store is not None:
@@ -85,11 +88,11 @@ class ReviewController(QObject):
         self.gold_store = self._gold_saver = None
         self.items, self.annotators, self.report = [], [], None
         self.panel.clear()
-        self.window.say("Review mode ended.")
+        self.context.say("Review mode ended.")
 
     def compare(self, annotators: list[str]) -> None:
         if len(annotators) < 2:
-            self.window.say("Choose at least two annotators to compare.")
+            self.context.say("Choose at least two annotators to compare.")
             return
         self.annotators = list(annotators)
         self.refresh()
@@ -101,25 +104,25 @@ class ReviewController(QObject):
 
     def refresh(self) -> None:
         """Recompute the review items and article figures for the shown article."""
-        article_id = self.window.article_id
+        article_id = self.context.current_article()
         if not self.active or article_id is None or not self.annotators:
             return
         sets = self._sets(article_id)
         self.items = diff_article(sets)
         gold = self.project.existing_set(article_id, GOLD)
         gold_of = {row: _gold_text(item, gold) for row, item in enumerate(self.items)}
-        self.panel.show_items(self.window.view.text, self.items, self.annotators, gold_of)
+        self.panel.show_items(self.view.text, self.items, self.annotators, gold_of)
         marks = [
             (item.start, item.end, KIND_COLOURS[item.kind])
             for item in self.items
             if item.is_conflict and not is_resolved(item, gold)
         ]
-        self.window.view.set_marks(marks)
+        self.view.set_marks(marks)
         if self.side is not None and self.side.isVisible():
-            self.side.show_versions(self.window.view.text, [*self.annotators, GOLD],
+            self.side.show_versions(self.view.text, [*self.annotators, GOLD],
                                     {**sets, GOLD: gold}, marks)
-        text = self.window.view.text
-        tokens = word_tokens(text, self.window.tokens.get(article_id).tokens)
+        text = self.view.text
+        tokens = word_tokens(text, self.tokens.get(article_id).tokens)
         self.panel.show_article_figures(
             article_agreement(article_id, sets, self.annotators, tokens), self.annotators
         )
@@ -127,10 +130,10 @@ class ReviewController(QObject):
     def side_by_side(self) -> CompareDialog | None:
         """Each compared annotator's version and the gold one in columns (Alt+S)."""
         if not self.active or len(self.annotators) < 2:
-            self.window.say("Start review mode (Ctrl+R) with two annotators first.")
+            self.context.say("Start review mode (Ctrl+R) with two annotators first.")
             return None
         if self.side is None:
-            self.side = CompareDialog(self.window.styles, self.window)
+            self.side = CompareDialog(self.styles, self.context.parent)
             self.side.spanClicked.connect(self._pick)
         self.side.show()
         self.side.raise_()
@@ -147,11 +150,11 @@ class ReviewController(QObject):
 
     def _show_item(self, item: object) -> None:
         if isinstance(item, ReviewItem):
-            self.window.view.select_range(item.start, item.end)
+            self.view.select_range(item.start, item.end)
 
     def step(self, direction: int) -> None:
         """Select the next (previous) conflict the gold set has not decided yet."""
-        gold = self.project.existing_set(self.window.article_id or "", GOLD)
+        gold = self.project.existing_set(self.context.current_article() or "", GOLD)
         current = self.panel.current_item()
         position = current.start if current else -1
         target = step(self.items, position, backwards=direction < 0, gold=gold)
@@ -160,10 +163,10 @@ class ReviewController(QObject):
 
     # -- decisions ------------------------------------------------------------
     def _push(self, command) -> None:  # noqa: ANN001
-        self.window.editor.push(command)
+        self.context.edits.push(command)
 
     def choose(self, index: int) -> None:
-        item, article_id = self.panel.current_item(), self.window.article_id
+        item, article_id = self.panel.current_item(), self.context.current_article()
         if not self.active or item is None or article_id is None:
             return
         if index >= len(self.annotators):
@@ -173,28 +176,28 @@ class ReviewController(QObject):
         self.step(1)
 
     def reject(self) -> None:
-        item, article_id = self.panel.current_item(), self.window.article_id
+        item, article_id = self.panel.current_item(), self.context.current_article()
         if self.active and item is not None and article_id is not None:
             self._push(ChooseVersion(article_id, item, None))
             self.step(1)
 
     def accept_agreed(self) -> None:
-        if self.active and self.window.article_id and self.items:
-            self._push(AcceptAgreed(self.window.article_id, self.items))
+        if self.active and self.context.current_article() and self.items:
+            self._push(AcceptAgreed(self.context.current_article(), self.items))
 
     def mark_reviewed(self) -> None:
-        if self.active and self.window.article_id:
-            self._push(MarkReviewed(self.window.article_id, self.project.annotator))
+        if self.active and self.context.current_article():
+            self._push(MarkReviewed(self.context.current_article(), self.project.annotator))
 
     # -- project figures (background) -----------------------------------------
     def _start_project_figures(self) -> None:
         if self.task is not None and self.task.isRunning():
             self.task.cancel()
             self.task.wait(5000)
-        args = (str(self.window.store.root), self.project.annotator, list(self.annotators))
-        task = ProcessTask("Agreement", agreement_job, args, before=self.window.flush_saves)
+        args = (str(self.context.store.root), self.project.annotator, list(self.annotators))
+        task = ProcessTask("Agreement", agreement_job, args, before=self.context.flush_saves)
         task.succeeded.connect(self._figures_ready)
-        task.failed.connect(self.window.say)
+        task.failed.connect(self.context.say)
         self.task = task
         task.start()
 

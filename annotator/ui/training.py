@@ -13,7 +13,7 @@ from annotator.jobs.train_job import train_job
 from annotator.ui.tasks import BackgroundTask, ProcessTask
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.context import WindowContext
 
 
 def describe_scores(scores: dict[str, Any] | None) -> str:
@@ -42,52 +42,52 @@ class TrainingController(QObject):
 
     max_steps = 800
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, context: WindowContext) -> None:
+        super().__init__(context.parent)
+        self.context = context
         self.task: BackgroundTask | None = None
         self.last_result: Any = None
 
     def train(self) -> BackgroundTask | None:
-        window, project = self.window, self.window.project
+        context, project = self.context, self.context.project
         if self.task is not None and self.task.isRunning():
-            window.say("Training is already running.")
+            context.say("Training is already running.")
             return None
         if not any(aset.spans for aset in project.sets_of()):
-            window.say("Nothing to learn from yet: accept or add spans first.")
+            context.say("Nothing to learn from yet: accept or add spans first.")
             return None
-        store = window.store
+        store = context.store
         args = (str(store.root), project.annotator, project.settings.to_dict(),
                 list(project.scheme.names), self.max_steps)
         task = ProcessTask("Training", train_job, args, before=store.flush)
-        window.status.task_started("Training…", task.cancel)
-        task.progressed.connect(window.status.task_progress)
+        context.status.task_started("Training…", task.cancel)
+        task.progressed.connect(context.status.task_progress)
         task.succeeded.connect(self._done)
-        task.cancelled.connect(lambda: window.status.task_finished("Training cancelled"))
-        task.failed.connect(window.status.task_finished)
+        task.cancelled.connect(lambda: context.status.task_finished("Training cancelled"))
+        task.failed.connect(context.status.task_finished)
         self.task = task
         task.start()
         return task
 
     def _done(self, result: Any) -> None:
-        window, project = self.window, self.window.project
+        context, project = self.context, self.context.project
         self.last_result = result
         if result.cancelled:
-            window.status.task_finished("Training cancelled")
+            context.status.task_finished("Training cancelled")
             return
         verdict = "now suggests" if result.switched else "kept aside (current sources score higher)"
-        window.status.task_finished(f"Model trained: F {result.f or 0:.3f}, {verdict}")
+        context.status.task_finished(f"Model trained: F {result.f or 0:.3f}, {verdict}")
         if result.switched and not project.settings.suggest_model:
             ChangeSettings(project.settings.with_(suggest_model=True)).do(project)
         if result.switched:
-            window.start_suggestions()
+            context.start_suggestions()
 
     def show_scores(self) -> QMessageBox:
         from annotator.nlp import learned
 
-        scores = learned.read_scores(learned.learned_dir(self.window.store.root))
+        scores = learned.read_scores(learned.learned_dir(self.context.store.root))
         box = QMessageBox(QMessageBox.Icon.Information, "Learned model",
-                          describe_scores(scores), parent=self.window)
+                          describe_scores(scores), parent=self.context.parent)
         box.setObjectName("modelScores")
         box.setTextFormat(Qt.TextFormat.PlainText)
         if scores:
@@ -99,25 +99,25 @@ class TrainingController(QObject):
         """Retrain in the background when `retrain_after` new articles are finished."""
         from annotator.nlp import learned
 
-        window = self.window
-        if learned.auto_retrain_due(window.project, window.store.root, window.project.settings):
+        context = self.context
+        if learned.auto_retrain_due(context.project, context.store.root, context.project.settings):
             self.train()
         else:
-            self.refresh(window.article_id)
+            self.refresh(context.current_article())
 
     def refresh(self, article_id: str | None) -> BackgroundTask | None:
         """Learning in the loop: a few updates of the learned model (when it is on) on the
         article just finished, in a worker; the suggestions are recomputed when it is done."""
         from annotator.jobs.refresh_job import refresh_job
 
-        window = self.window
+        context = self.context
         busy = self.task is not None and self.task.isRunning()
-        if busy or not article_id or not window.project.settings.suggest_model:
+        if busy or not article_id or not context.project.settings.suggest_model:
             return None
         task = ProcessTask("Updating the model", refresh_job,
-                           (str(window.store.root), window.project.annotator, [article_id]),
-                           before=window.store.flush)
-        task.succeeded.connect(lambda path: window.start_suggestions() if path else None)
+                           (str(context.store.root), context.project.annotator, [article_id]),
+                           before=context.store.flush)
+        task.succeeded.connect(lambda path: context.start_suggestions() if path else None)
         self.task = task
         task.start()
         return task

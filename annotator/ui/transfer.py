@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,14 +37,9 @@ from annotator.io.export import (
 )
 from annotator.io.importer import ImportReport, finish_import, prepare_import, store_texts
 from annotator.jobs.export_job import export_job
-from annotator.store.project_store import ProjectStore
+from annotator.ui.context import WindowContext
 from annotator.ui.runtime import settle
-from annotator.ui.statusbar import ProjectStatusBar
 from annotator.ui.tasks import BackgroundTask, ProcessTask
-
-if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
-
 
 EXPORT_FORMATS = ("jsonl", "spacy", "doccano", "conll", "kb")
 ALL_ANNOTATORS = "(all annotators: jsonl, doccano)"
@@ -161,20 +156,22 @@ class ExportDialog(QDialog):
         }
 
 
-class TransferController:
+class TransferController(QObject):
     """Runs imports and exports in background tasks and reports what happened."""
 
-    def __init__(
-        self, window: MainWindow, project: Project, store: ProjectStore, bar: ProjectStatusBar
-    ) -> None:
-        self.window, self.project, self.store, self.bar = window, project, store, bar
+    articlesImported = Signal()  # the project lists more articles now
+
+    def __init__(self, context: WindowContext, visible_ids: Callable[[], list[str]]) -> None:
+        super().__init__(context.parent)
+        self.context, self.visible_ids = context, visible_ids
+        self.project, self.store, self.bar = context.project, context.store, context.status
         self.task: BackgroundTask | None = None
         self.last_report: ImportReport | ExportReport | None = None
         self.last_message = ""
 
     # -- import -----------------------------------------------------------
     def _file_dialog(self, mode: QFileDialog.FileMode, title: str) -> QFileDialog:
-        dialog = QFileDialog(self.window, title)
+        dialog = QFileDialog(self.context.parent, title)
         dialog.setObjectName("importDialog")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setFileMode(mode)
@@ -210,8 +207,7 @@ class TransferController:
 
     def _import_done(self, prepared: object) -> None:
         report = finish_import(self.project, self.store, prepared)  # type: ignore[arg-type]
-        self.window.article_model.reset()
-        self.window.status.show_progress(self.project)
+        self.articlesImported.emit()
         settle()  # the new articles out of the collector's way
         self.last_report = report
         lines = [f"Imported {report.added} article(s), {report.spans} span(s)."]
@@ -227,12 +223,12 @@ class TransferController:
             lines.append(f"… and {len(report.issues) - 20} more problem(s)")
         self._summary("Import finished", lines, warn=bool(report.issues))
         if report.added:
-            self.window.start_suggestions()
+            self.context.start_suggestions()
 
     # -- export -----------------------------------------------------------
     def export(self) -> ExportDialog:
-        shown = self.window.article_proxy.visible_ids()
-        dialog = ExportDialog(self.window, self.project, self.store.root.name, shown)
+        shown = self.visible_ids()
+        dialog = ExportDialog(self.context.parent, self.project, self.store.root.name, shown)
         dialog.accepted.connect(lambda: self.start_export(**dialog.options()))
         dialog.open()
         return dialog
@@ -253,7 +249,7 @@ class TransferController:
             return None
         args = (str(self.store.root), self.project.annotator, options)
         task = self._run("Exporting…", ProcessTask("Export", export_job, args,
-                                                   before=self.window.flush_saves))
+                                                   before=self.context.flush_saves))
         task.succeeded.connect(self._export_done)
         return task
 
@@ -298,7 +294,7 @@ class TransferController:
 
     def _summary(self, title: str, lines: list[str], warn: bool = False) -> None:
         self.last_message = "\n".join(lines)
-        box = QMessageBox(self.window)
+        box = QMessageBox(self.context.parent)
         box.setObjectName("summaryBox")
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Warning if warn else QMessageBox.Icon.Information)
