@@ -212,14 +212,6 @@ def add_notes(record: dict[str, Any], aset: AnnotationSet) -> dict[str, Any]:
     return record
 
 
-def export_record(
-    article: Article, aset: AnnotationSet, tokens: list[Tok], timestamp: int
-) -> dict[str, Any]:
-    """The accept record of one annotation set (accepted spans only, sorted, token-aligned)."""
-    record = aligned_record(article, aset.annotator, aset.spans, tokens, "accept", timestamp)[0]
-    return add_notes(record, aset)
-
-
 def reject_records(
     article: Article, aset: AnnotationSet, tokens: list[Tok], timestamp: int
 ) -> list[dict[str, Any]]:

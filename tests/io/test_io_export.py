@@ -12,12 +12,12 @@ from spacy.tokens import Doc
 
 from annotator.config import seeds_dir
 from annotator.core.annotations import AnnotationSet
-from annotator.core.model import Article, ArticleStatus, Origin, Span
+from annotator.core.labels import LabelScheme
+from annotator.core.model import Article, ArticleInfo, ArticleStatus, Origin, Span
 from annotator.core.project import Project
 from annotator.io.export import export_project
 from annotator.io.importer import import_paths
-from annotator.io.jsonl_export import export_record, input_hash
-from annotator.nlp.tokens import tokenize
+from annotator.io.jsonl_export import input_hash
 from annotator.store.project_store import ProjectStore
 
 Opener = Callable[..., tuple[Project, ProjectStore]]  # the `open_proj` fixture (conftest.py)
@@ -44,10 +44,20 @@ def article_and_set() -> tuple[Article, AnnotationSet]:
     return article, aset
 
 
-def test_export_record_fields_are_exact() -> None:
+def exported(tmp_path: Path) -> dict:
+    """The one record `export_project` writes for `article_and_set`."""
     article, aset = article_and_set()
-    tokens = tokenize(TEXT)
-    rec = export_record(article, aset, tokens, int(aset.updated))
+    project = Project("ayu", LabelScheme.default(), {article.id: TEXT}.__getitem__,
+                      [ArticleInfo(article.id, article.title, article.meta)])
+    project.load_sets([aset])
+    export_project(project, tmp_path / "one.jsonl", allow_undecided=True)  # "Presiden" pends
+    [line] = (tmp_path / "one.jsonl").read_text(encoding="utf-8").splitlines()
+    return json.loads(line)
+
+
+def test_export_record_fields_are_exact(tmp_path: Path) -> None:
+    article, aset = article_and_set()
+    rec = exported(tmp_path)
     assert set(rec) == KEYS
     assert rec["text"] == TEXT
     assert rec["meta"] == {"title": "Judul", "article_id": article.id, "source": "a.txt"}
@@ -73,9 +83,8 @@ def test_export_record_fields_are_exact() -> None:
         "Vladimir", "Putin"]
 
 
-def test_exported_tokens_and_spans_build_a_spacy_doc() -> None:
-    article, aset = article_and_set()
-    rec = export_record(article, aset, tokenize(TEXT), 0)
+def test_exported_tokens_and_spans_build_a_spacy_doc(tmp_path: Path) -> None:
+    rec = exported(tmp_path)
     nlp = spacy.blank("id")
     doc = Doc(nlp.vocab, words=[t["text"] for t in rec["tokens"]],
               spaces=[t["ws"] for t in rec["tokens"]])
