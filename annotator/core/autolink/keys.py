@@ -191,9 +191,11 @@ class KeyTable:
                     same.union(roots.pop(), k)
 
     def find(self, key: int) -> int:
+        """The canonical key of a raw one (after `canonicalise`)."""
         return self.canon[key]
 
     def length(self, key: int) -> int:
+        """How many name words (type words aside) a key has."""
         return len(self.core[key])
 
     def contains(self, outer: int, inner: int) -> bool:
