@@ -34,9 +34,6 @@ class AnnotationSet:
         """Accepted spans and pending suggestions, sorted by position."""
         return sorted([*self.spans, *self.suggestions])
 
-    def is_suggestion(self, span: Span) -> bool:
-        return span in self.suggestions
-
     def overlapping(self, start: int, end: int, *, suggestions: bool = False) -> list[Span]:
         """Spans (or suggestions) overlapping [start, end); binary search over the sorted list."""
         pool = self.suggestions if suggestions else self.spans

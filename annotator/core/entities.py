@@ -150,25 +150,6 @@ class KnowledgeBase:
         self._changed(entity.kb_id)
         return old
 
-    def add_alias(self, kb_id: str, alias: str) -> bool:
-        """Append an alias unless empty or equal to a known surface under `surface_key`."""
-        entity = self._entities[kb_id]
-        alias = alias.strip()
-        if not surface_key(alias) or entity.has_surface(alias):
-            return False
-        self.replace(entity.with_(aliases=[*entity.aliases, alias]))
-        return True
-
-    def remove_alias(self, kb_id: str, alias: str) -> bool:
-        """Drop the aliases equal to `alias` under `surface_key`; False when none was there."""
-        entity = self._entities[kb_id]
-        key = surface_key(alias)
-        kept = [a for a in entity.aliases if surface_key(a) != key]
-        if len(kept) == len(entity.aliases):
-            return False
-        self.replace(entity.with_(aliases=kept))
-        return True
-
     def _changed(self, kb_id: str) -> None:
         self.version += 1
         self._journal.append((self.version, kb_id))

@@ -178,11 +178,6 @@ def step(
     return next((i for i in pool if i.start > position), None)
 
 
-def agreed_spans(items: Iterable[ReviewItem]) -> list[Span]:
-    """The gold candidate: the span of every AGREED item, sorted."""
-    return sorted(item.span for item in items if item.span is not None)
-
-
 def is_resolved(item: ReviewItem, gold: AnnotationSet | None) -> bool:
     """True when the gold set decided this item: a span there, or its versions rejected."""
     if gold is None:

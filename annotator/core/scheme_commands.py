@@ -11,7 +11,7 @@ without touching their `updated` time (a scheme edit is not annotation work).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,6 @@ from annotator.core.annotations import AnnotationSet
 from annotator.core.commands import Change, Command
 from annotator.core.entities import Entity
 from annotator.core.labels import Label, LabelScheme, label_name_problem
-from annotator.core.model import Span
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -267,38 +266,10 @@ class _SetsCommand(SchemeCommand):
 class RenameLabel(_SetsCommand):
     """Rename a label everywhere: scheme, spans, suggestions, rejections and KB entities."""
 
-    def __init__(
-        self,
-        old: str,
-        new: str,
-        on_changed: SchemeListener | None = None,
-        aliases: dict[str, str] | None = None,
-    ) -> None:
-        """`aliases`, when given, is the project's old -> new label map: the rename is
-        recorded there (and taken back on undo) so data written before it — other
-        annotators' files, a suggester's labels — can be mapped with `map_labels` and
-        `apply_aliases`."""
+    def __init__(self, old: str, new: str, on_changed: SchemeListener | None = None) -> None:
         super().__init__(on_changed)
         self.old, self.new = old, new.strip()
-        self.aliases = aliases
-        self._prior: dict[str, str | None] = {}
         self.text = f"Rename label {old} to {self.new}"
-
-    def do(self, project: Project) -> None:
-        super().do(project)
-        if self.aliases is not None:
-            self._prior = {k: self.aliases.get(k) for k in (self.old, self.new)}
-            self.aliases.pop(self.new, None)  # a live label again
-            self.aliases[self.old] = self.new
-
-    def undo(self, project: Project) -> None:
-        if self.aliases is not None:
-            for key, value in self._prior.items():
-                if value is None:
-                    self.aliases.pop(key, None)
-                else:
-                    self.aliases[key] = value
-        super().undo(project)
 
     def build(self, labels: list[Label]) -> list[dict]:
         scheme = LabelScheme(labels)
@@ -355,46 +326,3 @@ class DeleteLabel(_SetsCommand):
         name = self.name
         changes = [Change("span", False, s) for s in aset.spans if s.label == name]
         return changes + [Change("sugg", False, s) for s in aset.suggestions if s.label == name]
-
-
-# -- renames other annotators' files and the suggesters do not know about ------------------
-def resolve(label: str, aliases: dict[str, str]) -> str:
-    """Follow renames old -> new (PER -> ORANG -> PERSON); stops on a cycle."""
-    seen = {label}
-    while label in aliases and aliases[label] not in seen:
-        label = aliases[label]
-        seen.add(label)
-    return label
-
-
-def map_labels(spans: Iterable[Span], aliases: dict[str, str], known: Iterable[str]) -> list[Span]:
-    """Spans (e.g. fresh suggestions) relabelled through `aliases`; labels not `known` dropped.
-    A label the scheme knows is kept as it is, whatever the aliases say."""
-    names = set(known)
-    out = []
-    for span in spans:
-        label = span.label if span.label in names else resolve(span.label, aliases)
-        if label in names:
-            out.append(span if label == span.label else span.with_(label=label))
-    return out
-
-
-def apply_aliases(aset: AnnotationSet, aliases: dict[str, str], known: Iterable[str] = ()) -> bool:
-    """Relabel a set loaded from disk through `aliases` (no undo: a load-time migration);
-    labels in `known` (the scheme's) stay. True when anything changed."""
-    live = set(known)
-
-    def target(label: str) -> str:
-        return label if label in live else resolve(label, aliases)
-
-    changed = False
-    for kind, pool in (("span", aset.spans), ("sugg", aset.suggestions)):
-        for span in [s for s in pool if target(s.label) != s.label]:
-            Change(kind, False, span).apply(aset)  # type: ignore[arg-type]
-            Change(kind, True, span.with_(label=target(span.label))).apply(aset)  # type: ignore[arg-type]
-            changed = True
-    for key in [k for k in aset.rejected if target(k[2]) != k[2]]:
-        aset.rejected.discard(key)
-        aset.rejected.add((key[0], key[1], target(key[2])))
-        changed = True
-    return changed

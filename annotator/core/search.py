@@ -272,11 +272,6 @@ def article_matches(project: Project, article_id: str, flt: ArticleFilter) -> bo
     return set_matches(project.existing_set(article_id, flt.annotator), flt)
 
 
-def filter_articles(project: Project, flt: ArticleFilter) -> list[str]:
-    """Ids of the articles passing `flt`, in project order."""
-    return [i for i in project.article_ids if article_matches(project, i, flt)]
-
-
 # -- sort keys ------------------------------------------------------------------------
 def status_rank(status: ArticleStatus | str) -> int:
     """new < in progress < done < reviewed."""

@@ -193,7 +193,7 @@ def export_project(
     if fmt == "kb":
         records = kb.kb_records(project)
         guide = kb.guidelines_path(out)
-        write_many_atomic([(out, kb.kb_bytes(records)), (guide, kb.guidelines(project))])
+        write_many_atomic([(out, dumps_jsonl(records)), (guide, kb.guidelines(project))])
         report.records, report.files = len(records), [out, guide]
         report.spans_per_label = dict(sorted(Counter(r["label"] for r in records).items()))
         return report

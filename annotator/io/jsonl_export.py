@@ -22,8 +22,7 @@ from typing import Any
 import orjson
 
 from annotator.core.annotations import AnnotationSet
-from annotator.core.model import Article, ArticleStatus, Span
-from annotator.core.project import Project
+from annotator.core.model import Article, Span
 
 Tok = tuple[int, int, bool]
 Tokenizer = Callable[[str], list[Tok]]
@@ -213,14 +212,6 @@ def add_notes(record: dict[str, Any], aset: AnnotationSet) -> dict[str, Any]:
     return record
 
 
-def export_record(
-    article: Article, aset: AnnotationSet, tokens: list[Tok], timestamp: int
-) -> dict[str, Any]:
-    """The accept record of one annotation set (accepted spans only, sorted, token-aligned)."""
-    record = aligned_record(article, aset.annotator, aset.spans, tokens, "accept", timestamp)[0]
-    return add_notes(record, aset)
-
-
 def reject_records(
     article: Article, aset: AnnotationSet, tokens: list[Tok], timestamp: int
 ) -> list[dict[str, Any]]:
@@ -245,24 +236,3 @@ def _in_text(start: int, end: int, length: int) -> bool:
 def dumps_jsonl(records: list[dict[str, Any]]) -> bytes:
     """One JSON object per line, keys sorted, UTF-8, a newline after each."""
     return b"".join(orjson.dumps(r, option=orjson.OPT_SORT_KEYS) + b"\n" for r in records)
-
-
-def export_jsonl(
-    project: Project,
-    out: Path,
-    *,
-    annotator: str | None = None,
-    status: ArticleStatus | str | None = None,
-    include_rejected: bool = False,
-    allow_undecided: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-    tokenizer: Tokenizer | None = None,
-) -> ExportReport:
-    """`export_project(format="jsonl")` with the same selection and defaults (kept for callers
-    of the JSONL-only entry point)."""
-    from annotator.io.export import export_project
-
-    return export_project(project, out, format="jsonl", annotator=annotator, status=status,
-                          include_rejected=include_rejected, allow_undecided=allow_undecided,
-                          progress=progress, cancelled=cancelled, tokenizer=tokenizer)

@@ -272,12 +272,6 @@ class FindPanel(QWidget):
     def hits(self) -> list[Hit]:
         return list(self.result.hits)
 
-    def refresh_titles(self) -> None:
-        """Re-read article titles after an import (hits stay valid: texts never change)."""
-        if self._searched is not None:
-            lines = [self.results.item(row).data(LINE_ROLE) for row in range(self.results.count())]
-            self._show(self._searched, self.result, lines)
-
     # -- internals --------------------------------------------------------
     def _key(self) -> tuple:
         spans = self.span_query() if self.mode.currentIndex() == SPANS else None

@@ -75,7 +75,7 @@ class LabelSchemeDialog(QDialog):
 
     `on_scheme_changed(scheme)` is handed to every command and so runs after each do, undo
     and redo, even when this dialog is closed: the window uses it to save the scheme and
-    refresh its styles and label actions. `aliases` (optional) records renames.
+    refresh its styles and label actions.
     """
 
     def __init__(
@@ -84,14 +84,12 @@ class LabelSchemeDialog(QDialog):
         undo_stack: QUndoStack,
         parent: QWidget | None = None,
         on_scheme_changed: Callable[[LabelScheme], None] | None = None,
-        aliases: dict[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("labelSchemeDialog")
         self.setWindowTitle("Label scheme")
         self.project, self.stack = project, undo_stack
         self.on_scheme_changed = on_scheme_changed
-        self.aliases = aliases  # the project's old -> new label map, updated by renames
         self.confirm: QMessageBox | None = None
         self.color_dialog: QColorDialog | None = None
         self._loading = False
@@ -272,7 +270,7 @@ class LabelSchemeDialog(QDialog):
         old, new = self.selected_name(), self.name_edit.text().strip()
         if old is None or new == old:
             return False
-        command = RenameLabel(old, new, self.on_scheme_changed, self.aliases)
+        command = RenameLabel(old, new, self.on_scheme_changed)
         if self._push(command):
             self.select(new)
             self._say(f"Renamed {old} to {new} in {len(command.articles)} article(s).")

@@ -13,7 +13,7 @@ from annotator.core.autolink import (
     autolink_command,
     plan_autolink,
 )
-from annotator.core.autolink_index import family_of, modern, variant
+from annotator.core.autolink.names import family_of, modern, variant
 from annotator.core.entities import Entity, KnowledgeBase
 from annotator.core.labels import LabelScheme
 from annotator.core.model import Article, ArticleInfo, Origin, Span
@@ -458,7 +458,7 @@ def test_an_acronym_prefers_its_expansion_to_a_name_holding_it() -> None:
 def test_each_link_has_a_confidence_and_doubtful_ones_come_first() -> None:
     """Same full name: sure; a short form two entities could own, with nothing around it to
     decide: doubtful, listed first; a lone mention: nothing joined, nothing to doubt."""
-    from annotator.core.autolink import DOUBTFUL, LARGEST_GUESS
+    from annotator.core.autolink.planner import DOUBTFUL, LARGEST_GUESS
 
     project = make_project([
         ("Joko Santoso berbicara. Santoso menambahkan.", [("Joko Santoso", "PER"),
@@ -600,7 +600,7 @@ def test_abbreviated_type_words() -> None:
 
 
 def test_known_places_come_from_the_gazetteers(tmp_path, monkeypatch) -> None:  # noqa: ANN001
-    from annotator.core.autolink_index import known_places
+    from annotator.core.autolink.names import known_places
 
     assert ("jakarta",) in known_places() and ("amerika", "serikat") in known_places()
     (tmp_path / "gazetteer").mkdir()

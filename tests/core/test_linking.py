@@ -203,7 +203,8 @@ def test_clear_cases_are_preselected(
 def test_near_misses_are_not_matched(
     kb: KnowledgeBase, matcher: CandidateMatcher, surface: str, label: str, near: str
 ) -> None:
-    kb.add_alias("vladimir-putin", "Putin")  # the closest alias "Putri" could reach
+    putin = kb["vladimir-putin"]
+    kb.replace(putin.with_(aliases=[*putin.aliases, "Putin"]))  # the closest "Putri" could reach
     assert matcher.best(surface, label) is None
     for candidate in matcher.rank(surface, label):
         if candidate.entity.kb_id == near and candidate.entity.label == label:
@@ -266,7 +267,7 @@ def test_matcher_follows_kb_changes(kb: KnowledgeBase, matcher: CandidateMatcher
     assert matcher.best("Lavrov", "PER") is None
     kb.add(Entity("sergei-lavrov", "Sergei Lavrov", "PER"))
     assert matcher.best("Lavrov", "PER").entity.kb_id == "sergei-lavrov"  # type: ignore[union-attr]
-    kb.add_alias("kcna", "KNCA")
+    kb.replace(kb["kcna"].with_(aliases=[*kb["kcna"].aliases, "KNCA"]))
     assert matcher.rank("KNCA", "ORG")[0].score == 100
     kb.replace(kb["moskow"].with_(name="Moscow", aliases=["Moskwa"]))
     assert matcher.rank("Moskwa", "GPE")[0].score == 100

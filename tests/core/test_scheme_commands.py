@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.annotations import AnnotationSet
 from annotator.core.commands import CompositeCommand
 from annotator.core.entities import Entity
 from annotator.core.labels import Label, LabelScheme
@@ -16,12 +15,9 @@ from annotator.core.scheme_commands import (
     EditLabel,
     LabelInUse,
     RenameLabel,
-    apply_aliases,
     free_key,
     label_problems,
     label_usage,
-    map_labels,
-    resolve,
 )
 
 TEXT = "Presiden Vladimir Putin bertemu Kim Jong Un di Vladivostok."
@@ -171,40 +167,12 @@ def test_label_problems_and_free_key() -> None:
     assert free_key(LabelScheme([Label(str(i), "#000000", key=str(i)) for i in range(1, 10)])) == ""
 
 
-def test_aliases_carry_renames_to_suggesters_and_other_annotators_files() -> None:
-    aliases = {"PER": "ORANG", "ORANG": "PERSON", "A": "B", "B": "A"}
-    assert resolve("PER", aliases) == "PERSON" and resolve("GPE", aliases) == "GPE"
-    assert resolve("A", aliases) in {"A", "B"}  # a cycle stops
-    fresh = [Span(0, 3, "PER"), Span(4, 8, "GPE"), Span(9, 12, "GONE")]
-    mapped = map_labels(fresh, aliases, ["PERSON", "GPE"])
-    assert [s.key for s in mapped] == [(0, 3, "PERSON"), (4, 8, "GPE")]
-    theirs = AnnotationSet("a1", "budi", updated=5.0)
-    theirs.insert_span(Span(0, 3, "PER", kb_id="kim"))
-    theirs.insert_suggestion(Span(4, 8, "ORANG"))
-    theirs.rejected.add((9, 12, "PER"))
-    assert apply_aliases(theirs, aliases)
-    assert [(s.label, s.kb_id) for s in theirs.spans] == [("PERSON", "kim")]
-    assert [s.label for s in theirs.suggestions] == ["PERSON"]
-    assert theirs.rejected == {(9, 12, "PERSON")} and theirs.updated == 5.0
-    assert not apply_aliases(theirs, aliases)
-
-
-def test_rename_records_and_takes_back_aliases(project: Project) -> None:
-    aliases = {"ORANG": "OLD"}
-    first = RenameLabel("PER", "ORANG", aliases=aliases)
+def test_two_renames_undo_back_to_the_first_name(project: Project) -> None:
+    first = RenameLabel("PER", "ORANG")
     first.do(project)
-    assert aliases == {"PER": "ORANG"}  # ORANG is a live label again
-    second = RenameLabel("ORANG", "PERSON", aliases=aliases)
+    second = RenameLabel("ORANG", "PERSON")
     second.do(project)
-    assert aliases == {"PER": "ORANG", "ORANG": "PERSON"}
-    assert [s.label for s in map_labels([Span(0, 3, "PER")], aliases, project.scheme.names)] == [
-        "PERSON"
-    ]
+    assert "PERSON" in project.scheme and "PER" not in project.scheme
     second.undo(project)
     first.undo(project)
-    assert aliases == {"ORANG": "OLD"} and project.scheme.names[0] == "PER"
-    live = AnnotationSet("a1", "budi")
-    live.insert_span(Span(0, 3, "ORANG"))
-    assert not apply_aliases(live, {"ORANG": "X"}, known=["ORANG"])  # a live label stays
-    kept = map_labels([Span(0, 3, "ORANG")], {"ORANG": "X"}, ["ORANG", "X"])
-    assert [s.label for s in kept] == ["ORANG"]
+    assert project.scheme.names[0] == "PER" and "ORANG" not in project.scheme

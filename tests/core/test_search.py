@@ -16,10 +16,10 @@ from annotator.core.search import (
     ArticleFilter,
     FindOptions,
     Hit,
+    article_matches,
     base_letter,
     context,
     date_key,
-    filter_articles,
     find_in_text,
     parse_date,
     project_texts,
@@ -119,6 +119,11 @@ def project() -> Project:
     other.insert_span(Span(0, 4, "FAC"))
     other.status = ArticleStatus.DONE
     return p
+
+
+def filter_articles(project: Project, flt: ArticleFilter) -> list[str]:
+    """Ids of the articles passing `flt`, in project order (as the article list shows them)."""
+    return [i for i in project.article_ids if article_matches(project, i, flt)]
 
 
 def test_filters_by_status_label_entity_title(project: Project) -> None:

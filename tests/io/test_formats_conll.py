@@ -10,7 +10,7 @@ from spacy.training.converters import conll_ner_to_docs
 from annotator.core.annotations import AnnotationSet
 from annotator.core.model import Span
 from annotator.io.export import export_project
-from annotator.io.formats.conll import SENTENCES_PER_ARTICLE, conll_doc
+from annotator.io.formats.conll import SENTENCES_PER_ARTICLE, tags_for
 from annotator.io.formats.remap import adjust_records, apply_label_map, parse_label_map
 from annotator.io.importer import import_paths
 from annotator.io.readers import read_source
@@ -26,7 +26,7 @@ def block(text: str, *spans: tuple[str, str]) -> str:
     for surface, label in spans:
         start = text.index(surface)
         aset.insert_span(Span(start, start + len(surface), label))
-    return conll_doc(text, aset, tokenize(text)).text
+    return tags_for(text, tokenize(text), aset.spans).text
 
 
 def test_export_layout_and_sentence_rule() -> None:

@@ -60,7 +60,7 @@ def test_overlapping_spans_are_reported(tmp_path: Path, open_proj: Opener) -> No
     assert [e.text for e in docs(tmp_path / "x.spacy")[0].ents][0] == "Joko"
 
 
-def test_docbin_bytes_are_deterministic(tmp_path: Path, open_proj: Opener) -> None:
+def test_docbin_export_is_deterministic(tmp_path: Path, open_proj: Opener) -> None:
     project, _ = annotated_project(open_proj, tmp_path / "p", n=4)
     export_project(project, tmp_path / "a.spacy", format="spacy")
     export_project(project, tmp_path / "b.spacy", format="spacy")

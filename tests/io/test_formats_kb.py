@@ -1,18 +1,17 @@
-"""Knowledge base export: JSONL records, CLI, and loading into spaCy's InMemoryLookupKB."""
+"""Knowledge base export: JSONL records, guidelines and the CLI."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import orjson
-import pytest
 
 from annotator.cli import main
 from annotator.core.entities import draft_entity
 from annotator.core.entity_commands import link_span
 from annotator.core.model import Origin, Span
 from annotator.io.export import export_project
-from annotator.io.formats.kb import alias_priors, kb_records, to_spacy_kb
+from annotator.io.formats.kb import kb_records
 from annotator.io.seeding import ensure_seeded
 from annotator.store.session import open_project
 from tests.conftest import SEEDS
@@ -47,7 +46,7 @@ def linked_project(root: Path):  # noqa: ANN201
     return project, store
 
 
-def test_kb_records_and_spacy_kb(tmp_path: Path) -> None:
+def test_kb_records(tmp_path: Path) -> None:
     project, store = linked_project(tmp_path / "p")
     records = {r["kb_id"]: r for r in kb_records(project)}
     assert set(records) == {"vladimir-putin", "kim-jong-un"}
@@ -55,19 +54,6 @@ def test_kb_records_and_spacy_kb(tmp_path: Path) -> None:
     assert putin["mentions"] == sum(putin["alias_mentions"].values()) >= 3
     assert {"Vladimir Putin", "Putin"} <= set(putin["aliases"])
     assert records["kim-jong-un"]["external_ids"] == {"wikidata": "Q56226"}
-
-    priors = alias_priors(list(records.values()))
-    assert priors["Putin"] == {"vladimir-putin": 1.0}
-
-    from annotator.nlp.tokens import make_nlp
-
-    spacy_kb = to_spacy_kb(list(records.values()), make_nlp().vocab)
-    assert sorted(spacy_kb.get_entity_strings()) == ["kim-jong-un", "vladimir-putin"]
-    candidates = spacy_kb.get_alias_candidates("Putin")
-    assert [(c.entity_, pytest.approx(c.prior_prob)) for c in candidates] == [
-        ("vladimir-putin", 1.0)
-    ]
-    assert spacy_kb.get_alias_candidates("Kim")[0].entity_ == "kim-jong-un"
     store.close()
 
 

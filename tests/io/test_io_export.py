@@ -12,11 +12,12 @@ from spacy.tokens import Doc
 
 from annotator.config import seeds_dir
 from annotator.core.annotations import AnnotationSet
-from annotator.core.model import Article, ArticleStatus, Origin, Span
+from annotator.core.labels import LabelScheme
+from annotator.core.model import Article, ArticleInfo, ArticleStatus, Origin, Span
 from annotator.core.project import Project
+from annotator.io.export import export_project
 from annotator.io.importer import import_paths
-from annotator.io.jsonl_export import export_jsonl, export_record, input_hash
-from annotator.nlp.tokens import tokenize
+from annotator.io.jsonl_export import input_hash
 from annotator.store.project_store import ProjectStore
 
 Opener = Callable[..., tuple[Project, ProjectStore]]  # the `open_proj` fixture (conftest.py)
@@ -43,10 +44,20 @@ def article_and_set() -> tuple[Article, AnnotationSet]:
     return article, aset
 
 
-def test_export_record_fields_are_exact() -> None:
+def exported(tmp_path: Path) -> dict:
+    """The one record `export_project` writes for `article_and_set`."""
     article, aset = article_and_set()
-    tokens = tokenize(TEXT)
-    rec = export_record(article, aset, tokens, int(aset.updated))
+    project = Project("ayu", LabelScheme.default(), {article.id: TEXT}.__getitem__,
+                      [ArticleInfo(article.id, article.title, article.meta)])
+    project.load_sets([aset])
+    export_project(project, tmp_path / "one.jsonl", allow_undecided=True)  # "Presiden" pends
+    [line] = (tmp_path / "one.jsonl").read_text(encoding="utf-8").splitlines()
+    return json.loads(line)
+
+
+def test_export_record_fields_are_exact(tmp_path: Path) -> None:
+    article, aset = article_and_set()
+    rec = exported(tmp_path)
     assert set(rec) == KEYS
     assert rec["text"] == TEXT
     assert rec["meta"] == {"title": "Judul", "article_id": article.id, "source": "a.txt"}
@@ -72,9 +83,8 @@ def test_export_record_fields_are_exact() -> None:
         "Vladimir", "Putin"]
 
 
-def test_exported_tokens_and_spans_build_a_spacy_doc() -> None:
-    article, aset = article_and_set()
-    rec = export_record(article, aset, tokenize(TEXT), 0)
+def test_exported_tokens_and_spans_build_a_spacy_doc(tmp_path: Path) -> None:
+    rec = exported(tmp_path)
     nlp = spacy.blank("id")
     doc = Doc(nlp.vocab, words=[t["text"] for t in rec["tokens"]],
               spaces=[t["ws"] for t in rec["tokens"]])
@@ -107,8 +117,8 @@ def seeded(open_proj: Opener, root: Path) -> tuple[Project, ProjectStore]:
 
 def test_export_is_deterministic_and_ordered(tmp_path: Path, open_proj: Opener) -> None:
     project, _ = seeded(open_proj, tmp_path / "p")
-    one = export_jsonl(project, tmp_path / "out" / "one.jsonl", status="any")
-    two = export_jsonl(project, tmp_path / "two.jsonl", status="any")
+    one = export_project(project, tmp_path / "out" / "one.jsonl", status="any")
+    two = export_project(project, tmp_path / "two.jsonl", status="any")
     data = (tmp_path / "out" / "one.jsonl").read_bytes()
     assert data == (tmp_path / "two.jsonl").read_bytes()
     assert data.endswith(b"\n")
@@ -125,7 +135,7 @@ def test_export_is_deterministic_and_ordered(tmp_path: Path, open_proj: Opener) 
 def test_filters_and_rejected_records(tmp_path: Path, open_proj: Opener) -> None:
     project, _ = seeded(open_proj, tmp_path / "p")
     out = tmp_path / "x.jsonl"
-    done = export_jsonl(project, out, status=ArticleStatus.DONE, include_rejected=True)
+    done = export_project(project, out, status=ArticleStatus.DONE, include_rejected=True)
     lines = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
     assert [r["answer"] for r in lines] == ["accept", "reject"]
     rej = lines[1]
@@ -135,7 +145,7 @@ def test_filters_and_rejected_records(tmp_path: Path, open_proj: Opener) -> None
     assert rej["_task_hash"] != lines[0]["_task_hash"]
     assert done.records == 2
     assert ("Kredit gambar: AFP", "status is in progress, not done") in done.skipped
-    nobody = export_jsonl(project, out, annotator="budi")
+    nobody = export_project(project, out, annotator="budi")
     assert nobody.records == 0 and out.read_bytes() == b""
     assert {reason for _, reason in nobody.skipped} == {"no annotations",
                                                        "annotated only by other annotators"}
@@ -144,7 +154,7 @@ def test_filters_and_rejected_records(tmp_path: Path, open_proj: Opener) -> None
 def test_cancelled_export_writes_nothing(tmp_path: Path, open_proj: Opener) -> None:
     project, _ = seeded(open_proj, tmp_path / "p")
     calls: list[tuple[int, int]] = []
-    report = export_jsonl(project, tmp_path / "c.jsonl", cancelled=lambda: len(calls) >= 2,
+    report = export_project(project, tmp_path / "c.jsonl", cancelled=lambda: len(calls) >= 2,
                           progress=lambda d, t: calls.append((d, t)), status="any")
     assert report.cancelled and not (tmp_path / "c.jsonl").exists()
     assert calls == [(0, 2), (1, 2)]
@@ -153,7 +163,7 @@ def test_cancelled_export_writes_nothing(tmp_path: Path, open_proj: Opener) -> N
 def test_export_import_round_trip(tmp_path: Path, open_proj: Opener) -> None:
     project, _ = seeded(open_proj, tmp_path / "p")
     first = tmp_path / "first.jsonl"
-    export_jsonl(project, first, include_rejected=True, status="any")
+    export_project(project, first, include_rejected=True, status="any")
     fresh, store = open_proj(tmp_path / "q")
     report = import_paths(fresh, store, [first])
     assert report.issues == [] and report.added == 2 and report.new_labels == []
@@ -164,7 +174,7 @@ def test_export_import_round_trip(tmp_path: Path, open_proj: Opener) -> None:
         assert new.status == ArticleStatus.DONE  # every exported record says "accept"
         assert fresh.info(article_id).title == project.info(article_id).title
     second = tmp_path / "second.jsonl"
-    export_jsonl(fresh, second, include_rejected=True, status="any")
+    export_project(fresh, second, include_rejected=True, status="any")
     assert second.read_bytes() == first.read_bytes()
     again = import_paths(fresh, store, [first])
     assert (again.added, again.spans, len(again.duplicates)) == (0, 0, 2)
@@ -179,7 +189,7 @@ def test_emoji_text_round_trip_keeps_code_point_offsets(tmp_path: Path,
     project, store = open_proj(tmp_path / "p")
     assert import_paths(project, store, [src]).spans == 3
     out = tmp_path / "out.jsonl"
-    export_jsonl(project, out)
+    export_project(project, out)
     [rec] = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
     assert [rec["text"][s["start"] : s["end"]] for s in rec["spans"]] == [
         "Vladimir Putin", "Kim Jong-un", "Vostochny"]

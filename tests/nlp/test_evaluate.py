@@ -9,7 +9,7 @@ import pytest
 from spacy.scorer import Scorer
 
 from annotator.core.model import ArticleStatus, Origin, Span
-from annotator.io.jsonl_export import export_jsonl
+from annotator.io.export import export_project
 from annotator.nlp.evaluate import (
     GoldDoc,
     GoldError,
@@ -184,7 +184,7 @@ def test_jsonl_export_is_gold(tmp_path: Path) -> None:
             aset.insert_span(span)
         aset.rejected.add((29, 43, "ORG"))
         aset.status = ArticleStatus.DONE
-        export_jsonl(project, tmp_path / "gold.jsonl", include_rejected=True)
+        export_project(project, tmp_path / "gold.jsonl", include_rejected=True)
     finally:
         store.close()
     gold = load_gold(tmp_path / "gold.jsonl")

@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 from PySide6.QtCore import Qt
 
-from annotator.io.jsonl_export import export_jsonl
+from annotator.io.export import export_project
 from tests.ui.helpers import answer_done_prompt, click_span, find_span, key, select_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -70,7 +70,7 @@ def test_emoji_before_a_span_keeps_offsets(opener, tmp_path: Path, qtbot) -> Non
     select_text(window, start2 + 1, start2 + 5)  # partial word snaps to the whole token
     key(window, "5")
     out = tmp_path / "emoji.jsonl"
-    export_jsonl(window.project, out, annotator="ayu", status="any", allow_undecided=True)
+    export_project(window.project, out, annotator="ayu", status="any", allow_undecided=True)
     record = orjson.loads(out.read_bytes().splitlines()[0])
     got = [(record["text"][s["start"] : s["end"]], s["label"]) for s in record["spans"]]
     assert got == [("Vladimir Putin", "PER"), ("Vostochny", "FAC")]

@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.annotations import AnnotationSet
 from annotator.core.model import Span
 from annotator.core.tokens import TokenIndex
 from annotator.io.formats.rendered import Rendered
@@ -121,11 +120,6 @@ def _block(text: str, tokens: Sequence[Tok], tags: list[str]) -> str:
         previous, newline = word, False
     lines.append("")
     return "\n".join(lines) + "\n"
-
-
-def conll_doc(text: str, aset: AnnotationSet, tokens: Sequence[Tok]) -> ConllDoc:
-    """The CoNLL block of one annotation set (accepted spans only)."""
-    return tags_for(text, tokens, aset.spans)
 
 
 def conll_from_record(record: dict[str, Any]) -> Rendered:

@@ -17,7 +17,7 @@ from annotator.io.formats.rendered import Rendered
 from annotator.io.validate import check_doc
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, DocBin
+    from spacy.tokens import DocBin
 
 EXTENSION = ".spacy"
 CONFIG_NAME = "config.cfg"
@@ -59,14 +59,6 @@ def new_docbin() -> DocBin:
     from spacy.tokens import DocBin
 
     return DocBin(store_user_data=True)
-
-
-def docbin_bytes(docs: list[Doc]) -> bytes:
-    """The DocBin of `docs` (user data kept), serialised."""
-    doc_bin = new_docbin()
-    for doc in docs:
-        doc_bin.add(doc)
-    return bytes(doc_bin.to_bytes())
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,13 +1,10 @@
-"""Auto-linking helpers: name keys and how they contain each other, union-finds, context.
+"""Name keys and which contains which: the index auto-linking finds longer names in.
 
-A name key is a mention's normalised name (`linking.normalise`: titles, case, diacritics,
-hyphens aside) as a set of tokens, with old Indonesian spelling modernised ("Soeharto" =
-"Suharto", "Cina" = "Tiongkok"), spelling variants of longer tokens unified ("Dmitri" =
-"Dmitry", "Moskow" = "Moscow"), a middle initial read as the one known middle name ("Basuki
-T Purnama" = "Basuki Tjahaja Purnama") and type words reduced to their type ("kosmodrom" =
-"cosmodrome"; a type word alone, "DKI", keeps its word). A key belongs to one label family:
-names of incompatible labels never mix (GPE, LOC and FAC count as one family of places;
-label names of other schemes are understood too: PERSON, PPL, ORGANISATION, PLACE ...).
+A name key is a mention's name as words (`names`: normalised, today's spelling, facility
+words) with spelling variants of longer tokens unified ("Dmitri" = "Dmitry", "Moskow" =
+"Moscow"), a middle initial read as the one known middle name ("Basuki T Purnama" = "Basuki
+Tjahaja Purnama") and type words reduced to their type ("kosmodrom" = "cosmodrome"; a type
+word alone, "DKI", keeps its word). A key belongs to one label family (`names.family_of`).
 Key B contains key A when A can refer to B, labels agreeing:
 - persons: A's tokens are a proper subset of B's ("Putin" < "Vladimir Putin");
 - others: the same name without a type word ("Vostochny" < "Kosmodrom Vostochny");
@@ -29,153 +26,38 @@ Dmitry Peskov" = "Dmitry Peskov").
 
 from __future__ import annotations
 
-import json
-import math
-import os
-import re
-from collections import Counter, defaultdict
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections import defaultdict
 
-import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 
+from annotator.core.autolink.names import (
+    KNOWN_FAMILIES,
+    NOT_NAMES,
+    OLD_INITIAL,
+    clips,
+    facility_words,
+    family_of,
+    modern,
+    variant,
+)
 from annotator.core.linking import (
     CLASS_TYPES,
     CLASS_WORDS,
     FUNCTION_WORDS,
-    WEAK_WORDS,
     acronym,
-    fold,
     is_acronym_like,
     normalise,
     strip_titles,
     surface_key,
 )
-from annotator.core.union_find import LinkedUnionFind, UnionFind
+from annotator.core.union_find import UnionFind
 
-if TYPE_CHECKING:
-    from annotator.core.autolink import Planner
-
-__all__ = ["Context", "KeyTable", "LinkedUnionFind", "UnionFind", "is_acronym_like"]
-
-_FAMILY_LABELS = {
-    "person": "PER PERSON PERS PPL PEOPLE",
-    "place": "GPE LOC FAC LOCATION PLACE PLC FACILITY GEO",
-    "org": "ORG ORGANISATION ORGANIZATION IND COMPANY CORP",
-}
-FAMILIES = {label: family for family, labels in _FAMILY_LABELS.items() for label in labels.split()}
-_OLD_SPELLING = (("tj", "c"), ("dj", "j"), ("sj", "sy"), ("oe", "u"))
-_RENAMED = {"cina": "tiongkok", "china": "tiongkok"}
-_OLD_INITIAL = {"c": "t", "j": "d", "u": "o"}  # "T" may stand for "Tjahaja" (now "cahaja")
-_WORDS = re.compile(r"[^\W\d_]{3,}")
-_STOPWORDS = (
-    """yang dan dari untuk dengan pada itu ini akan juga telah dalam kata bahwa para oleh sebagai
-    tersebut adalah atau tidak karena setelah saat mereka dia kami kita tetapi namun bagi hari
-    lebih sudah masih antara secara seperti menurut mengatakan melalui terhadap sejak hingga ada
-    the and for with that this from said"""
-)
-_STOP = frozenset(_STOPWORDS.split())
-_KNOWN = KNOWN_FAMILIES = frozenset(_FAMILY_LABELS)
-_PREFIXES = frozenset({"place", "org"})
-# Head nouns of organisations, facilities and works: a name holding one is no person's
-# ("Disney" is not short for "Disney Channel", nor "Kenjeran" for "Jembatan Kenjeran").
-_HEAD_NOUNS = (
-    """bursa efek hotel resor stadion gedung jembatan kompleks komplek menara masjid gereja pura
-    pasar taman klinik rsud yayasan ikatan asosiasi persatuan perhimpunan himpunan koperasi
-    penerbit terminal jalan tol bendungan museum perpustakaan sekolah akademi politeknik
-    channel pictures records airlines airways airport bank university college foundation
-    institute resort stadium arena park center centre mall plaza tower hospital school club fc
-    open cup championship league award awards festival"""
-)
-HEAD_NOUNS = frozenset(_HEAD_NOUNS.split())
-_NOT_NAMES = WEAK_WORDS | FUNCTION_WORDS | HEAD_NOUNS
-_OPAQUE = frozenset({"<university>", "<summit>"})  # "Universitas Indonesia" is not Indonesia
 # How sure a short form is of the one longer name containing it, by how it is contained.
 KIND_CONFIDENCE = {"part": 0.85, "acronym": 0.8, "type word": 0.7, "clipped": 0.7,
                    "nickname": 0.6}
 NICK_MIN = 4  # letters of a nickname that is the start of a name ("Mega" for "Megawati")
-WINDOW = 150  # characters of context on each side of a mention
-MIN_SIMILARITY, MARGIN = 0.05, 0.01
-
-
-@lru_cache(maxsize=1)
-def known_places() -> frozenset[tuple[str, ...]]:
-    """Place names of the gazetteers (resources/gazetteer/gpe.jsonl, loc.jsonl) as name keys.
-
-    Only read when no mention has a known label: then they tell a city or a country from a
-    short personal name ("Jakarta" is not short for "Bursa Efek Jakarta"). The folder is
-    $ANNOTATOR_RESOURCES, else the repository's resources/, else ./resources (as for the
-    suggester); none found, no places are known."""
-    roots = [Path(os.environ["ANNOTATOR_RESOURCES"])] if os.environ.get(
-        "ANNOTATOR_RESOURCES") else []
-    roots += [Path(__file__).resolve().parents[2] / "resources", Path.cwd() / "resources"]
-    found: set[tuple[str, ...]] = set()
-    for root in roots:
-        for name in ("gpe.jsonl", "loc.jsonl"):
-            try:
-                lines = (root / "gazetteer" / name).read_text(encoding="utf-8").splitlines()
-            except OSError:
-                continue
-            for line in lines:
-                try:
-                    pattern = json.loads(line).get("pattern")
-                except (ValueError, AttributeError):
-                    continue
-                if isinstance(pattern, str) and (norm := normalise(pattern)):
-                    found.add(tuple(modern(t) for t in norm.split()))
-        if found:
-            break
-    return frozenset(found)
-
-
-def _facility_words(raw: tuple[str, ...]) -> tuple[str, ...]:
-    """Words of a name key without a leading "the", "bandar udara" as "bandara", and without
-    "internasional" beside a facility type ("Bandara Internasional X" = "Bandara X")."""
-    if len(raw) > 1 and raw[0] == "the":  # "The Walt Disney Company"
-        raw = raw[1:]
-    for n in range(len(raw) - 1):
-        if raw[n : n + 2] == ("bandar", "udara"):
-            raw = (*raw[:n], "bandara", *raw[n + 2 :])
-            break
-    if len(raw) > 2 and set(raw) & _FACILITY_TYPES:
-        raw = tuple(w for w in raw if w not in _INTERNATIONAL) or raw
-    return raw
-
-
-_FACILITY_TYPES = frozenset({"bandara", "airport", "pelabuhan", "port", "stasiun", "station",
-                             "terminal"})
-_INTERNATIONAL = frozenset({"internasional", "international"})
-
-
-@lru_cache(maxsize=65536)
-def modern(token: str) -> str:
-    """A token in today's Indonesian spelling ("soeharto" -> "suharto", "djakarta" -> "jakarta",
-    "cina" -> "tiongkok", the official name since 2014)."""
-    for old, new in _OLD_SPELLING:
-        token = token.replace(old, new)
-    return _RENAMED.get(token, token)
-
-
-def variant(a: str, b: str) -> bool:
-    """Whether two tokens are spellings of one name: 6+ letters ~80 % alike, 5 letters one
-    inserted or dropped ("rusia"/"russia"); shorter tokens and ones with digits must be equal."""
-    if a == b:
-        return True
-    short = min(len(a), len(b))
-    if a[0] != b[0] or short < 5 or not (a + b).isalpha():
-        return False
-    if short == 5:
-        return len(a) != len(b) and Levenshtein.distance(a, b) == 1
-    return Levenshtein.normalized_similarity(a, b) >= 0.8
-
-
-def family_of(label: str) -> str:
-    """"person", "place", "org" or the label itself: which labels may name the same thing."""
-    bare = label.upper().removeprefix("B-").removeprefix("I-")
-    return FAMILIES.get(bare, bare)
+PREFIXED_FAMILIES = frozenset({"place", "org"})  # cut from the start of a person's name
+OPAQUE = frozenset({"<university>", "<summit>"})  # "Universitas Indonesia" is not Indonesia
 
 
 class KeyTable:
@@ -215,7 +97,7 @@ class KeyTable:
         if known is None:
             norm = normalise(surface) or surface_key(surface)
             raw = tuple(modern(t) for t in norm.split()) or (surface.strip(),)
-            raw = _facility_words(raw)
+            raw = facility_words(raw)
             known = self._ids.setdefault((family, raw), len(self.raw))
             if known == len(self.raw):
                 self.raw.append(raw)
@@ -246,7 +128,8 @@ class KeyTable:
                     if other != word and variant(word, other):
                         spelled.union(min(word, other), max(word, other))
         names = {raw for k, raw in enumerate(self.raw) if self.person[k]}  # "Kim" as GPE too
-        places = {raw for k, raw in enumerate(self.raw) if self.families[k] & _PREFIXES} - names
+        places = {raw for k, raw in enumerate(self.raw)
+                  if self.families[k] & PREFIXED_FAMILIES} - names
         same = UnionFind()
         first: dict[tuple[str, object], int] = {}
         shapes: list[tuple[str, tuple[str, ...]]] = []
@@ -299,7 +182,7 @@ class KeyTable:
             if len(words) >= 3 and all(len(w) > 1 for w in words):
                 for i in range(1, len(words) - 1):
                     if words[i][0].isalpha() and not words[i].startswith("<"):
-                        for letter in {words[i][0], _OLD_INITIAL.get(words[i][0], "")} - {""}:
+                        for letter in {words[i][0], OLD_INITIAL.get(words[i][0], "")} - {""}:
                             short[(person, (*words[:i], letter, *words[i + 1 :]))].add(k)
         for k, shape in enumerate(shapes):
             if any(len(w) == 1 for w in shape[1]) and shape in short:
@@ -308,9 +191,11 @@ class KeyTable:
                     same.union(roots.pop(), k)
 
     def find(self, key: int) -> int:
+        """The canonical key of a raw one (after `canonicalise`)."""
         return self.canon[key]
 
     def length(self, key: int) -> int:
+        """How many name words (type words aside) a key has."""
         return len(self.core[key])
 
     def contains(self, outer: int, inner: int) -> bool:
@@ -326,18 +211,19 @@ class KeyTable:
             return not self.bare[outer] and a <= set(self.raw[outer])
         if self.person[inner]:
             return a < b
-        guess = not self.has_persons and not (self.families[inner] | self.families[outer]) & _KNOWN
-        if guess and a < b and len(b) <= 4 and not b & _NOT_NAMES and not self.types[outer] and (
+        known = (self.families[inner] | self.families[outer]) & KNOWN_FAMILIES
+        guess = not self.has_persons and not known
+        if guess and a < b and len(b) <= 4 and not b & NOT_NAMES and not self.types[outer] and (
                 not self.place[inner]) and not (b - a) & self.caps[outer]:
             return True  # labels without persons: a name without weak words may be a person's
         org = self.families[inner] == self.families[outer] == {"org"}
-        if org and a < b and len(b) <= 4 and not b & _NOT_NAMES and not (
-                b - a) & self.caps[outer] and not self.types[outer] & _OPAQUE and (
+        if org and a < b and len(b) <= 4 and not b & NOT_NAMES and not (
+                b - a) & self.caps[outer] and not self.types[outer] & OPAQUE and (
                 self._head(outer) in a):
             return True  # both organisations, head first: "Persija" is "Persija Jakarta"
         kinds = self.families[inner] <= self.families[outer]
         return a == b and self.types[inner] < self.types[outer] and kinds and not (
-            self.types[outer] & _OPAQUE)
+            self.types[outer] & OPAQUE)
 
     def supersets(self, key: int) -> frozenset[int]:
         """Every canonical key that contains `key` (cached)."""
@@ -398,14 +284,14 @@ class KeyTable:
             return False
         if self.place[inner] and not self.place[outer]:
             return False  # a known place clips only a place's name
-        return _clips(min(self.core[inner]), self._spelled_words(outer), 3)
+        return clips(min(self.core[inner]), self._spelled_words(outer), 3)
 
     def _nickname_like(self, key: int) -> bool:
         """One plain word of 4+ letters that may be the start of a longer name ("Mega")."""
         if len(self.core[key]) != 1 or self.types[key] or self.acro_like[key] or self.place[key]:
             return False
         token = next(iter(self.core[key]))
-        return len(token) >= NICK_MIN and token.isalpha() and token not in _NOT_NAMES
+        return len(token) >= NICK_MIN and token.isalpha() and token not in NOT_NAMES
 
     def _person_like(self, outer: int, inner: int) -> bool:
         """Whether `outer` may be a person's name whose word `inner` begins ("Megawati S.")."""
@@ -415,9 +301,9 @@ class KeyTable:
             return False
         if self.person[outer]:
             return True
-        known = (self.families[inner] | self.families[outer]) & _KNOWN
+        known = (self.families[inner] | self.families[outer]) & KNOWN_FAMILIES
         core = self.core[outer]
-        return not self.has_persons and not known and len(core) <= 4 and not core & _NOT_NAMES
+        return not self.has_persons and not known and len(core) <= 4 and not core & NOT_NAMES
 
     def paren_alias(self, outer: int, inner: int) -> bool:
         """Whether "OUTER (INNER)" introduces INNER as another name of OUTER."""
@@ -426,109 +312,3 @@ class KeyTable:
         return outer != inner and same_kind and short and bool(
             self.families[outer] & self.families[inner])
 
-
-_AFFIXES = ("per", "pe", "ke")
-
-
-@lru_cache(maxsize=65536)
-def _clips(text: str, words: tuple[str, ...], least: int = 2) -> bool:
-    """Whether `text` is the concatenation of a start (`least`+ letters) of every word."""
-    if not words:
-        return not text
-    if not text:
-        return False
-    word = words[0]
-    stems = [word] + [word[len(a) :] for a in _AFFIXES if word.startswith(a) and len(word) > len(
-        a) + 3 and least < 3]
-    for stem in stems:
-        for n in range(min(len(stem), len(text) - 2 * (len(words) - 1)), least - 1, -1):
-            if text.startswith(stem[:n]) and _clips(text[n:], words[1:]):
-                return True
-    return False
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in _WORDS.findall(fold(text).casefold()) if w not in _STOP]
-
-
-class Context:
-    """Chooses among candidate entities for a short name by the words and names around it."""
-
-    def __init__(self, planner: Planner) -> None:
-        self.p = planner
-        nodes = planner.nodes
-        self.doc_keys = [{nodes[n].rep for n in ids} for ids in planner.by_article]
-        self.key_df = Counter(k for keys in self.doc_keys for k in keys)
-        texts = planner.texts
-        sample = texts[:: max(1, len(texts) // 400)]
-        self.word_df = Counter(w for text in sample for w in set(_words(text)))
-        self.n_docs, self.n_sample = len(texts), len(sample)
-        self._tables: dict[tuple[int, ...], tuple[dict[Any, int], np.ndarray]] = {}
-        self.last = 0.0  # how far the last choice was ahead of the next candidate
-
-    def _features(self, n: int) -> Counter[Any]:
-        node = self.p.nodes[n]
-        feats: Counter[Any] = Counter()
-        if node.article < 0:
-            return feats
-        own = {t for k in node.keys for t in self.p.keys.raw[k]}
-        feats.update(("E", k) for k in self.doc_keys[node.article] if k not in node.keys)
-        text = self.p.texts[node.article]
-        for m in node.mentions:
-            span = self.p.mentions[m][1]
-            window = text[max(0, span.start - WINDOW) : span.start] + " " + text[
-                span.end : span.end + WINDOW]
-            feats.update(("W", w) for w in _words(window) if w not in own)
-        return feats
-
-    def _vector(self, feats: Counter[Any]) -> dict[Any, float]:
-        """TF-IDF weights (entity names by article frequency, words by a sample's)."""
-        vec = {}
-        for f, tf in feats.items():
-            df, n = (self.key_df[f[1]], self.n_docs) if f[0] == "E" else (
-                self.word_df[f[1]], self.n_sample)
-            vec[f] = (1 + math.log(tf)) * math.log((n + 1) / (df + 1))
-        return vec
-
-    def _table(self, roots: tuple[int, ...]) -> tuple[dict[Any, int], np.ndarray]:
-        """Candidates' context profiles as unit rows over their strongest features."""
-        found = self._tables.get(roots)
-        if found is None:
-            columns: dict[Any, int] = {}
-            rows = []
-            for root in roots:
-                feats: Counter[Any] = Counter()
-                members = [m for m in self.p.uf.members.get(root, [root])
-                           if self.p.nodes[m].article >= 0]
-                for m in members[:PROFILE_SAMPLE]:
-                    feats.update(self._features(m))
-                vec = self._vector(feats)
-                top = sorted(vec.items(), key=lambda item: -item[1])[:PROFILE_FEATURES]
-                rows.append({columns.setdefault(f, len(columns)): w for f, w in top})
-            matrix = np.zeros((len(roots), len(columns)))
-            for r, row in enumerate(rows):
-                matrix[r, list(row)] = list(row.values())
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            found = self._tables[roots] = (columns, matrix / np.where(norms > 0, norms, 1.0))
-        return found
-
-    def choose(self, n: int, roots: tuple[int, ...]) -> int:
-        """The candidate whose context is most like node n's; the largest when unclear."""
-        columns, matrix = self._table(roots)
-        query = self._vector(self._features(n))
-        hits = [(columns[f], w) for f, w in query.items() if f in columns]
-        norm = math.sqrt(sum(w * w for w in query.values())) or 1.0
-        sims = (matrix[:, [c for c, _ in hits]] @ np.array([w for _, w in hits]) / norm
-                if hits else np.zeros(len(roots)))
-        order = np.argsort(-sims, kind="stable")
-        best = sims[order[0]]
-        self.last = float(best - (sims[order[1]] if len(roots) > 1 else 0.0))
-        if best < MIN_SIMILARITY or (len(roots) > 1 and best - sims[order[1]] < MARGIN):
-            self.last = 0.0
-            return max(roots, key=lambda r: (self.p.uf.size[self.p.uf.find(r)], -r))
-        return roots[int(order[0])]
-
-
-PROFILE_SAMPLE = 40  # groups per candidate entity whose context is read
-PROFILE_FEATURES = 300  # strongest features kept per candidate
-MAX_CANDIDATES = 50  # largest candidate entities considered for one short name
