@@ -85,15 +85,41 @@ class TrainingController(QObject):
     def show_scores(self) -> QMessageBox:
         from annotator.nlp import learned
 
-        scores = learned.read_scores(learned.learned_dir(self.context.store.root))
-        box = QMessageBox(QMessageBox.Icon.Information, "Learned model",
-                          describe_scores(scores), parent=self.context.parent)
+        root = self.context.store.root
+        scores = learned.read_scores(learned.learned_dir(root))
+        aside = learned.read_scores(learned.candidate_dir(root))
+        text = describe_scores(scores)
+        if aside:
+            text += ("\n\nSet aside (its held-out score was lower):\n" + describe_scores(aside))
+        box = QMessageBox(QMessageBox.Icon.Information, "Learned model", text,
+                          parent=self.context.parent)
         box.setObjectName("modelScores")
         box.setTextFormat(Qt.TextFormat.PlainText)
         if scores:
             box.setDetailedText(json.dumps(scores, indent=2, sort_keys=True))
+        box.addButton(QMessageBox.StandardButton.Close)
+        if aside and not self.context.project.read_only:
+            use = box.addButton("Use the set-aside model", QMessageBox.ButtonRole.AcceptRole)
+            use.setObjectName("useSetAsideModel")
+            use.clicked.connect(self.use_set_aside)
         box.open()
         return box
+
+    def use_set_aside(self) -> None:
+        """The model training kept aside suggests from now on (the analyst's call)."""
+        from annotator.nlp import learned
+
+        context = self.context
+        try:
+            learned.promote_candidate(context.store.root)
+        except (learned.TrainError, OSError) as exc:
+            context.say(str(exc))
+            return
+        if not context.project.settings.suggest_model:
+            context.edits.push(ChangeSettings(context.project.settings.with_(suggest_model=True)),
+                               of_article=False)
+        context.say("The set-aside model now suggests.")
+        context.start_suggestions()
 
     def after_done(self) -> None:
         """Retrain in the background when `retrain_after` new articles are finished."""

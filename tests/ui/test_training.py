@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from annotator.core.commands import ChangeSettings
 from annotator.nlp import learned
@@ -93,9 +93,19 @@ def test_finishing_an_article_updates_the_learned_model(window, qtbot, monkeypat
     window.training.train()
     qtbot.waitUntil(lambda: window.training.last_result is not None, timeout=120000)
     root = window.store.root
-    if not window.training.last_result.switched:  # a tiny model may lose: use it anyway
-        learned.promote_candidate(root)
-        ChangeSettings(window.project.settings.with_(suggest_model=True)).do(window.project)
+    if window.training.last_result.switched:  # make it the case the button is for
+        learned.learned_dir(root).rename(learned.candidate_dir(root))
+        window.edits.push(ChangeSettings(window.project.settings.with_(suggest_model=False)),
+                          of_article=False)
+    box = window.training.show_scores()  # Project › Model scores…: a tiny model may lose
+    use = box.findChild(QPushButton, "useSetAsideModel")
+    assert use is not None and "Set aside" in box.text()
+    qtbot.mouseClick(use, Qt.MouseButton.LeftButton)  # ... the analyst uses it anyway
+    assert window.project.settings.suggest_model
+    assert learned.read_scores(learned.candidate_dir(root)) is None
+    assert learned.read_scores(learned.learned_dir(root)) is not None
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     last = window.article_id
     key(window, "A", CTRL | SHIFT)
     key(window, "D", CTRL)  # the fifth article: a few updates, no full retraining
