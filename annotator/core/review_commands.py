@@ -4,8 +4,8 @@ Every command here plans primitive `Change`s like the commands in `commands.py`,
 them to `project.annotation_set(article_id, GOLD)` instead of the current annotator's set.
 A linked span taken into gold brings its entity into the gold KB (`project.kb_of(GOLD)`):
 copied from the chosen annotator's KB, else another's, else built from the spans.
-`OnGold` runs any ordinary `ArticleCommand` (AddSpan, ReplaceSpan, RemoveSpan, ...) on the gold
-set, so the reviewer edits gold spans with the usual tools.
+The reviewer edits gold spans with the usual tools: the window's edit gateway points any
+ordinary `ArticleCommand` at the gold set (`commands.retarget`).
 """
 
 from __future__ import annotations
@@ -30,20 +30,6 @@ class GoldCommand(ArticleCommand):
     """An ArticleCommand whose changes go to the gold set."""
 
     annotator = GOLD
-
-
-class OnGold(GoldCommand):
-    """Any ordinary ArticleCommand (AddSpan, ReplaceSpan, RemoveSpan, ...) on the gold set."""
-
-    def __init__(self, inner: ArticleCommand) -> None:
-        assert inner.article_id is not None
-        super().__init__(inner.article_id)
-        self.inner = inner
-        self.text = inner.text
-        self.starts_progress = inner.starts_progress
-
-    def plan(self, aset: AnnotationSet) -> list[Change]:
-        return self.inner.plan(aset)
 
 
 def _spans(value: Span | Iterable[Span]) -> list[Span]:

@@ -137,12 +137,3 @@ class ThemeManager(QObject):
 def _unset_scheme(hints: object) -> None:
     if hasattr(hints, "unsetColorScheme"):
         hints.unsetColorScheme()  # type: ignore[attr-defined]
-
-
-def apply_theme(theme: str, app: QGuiApplication | None = None) -> str:
-    """One-shot helper: apply `theme` without following later desktop switches."""
-    manager = ThemeManager(app, theme)
-    try:
-        return manager.apply()
-    finally:
-        manager.detach()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.core.annotations import AnnotationSet
-from annotator.core.commands import AddSpan, CompositeCommand, RemoveSpan, SetStatus
+from annotator.core.commands import AddSpan, CompositeCommand, RemoveSpan, SetStatus, retarget
 from annotator.core.labels import LabelScheme
 from annotator.core.model import ArticleInfo, ArticleStatus, Origin, Span
 from annotator.core.project import Project
@@ -15,7 +15,6 @@ from annotator.core.review_commands import (
     AcceptAgreed,
     ChooseVersion,
     MarkReviewed,
-    OnGold,
 )
 
 TEXT = "Presiden Vladimir Putin bertemu Kim Jong Un di Vladivostok."
@@ -144,11 +143,11 @@ def test_mark_reviewed_records_the_reviewer(project: Project) -> None:
 
 
 def test_ordinary_commands_on_gold(project: Project) -> None:
-    spans, *_ = roundtrip(project, OnGold(AddSpan("a1", VLAD)))
+    spans, *_ = roundtrip(project, retarget(AddSpan("a1", VLAD), GOLD))
     assert spans == [(VLAD.key, None, Origin.MANUAL)]
-    spans, *_ = roundtrip(project, OnGold(RemoveSpan("a1", VLAD)))
+    spans, *_ = roundtrip(project, retarget(RemoveSpan("a1", VLAD), GOLD))
     assert spans == []
-    *_, status = roundtrip(project, OnGold(SetStatus("a1", ArticleStatus.DONE)))
+    *_, status = roundtrip(project, retarget(SetStatus("a1", ArticleStatus.DONE), GOLD))
     assert status == ArticleStatus.DONE
 
 

@@ -18,7 +18,7 @@ from annotator.ui.settings_dialog import (
     read_ui_settings,
     view_font,
 )
-from annotator.ui.theme import ThemeManager, apply_theme, dark_palette, system_scheme
+from annotator.ui.theme import ThemeManager, dark_palette, system_scheme
 from tests.ui.helpers import choose
 
 LEFT = Qt.MouseButton.LeftButton
@@ -51,7 +51,9 @@ def restore_palette():  # noqa: ANN201
     app = QApplication.instance()
     before = QPalette(app.palette())
     yield app
-    apply_theme("system", app)
+    manager = ThemeManager(app, "system")
+    manager.apply()
+    manager.detach()
     app.setPalette(before)
 
 
