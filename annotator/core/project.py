@@ -137,13 +137,18 @@ class Project:
 
     def remove_article(self, article_id: str, deleted_at: float) -> RemovedArticle:
         """Take an article and every annotator's set of it out of the project."""
+        removed = self.forget_article(article_id, deleted_at)
+        self._notify_articles(article_id, deleted_at)
+        return removed
+
+    def forget_article(self, article_id: str, deleted_at: float = 0.0) -> RemovedArticle:
+        """`remove_article` without telling the listeners: another annotator deleted it."""
         position = self._index[article_id]
         info = self.infos.pop(position)
         self._index = {i.id: n for n, i in enumerate(self.infos)}
         sets = [self._sets.pop(key) for key in [k for k in self._sets if k[0] == article_id]]
         with self._text_lock:
             self._texts.pop(article_id, None)
-        self._notify_articles(article_id, deleted_at)
         return RemovedArticle(info, position, sets, deleted_at)
 
     def restore_article(self, removed: RemovedArticle) -> None:

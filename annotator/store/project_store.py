@@ -405,6 +405,11 @@ class ProjectStore:
         with self._state:
             return [i for i in self._infos if not self.deletions.is_deleted(i.id)]
 
+    def deleted_among(self, article_ids: Iterable[str]) -> list[str]:
+        """Those of `article_ids` that are deleted (by anyone, as last read)."""
+        with self._state:
+            return [i for i in article_ids if self.deletions.is_deleted(i)]
+
     def delete_article(self, article_id: str, deleted_at: float) -> None:
         """Record that this annotator deleted the article (every set of it is hidden)."""
         with self._state:

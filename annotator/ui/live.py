@@ -1,13 +1,15 @@
 """A live project: what other programs add to the project folder appears in the open window.
 
 Watches `articles/` (a command-line import for another annotator rewrites the index),
-`inbox/` (a command-line import for this window's annotator, queued for it) and the other
-annotators' folders under `annotations/` (a colleague's window saving); reading happens in a
-background thread, the window only takes the result.
+`inbox/` (a command-line import for this window's annotator, queued for it), `deletions/`
+(a colleague deleted an article) and the other annotators' folders under `annotations/` (a
+colleague's window saving); reading happens in a background thread, the window only takes
+the result.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from annotator.core.model import ArticleInfo
 from annotator.core.project import Project
 from annotator.io.inbox import done, inbox_dir, queued
+from annotator.store.deletions import FOLDER as DELETIONS
 from annotator.store.project_store import ProjectStore
 from annotator.ui.tasks import BackgroundTask
 
@@ -26,6 +29,7 @@ class LiveProject(QObject):
     """Watches the project folder; new articles are added, queued imports are run."""
 
     articlesAdded = Signal(int)  # how many articles another program added
+    articlesRemoved = Signal(list)  # (article id, its position) of those a colleague deleted
     colleaguesSaved = Signal(list)  # article ids whose colleagues' sets changed on disk
 
     def __init__(self, project: Project, store: ProjectStore,
@@ -45,7 +49,10 @@ class LiveProject(QObject):
             return
         inbox = inbox_dir(store.root)
         inbox.mkdir(exist_ok=True)
-        for folder in (store.root / "articles", inbox, store.root / "annotations"):
+        deletions = store.root / DELETIONS
+        with contextlib.suppress(OSError):
+            deletions.mkdir(exist_ok=True)
+        for folder in (store.root / "articles", inbox, store.root / "annotations", deletions):
             if folder.is_dir():
                 self.watcher.addPath(str(folder))
         self.seen: dict[Path, float] = {}  # colleagues' files as last read (path -> mtime)
@@ -60,9 +67,10 @@ class LiveProject(QObject):
         if self.task is not None and self.task.isRunning():
             self._timer.start()  # once the current read is done
             return
-        store = self.store
-        task = BackgroundTask("Read the index", lambda _ctx: store.refresh_index())
-        task.succeeded.connect(self._added)
+        store, listed = self.store, self.project.article_ids
+        task = BackgroundTask("Read the index", lambda _ctx: (
+            store.refresh_index(), store.deleted_among(listed)))
+        task.succeeded.connect(self._index_read)
         self.task = task
         task.start()
         self._run_queued()
@@ -104,11 +112,16 @@ class LiveProject(QObject):
         self.project.load_sets(changed)
         self.colleaguesSaved.emit(sorted({s.article_id for s in changed}))
 
-    def _added(self, infos: object) -> None:
-        new = [i for i in infos if isinstance(i, ArticleInfo)]  # type: ignore[attr-defined]
+    def _index_read(self, result: object) -> None:
+        infos, gone = result  # type: ignore[misc]
+        new = [i for i in infos if isinstance(i, ArticleInfo)]
         if new:
             self.project.add_infos(new)
             self.articlesAdded.emit(len(new))
+        gone = [i for i in gone if self.project.has_article(i)]
+        if gone:  # a colleague deleted them: gone here too (their deletion, not ours to undo)
+            self.articlesRemoved.emit(
+                [(i, self.project.forget_article(i).position) for i in gone])
 
     def _run_queued(self) -> None:
         if self.importing is not None:

@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.project.subscribe(self._article_changed)
         self.live.articlesAdded.connect(self._articles_added)
+        self.live.articlesRemoved.connect(self._articles_removed)
         self.live.colleaguesSaved.connect(self._colleagues_saved)
         self.deleter.deleted.connect(self._article_deleted)
         self.deleter.restored.connect(self._article_restored)
@@ -398,6 +399,14 @@ class MainWindow(QMainWindow):
         self.view.set_spans([], set())
         self.span_model.set_spans("", [], set(), {})
         self.title_label.setText("No articles: File › Import files… adds some")
+
+    def _articles_removed(self, removed: list) -> None:
+        """A colleague deleted articles: they leave the list; the shown one is replaced."""
+        infos = self.project.infos
+        for article_id, position in removed:
+            replacement = infos[min(position, len(infos) - 1)].id if infos else ""
+            self._article_deleted(article_id, replacement)
+        self.say(f"{len(removed)} article(s) deleted by a colleague.")
 
     def _article_restored(self, article_id: str) -> None:
         """An undone deletion: the article is listed and shown again."""

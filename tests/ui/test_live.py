@@ -80,3 +80,26 @@ def test_a_colleagues_saved_work_appears_in_the_open_window(opener, qtbot) -> No
                                     for s in item.version("budi")), timeout=20000)
     finally:
         store.close()
+
+
+def test_an_article_a_colleague_deletes_leaves_the_open_window(opener, qtbot) -> None:  # noqa: ANN001
+    import time
+
+    from annotator.core.commands import DeleteArticle
+    from annotator.store.session import open_project
+
+    window = opener.open()
+    shown, second = window.article_id, window.project.article_ids[1]
+    project, store = open_project(window.store.root, "dewi")  # dewi's window, elsewhere
+    DeleteArticle(shown, time.time()).do(project)
+    assert store.close()
+    qtbot.waitUntil(lambda: window.article_model.rowCount() == 4, timeout=20000)
+    assert not window.project.has_article(shown)
+    assert window.article_id == second  # the next one took its place
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    from PySide6.QtCore import Qt
+
+    from tests.ui.helpers import key
+    key(window, "Z", Qt.KeyboardModifier.ControlModifier)  # nothing of ours to undo there
+    assert not window.project.has_article(shown)
