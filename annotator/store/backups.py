@@ -11,10 +11,11 @@ import contextlib
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 
-from annotator.store.atomic import write_bytes_atomic
+from annotator.store.atomic import StoreError, read_tables, write_bytes_atomic
 
 KEEP = 5
 FOLDER = Path("backups") / "files"
@@ -118,3 +119,16 @@ def restore(root: Path, rel: str, pick: int = 1) -> tuple[Path, Path | None]:
         write_bytes_atomic(kept, target.read_bytes())  # copied, so a crash leaves one of them
     write_bytes_atomic(target, chosen.read_bytes())
     return chosen, kept
+
+
+def read_or_name_backup(root: Path, path: Path) -> dict[str, dict[str, Any]] | None:
+    """read_tables, with the newest backup named when the file is damaged."""
+    try:
+        return read_tables(path)
+    except StoreError as exc:
+        raise StoreError(f"{exc}{restore_hint(root, path)}", path) from exc
+
+
+def damage_error(root: Path, path: Path, why: str) -> StoreError:
+    """The error for a damaged project file, naming its newest backup."""
+    return StoreError(f"{path} is damaged: {why}.{restore_hint(root, path)}", path)
