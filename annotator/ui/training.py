@@ -16,6 +16,34 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 
+def describe_suggester(settings: Any, scores: dict[str, Any] | None) -> tuple[str, str]:
+    """(status bar text, tooltip): which sources suggest and the learned model's latest
+    held-out F1 (of what the window shows with it, else of the model alone)."""
+    from annotator.nlp.sources import KEY_MODEL, KEY_PIPELINE
+
+    parts = []
+    if settings.suggest_builtin:
+        parts.append("rules")
+    if str(settings.extra.get(KEY_PIPELINE) or "").strip():
+        parts.append("pipeline")
+    model_on = bool(settings.extra.get(KEY_MODEL)) and scores is not None
+    tip = ""
+    if model_on:
+        assert scores is not None
+        combined = scores.get("combined")
+        f = (combined.get("ents_f") if isinstance(combined, dict) else None)
+        f = f if f is not None else scores.get("ents_f")
+        refreshed = len(scores.get("refreshed_on") or [])
+        parts.append(f"learned model (held-out F {f or 0:.3f})" if f is not None
+                     else "learned model")
+        tip = (f"Learned model trained on {scores.get('n_train', '?')} annotation sets, held-out "
+               f"check on {scores.get('n_dev', '?')}"
+               + (f"; updated since on {refreshed} finished article(s)" if refreshed else "")
+               + (" ; uses the project's word classes" if scores.get("clusters") else ""))
+    text = "Suggesting: " + (" + ".join(parts) if parts else "nothing")
+    return text, tip
+
+
 def describe_scores(scores: dict[str, Any] | None) -> str:
     """spaCy's ents_p / ents_r / ents_f (and per type) as plain lines."""
     if not scores:
@@ -62,12 +90,27 @@ class TrainingController(QObject):
         task = ProcessTask("Training", train_job, args, before=store.flush)
         window.status.task_started("Training…", task.cancel)
         task.progressed.connect(window.status.task_progress)
+        task.item_ready.connect(self._item)
         task.succeeded.connect(self._done)
         task.cancelled.connect(lambda: window.status.task_finished("Training cancelled"))
         task.failed.connect(window.status.task_finished)
         self.task = task
         task.start()
         return task
+
+    def _item(self, item: Any) -> None:
+        from annotator.jobs.train_job import PHASE
+
+        if isinstance(item, tuple) and len(item) == 2 and item[0] == PHASE:
+            self.window.status.task_phase(str(item[1]))
+
+    def show_model(self) -> None:
+        """The status bar's "Suggesting: …" with the latest held-out F1 (scores.json)."""
+        from annotator.nlp import learned
+
+        window = self.window
+        scores = learned.read_scores(learned.learned_dir(window.store.root))
+        window.status.show_model(*describe_suggester(window.project.settings, scores))
 
     def _done(self, result: Any) -> None:
         from annotator.nlp.sources import KEY_MODEL
