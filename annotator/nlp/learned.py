@@ -409,7 +409,7 @@ def train(
                 theirs = list(others.suggest_many([g.text for g in gold]))
             orders, drops = {}, {}
             for order in (MODEL_FIRST, OTHERS_FIRST):
-                drops[order] = _labels_alone(gold, mine, theirs, order, data.labels)
+                drops[order] = labels_alone(gold, mine, theirs, order, data.labels)
                 orders[order] = score_predictions(
                     gold, _merged(mine, theirs, order, drops[order])).scores
             result.order = pick_order(orders[MODEL_FIRST].get("ents_f"),
@@ -457,7 +457,7 @@ def _merged(mine: Sequence[list[Span]], theirs: Sequence[list[Span]], order: str
     return out
 
 
-def _labels_alone(gold: Sequence[GoldDoc], mine: Sequence[list[Span]],
+def labels_alone(gold: Sequence[GoldDoc], mine: Sequence[list[Span]],
                   theirs: Sequence[list[Span]], order: str, labels: Collection[str]) -> list[str]:
     """The model's labels whose held-out F is higher without the other sources' spans of
     that label (their spans in the model's gaps are mostly wrong there)."""

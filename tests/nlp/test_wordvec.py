@@ -89,3 +89,37 @@ def test_the_component_writes_classes_and_saves_them(tmp_path: Path) -> None:
     assert features.WordClassFeatures(nlp, "y").from_disk(tmp_path / "nothing").table is None
     embed = features.ner_model_config(features=True, clusters=True)["tok2vec"]["embed"]
     assert embed["attrs"][-2:] == ["MORPH", "DEP"] and len(embed["rows"]) == len(embed["attrs"])
+
+
+def test_a_model_trained_with_word_classes_saves_loads_and_refreshes(tmp_path: Path) -> None:
+    import spacy
+
+    from annotator.nlp.learned import refresh, train
+    from annotator.nlp.model_store import LearnedSource, learned_dir, read_scores
+    from tests.nlp.test_learned import TINY, build
+
+    root = tmp_path / "p"
+    project, store = build(root)
+    try:
+        texts = wordvec.project_texts(project) + corpus()
+        table = wordvec.ensure_clusters(root, texts, min_chars=1)
+        assert table is not None
+        result = train(project, learned_dir(root), clusters=table, **TINY)
+        if result.path != learned_dir(root):
+            from annotator.nlp.learned import promote_candidate
+
+            promote_candidate(root)
+        scores = read_scores(learned_dir(root))
+        assert scores is not None and scores["clusters"] == table.key
+        nlp = spacy.load(learned_dir(root))
+        assert nlp.pipe_names == [features.FACTORY, features.CLUSTERS_FACTORY, "ner"]
+        assert nlp.get_pipe(features.CLUSTERS_FACTORY).table == table
+        source = LearnedSource(learned_dir(root), scores)
+        [spans] = list(source.suggest_many([project.text(project.article_ids[0])]))
+        assert all(s.start < s.end for s in spans)
+        first = project.article_ids[0]
+        assert refresh(project, root, [first], steps=2) == learned_dir(root)
+        again = spacy.load(learned_dir(root))
+        assert again.get_pipe(features.CLUSTERS_FACTORY).table == table  # kept on refresh
+    finally:
+        store.close()
