@@ -545,9 +545,8 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
     `refreshed_on` lists the articles it was updated on. None when there is no learned
     model or nothing to learn from.
     """
-    import spacy
-
     from annotator.nlp.features import FEATURE_PIPES, prepare  # registers the components
+    from annotator.nlp.model_store import LearnedSource
 
     folder = learned_dir(project_root)
     scores = read_scores(folder)
@@ -562,7 +561,7 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
     items = [i for i in items if {s.label for s in i.spans} <= labels]  # no new labels here
     if not items:
         return None
-    nlp = spacy.load(folder)
+    nlp = LearnedSource(folder, scores).nlp  # on the shared tokenizer: no second second
     examples = [_example(nlp, item) for item in items]
     for eg in examples:
         prepare(nlp, eg.predicted)
