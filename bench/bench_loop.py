@@ -63,40 +63,60 @@ def build(root: Path, n: int, finished: int = 12) -> None:
         store.close()
 
 
+class WorkMeter(BlockMeter):
+    """A BlockMeter that also keeps the UI thread's own CPU time between ticks: on a loaded
+    machine a gap includes waiting for a core, the CPU time is the work the window did."""
+
+    def start(self) -> None:
+        self.cpu_last, self.max_cpu = time.thread_time(), 0.0
+        super().start()
+
+    def _tick(self) -> None:
+        now = time.thread_time()
+        self.max_cpu, self.cpu_last = max(self.max_cpu, now - self.cpu_last), now
+        super()._tick()
+
+
 def one_round(app, window, timeout: float = 60.0) -> dict:  # noqa: ANN001
     """Ctrl+D on the article on screen; seconds until the next one shows the new model's
     suggestions, and the longest block of the event loop meanwhile."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from annotator.nlp import learned
-
-    root = window.store.root
-    before = (learned.read_scores(learned.learned_dir(root)) or {}).get("model_id")
     seen: dict[str, float] = {}
 
     def arrived(item) -> None:  # noqa: ANN001
-        model = (learned.read_scores(learned.learned_dir(root)) or {}).get("model_id")
-        if model != before and item.article_id == window.article_id and "t" not in seen:
+        kind, batch = item
+        if kind != "problems" and "t" not in seen and any(
+                article_id == window.article_id for article_id, _spans, _tokens in batch):
             seen["t"] = time.perf_counter()
 
-    window.suggestions.itemReady.connect(arrived)
+    def refreshed(_path) -> None:  # noqa: ANN001
+        # the window's own handler ran first: the new pass (the updated model) has started
+        seen["refreshed"] = time.perf_counter()
+        window.suggestions.task.item_ready.connect(arrived)
+
     window.view.setFocus()
     QTest.keyClick(window.view, Qt.Key.Key_A,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     app.processEvents()
-    meter = BlockMeter()
+    meter = WorkMeter()
     meter.start()
     t0 = time.perf_counter()
     QTest.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    task = window.training.task
+    assert task is not None and task.name == "Updating the model", "no in-the-loop update"
+    task.succeeded.connect(refreshed)
     QTest.keyClick(window.view, Qt.Key.Key_N)  # on to the next article, as the analyst does
     ok = run_until(app, lambda: "t" in seen, timeout)
     app.processEvents()
     window.view.viewport().repaint()
     meter.stop()
-    window.suggestions.itemReady.disconnect(arrived)
     run_until(app, lambda: not window.suggestions.running, timeout)  # let the pass finish
-    return {"seconds": (seen["t"] - t0) if ok else None, "max_block_ms": meter.max_gap * 1000}
+    return {"seconds": (seen["t"] - t0) if ok else None, "max_block_ms": meter.max_gap * 1000,
+            "blocks_ms": [round(g * 1000) for g in meter.long],
+            "max_work_ms": meter.max_cpu * 1000,
+            "update_s": (seen["refreshed"] - t0) if "refreshed" in seen else None}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,18 +140,25 @@ def main(argv: list[str] | None = None) -> int:
                 row = one_round(app, window)
                 rows.append(row)
                 secs = f"{row['seconds']:.2f} s" if row["seconds"] is not None else "timed out"
-                print(f"round {i + 1}: Ctrl+D -> updated suggestions on the next article {secs}, "
-                      f"longest block {row['max_block_ms']:.0f} ms", flush=True)
+                update = f"{row['update_s']:.2f} s" if row["update_s"] is not None else "-"
+                print(f"round {i + 1}: Ctrl+D -> updated suggestions on the next article {secs} "
+                      f"(model updated after {update}), longest block "
+                      f"{row['max_block_ms']:.0f} ms (over 16 ms: {row['blocks_ms']}), longest "
+                      f"UI-thread work {row['max_work_ms']:.0f} ms", flush=True)
         finally:
             close_window(window)
     times = [r["seconds"] for r in rows if r["seconds"] is not None]
     summary = {"median_s": statistics.median(times) if times else None,
                "max_s": max(times) if times else None,
-               "max_block_ms": max(r["max_block_ms"] for r in rows), "rounds": len(rows),
+               "max_block_ms": max(r["max_block_ms"] for r in rows),
+               "max_work_ms": max(r["max_work_ms"] for r in rows), "rounds": len(rows),
                "timed_out": len(rows) - len(times)}
+    if not times:
+        print(f"no round finished: {summary}")
+        return 1
     print(f"in-the-loop update: median {summary['median_s']:.2f} s, worst "
           f"{summary['max_s']:.2f} s (goal < 5 s); longest block {summary['max_block_ms']:.0f} "
-          "ms (goal < 50 ms)" if times else f"no round finished: {summary}")
+          f"ms, longest UI-thread work {summary['max_work_ms']:.0f} ms (goal < 50 ms)")
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, **summary}, indent=1), encoding="utf-8")
     return 0

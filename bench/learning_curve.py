@@ -1,7 +1,7 @@
 """Learning curve: built-in rules, the learned model and their combination, in and out of domain.
 
 Usage: python bench/learning_curve.py [--sizes 50,200,800,all] [--nerp N] [--no-features]
-       [--vectors] [--tune]
+       [--no-vectors] [--tune]
 
 In domain: IndoNLU NERGrit (cased). A seeded hash of each sentence's text holds out --test
 (20%) of the sentences as the test set (duplicates fall on one side); the rest, in a seeded
@@ -16,10 +16,11 @@ Out of domain: the model trained on the whole NERGrit pool, scored on a seeded h
 part of NERP (lower-cased news; PPL->PER, IND->ORG, PLC->LOC; EVT and FNB not scored).
 Scores: spaCy's get_ner_prf on exact spans, labels PER, ORG, LOC (built-in GPE and FAC
 scored as LOC). Skips when ../shared/eval is absent.
---vectors: the learned model also gets the word classes learned from the raw text of every
+Like the app, the learned model gets the word classes learned from the raw text of every
 NERGrit and NERP training sentence (unlabelled, as a project has its imported articles; see
-`annotator.nlp.wordvec`). --tune: never looks at the test part: a seeded fifth of the pool
-stands in for it (and of NERP's non-test part), for choosing defaults.
+`annotator.nlp.wordvec`); --no-vectors leaves them out. --tune never looks at the test
+part: a seeded fifth of the pool stands in for it (and of NERP's non-test part), for choosing
+defaults.
 """
 
 from __future__ import annotations
@@ -183,8 +184,9 @@ def main(argv: list[str] | None = None) -> int:
                         "topped up with NERP sentences outside its test part; the next 2,000 "
                         "as unannotated text for the warm-up)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
-    parser.add_argument("--vectors", action="store_true",
-                        help="word classes from the raw text of all NERGrit and NERP sentences")
+    parser.add_argument("--no-vectors", dest="vectors", action="store_false",
+                        help="without the word classes from the raw text of all NERGrit and "
+                        "NERP sentences (the app learns them from the project's texts)")
     parser.add_argument("--tune", action="store_true",
                         help="score on a seeded dev part of the pool, not on the test part")
     args = parser.parse_args(argv)
