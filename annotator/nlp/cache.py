@@ -262,10 +262,12 @@ def suggest_articles(
               else None for s in sources]
     last_flush = time.monotonic()
     try:
-        for offset in range(0, len(article_ids), batch_size):
+        # the first article (the one on screen) alone, so it does not wait for a batch
+        bounds = [0, *range(1, len(article_ids), batch_size), len(article_ids)]
+        for offset, stop in zip(bounds, bounds[1:], strict=False):
             if cancelled and cancelled():
                 return
-            batch = list(article_ids[offset : offset + batch_size])
+            batch = list(article_ids[offset:stop])
             texts = [project.text(i) for i in batch]
             per_source = [_batch(project, s, c, batch, texts) for s, c in zip(sources, caches,
                                                                               strict=True)]
