@@ -5,11 +5,13 @@ Usage: python bench/bench_loop.py [--n 200] [--rounds 5]
 
 A project of the first --n generated articles (../shared/bench/gen_corpus.py, seed 0) with
 the built-in suggestions accepted in 12 finished articles and a learned model trained on them
-(switched on) is opened offscreen with suggestions on. Each round accepts every suggestion of
-the article on screen, presses Ctrl+D (the model is updated in a worker:
-`annotator.nlp.learned.refresh`) and N, and waits until the next article shows suggestions
-of the updated model (a new model_id). Prints each round and the median; goal
-< 5 s, and no block of the window over 50 ms.
+with the word classes of the project's texts (switched on) is opened offscreen with
+suggestions on. Each round accepts every suggestion of the article on screen, presses Ctrl+D
+(the model is updated in a worker: `annotator.nlp.learned.refresh`) and N, and waits until
+the next article shows suggestions of the updated model (a new pass after the update).
+Prints each round and the median; goal < 5 s, and no block of the window over 50 ms (the
+UI thread's own work is printed beside the wall-clock gaps: on a loaded machine a gap also
+holds the wait for a core).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def build(root: Path, n: int, finished: int = 12) -> None:
     """The project: n articles, `finished` of them done with the built-in suggestions, and a
     learned model trained on them and switched on (a tiny training: latency, not quality)."""
     from annotator.core.model import Article, ArticleStatus
-    from annotator.nlp import learned
+    from annotator.nlp import learned, wordvec
     from annotator.nlp.sources import KEY_MODEL, BuiltinSource
     from annotator.store.session import open_project
 
@@ -53,8 +55,9 @@ def build(root: Path, n: int, finished: int = 12) -> None:
                 aset.insert_span(span)
             aset.status = ArticleStatus.DONE
         store.flush()
+        clusters = wordvec.ensure_clusters(root, wordvec.project_texts(project))
         result = learned.train(project, learned.learned_dir(root), current=builtin,
-                               max_steps=40, silver_steps=10)
+                               max_steps=40, silver_steps=10, clusters=clusters)
         if not result.switched:
             learned.promote_candidate(root)
         project.settings.extra[KEY_MODEL] = True

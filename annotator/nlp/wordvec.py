@@ -214,10 +214,11 @@ def load_clusters(path: Path) -> WordClusters | None:
 
 def ensure_clusters(root: Path, texts: Sequence[str], *, progress: Progress | None = None,
                     cancelled: Cancelled | None = None,
-                    min_chars: int = MIN_CHARS) -> WordClusters | None:
+                    min_chars: int | None = None) -> WordClusters | None:
     """The classes of `texts`, from the cache under `root`'s models/vectors/ or learned now
-    and cached (older cache files are removed). None below `min_chars` characters of text."""
-    if sum(len(t) for t in texts) < min_chars:
+    and cached (older cache files are removed). None below `min_chars` (default MIN_CHARS)
+    characters of text."""
+    if sum(len(t) for t in texts) < (MIN_CHARS if min_chars is None else min_chars):
         return None
     key = texts_hash(texts)
     path = clusters_path(root, key)
