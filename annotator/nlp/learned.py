@@ -418,8 +418,9 @@ def train(
             result.combined = orders[result.order]
             result.drop_others = drops[result.order]
             if result.drop_others:
-                result.notes.append("the other sources' spans left out for "
-                                    f"{', '.join(result.drop_others)} (the model alone is better)")
+                result.notes.append(f"the other sources' spans left out for "
+                                    f"{', '.join(result.drop_others)} (they do not clearly "
+                                    "raise the held-out F there)")
             result.notes.append("held-out F with the model's spans first / the other sources' "
                                 f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
                                 f"{orders[OTHERS_FIRST].get('ents_f') or 0:.3f}")
