@@ -106,18 +106,18 @@ class TrainingController(QObject):
 
     def show_model(self) -> None:
         """The status bar's "Suggesting: …" with the latest held-out F1 (scores.json)."""
-        from annotator.jobs.pool import POOL
+        from annotator.jobs.pool import KEEP_IDLE, POOL
         from annotator.nlp import learned
         from annotator.nlp.sources import KEY_MODEL
 
         window = self.window
         scores = learned.read_scores(learned.learned_dir(window.store.root))
         window.status.show_model(*describe_suggester(window.project.settings, scores))
-        if scores is not None and window.project.settings.extra.get(KEY_MODEL):
-            # learning in the loop: the update after Ctrl+D and the next article's tokens run
-            # at once; a second warm worker (about 200 MB) spares the update a cold start of
-            # spaCy and the rules (seconds)
-            POOL.keep_idle = max(POOL.keep_idle, 2)
+        # learning in the loop: the update after Ctrl+D and the next article's tokens run at
+        # once; a second warm worker (about 200 MB) spares the update a cold start of spaCy
+        # and the rules (seconds), while the learned model suggests
+        on = scores is not None and bool(window.project.settings.extra.get(KEY_MODEL))
+        POOL.keep_idle = 2 if on else KEEP_IDLE
 
     def _done(self, result: Any) -> None:
         from annotator.nlp.sources import KEY_MODEL

@@ -126,9 +126,12 @@ def test_status_bar_names_the_suggesting_model_and_its_f(window, qtbot, monkeypa
     f = f if f is not None else scores["ents_f"]
     assert label.text() == f"Suggesting: rules + learned model (held-out F {f:.3f})"
     assert "held-out check on" in label.toolTip()
+    from annotator.jobs.pool import KEEP_IDLE, POOL
+
+    assert POOL.keep_idle == 2  # a second warm worker for the update after each Ctrl+D
     window.project.settings.extra["suggest_model"] = False  # switched off: the rules alone
     window.start_suggestions()
-    assert label.text() == "Suggesting: rules"
+    assert label.text() == "Suggesting: rules" and POOL.keep_idle == KEEP_IDLE
 
 
 def test_warm_up_shows_progress_and_can_be_cancelled(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
