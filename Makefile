@@ -49,6 +49,7 @@ soak: $(STAMP)
 		tests/e2e/test_kill.py
 bench-learn: $(STAMP)  # learning curve of the learned model (skips without ../shared/eval)
 	nice -n 19 $(BIN)/python bench/learning_curve.py
+	nice -n 19 $(BIN)/python bench/bench_loop.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

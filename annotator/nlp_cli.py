@@ -176,6 +176,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     """Train the learned model and print its held-out scores against the current source."""
     from annotator.nlp import sources as src
+    from annotator.nlp import wordvec
     from annotator.nlp.learned import TrainError, learned_dir, train
 
     root = _root(args)
@@ -185,6 +186,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     project, store = _open_all_sets(root, who)
     bar = cli.ProgressBar("Training")
     try:
+        words = cli.ProgressBar("Learning the project's words")
+        try:  # word classes of every text (cached under models/vectors until the texts change)
+            clusters = wordvec.ensure_clusters(root, wordvec.project_texts(project),
+                                               progress=words)
+        finally:
+            words.close()
         problems: list[str] = []
         kinds = [k for k in src.enabled_kinds(project.settings) if k != src.PROPAGATION]
         current = src.sources_from_settings(project.settings, root, labels=_labels(project),
@@ -193,7 +200,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         try:
             result = train(project, learned_dir(root), annotator=args.train_on or who,
                            progress=bar, max_steps=max(1, args.steps), seed=args.seed,
-                           dev_ratio=args.held_out, current=baseline)
+                           dev_ratio=args.held_out, current=baseline, clusters=clusters)
         except TrainError as exc:
             raise cli.UsageError(str(exc)) from exc
         finally:

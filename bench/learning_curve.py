@@ -1,6 +1,7 @@
 """Learning curve: built-in rules, the learned model and their combination, in and out of domain.
 
 Usage: python bench/learning_curve.py [--sizes 50,200,800,all] [--nerp N] [--no-features]
+       [--no-vectors] [--tune]
 
 In domain: IndoNLU NERGrit (cased). A seeded hash of each sentence's text holds out --test
 (20%) of the sentences as the test set (duplicates fall on one side); the rest, in a seeded
@@ -15,6 +16,11 @@ Out of domain: the model trained on the whole NERGrit pool, scored on a seeded h
 part of NERP (lower-cased news; PPL->PER, IND->ORG, PLC->LOC; EVT and FNB not scored).
 Scores: spaCy's get_ner_prf on exact spans, labels PER, ORG, LOC (built-in GPE and FAC
 scored as LOC). Skips when ../shared/eval is absent.
+Like the app, the learned model gets the word classes learned from the raw text of every
+NERGrit and NERP training sentence (unlabelled, as a project has its imported articles; see
+`annotator.nlp.wordvec`); --no-vectors leaves them out. --tune never looks at the test
+part: a seeded fifth of the pool stands in for it (and of NERP's non-test part), for choosing
+defaults.
 """
 
 from __future__ import annotations
@@ -178,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
                         "topped up with NERP sentences outside its test part; the next 2,000 "
                         "as unannotated text for the warm-up)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
+    parser.add_argument("--no-vectors", dest="vectors", action="store_false",
+                        help="without the word classes from the raw text of all NERGrit and "
+                        "NERP sentences (the app learns them from the project's texts)")
+    parser.add_argument("--tune", action="store_true",
+                        help="score on a seeded dev part of the pool, not on the test part")
     args = parser.parse_args(argv)
     nergrit, nerp = EVAL / "nergrit" / "train.conll", EVAL / "nerp" / "train.conll"
     if not nergrit.is_file():
@@ -185,17 +196,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import tempfile
 
-    from annotator.nlp import learned
-    from annotator.nlp.sources import BuiltinSource, CombinedSource
+    from annotator.nlp.sources import BuiltinSource, CombinedSource, with_learned_choice
 
     sentences = read_conll(nergrit)
-    test = [to_gold(s, NERGRIT_MAP) for s in sentences if held_out(s, args.seed, args.test)]
-    pool = [to_gold(s, NERGRIT_MAP) for s in sentences if not held_out(s, args.seed, args.test)]
+    nerp_sentences = read_conll(nerp) if nerp.is_file() else []
+    if args.tune:  # the test parts are never seen: a seeded dev part of the rest stands in
+        sentences = [s for s in sentences if not held_out(s, args.seed, args.test)]
+        nerp_sentences = [s for s in nerp_sentences if not held_out(s, args.seed, 0.2)]
+    tseed = args.seed + 1000 if args.tune else args.seed
+    test = [to_gold(s, NERGRIT_MAP) for s in sentences if held_out(s, tseed, args.test)]
+    pool = [to_gold(s, NERGRIT_MAP) for s in sentences if not held_out(s, tseed, args.test)]
     random.Random(args.seed).shuffle(pool)
     sizes = [len(pool) if x == "all" else min(int(x), len(pool)) for x in args.sizes.split(",")]
     ood: list[Any] = []
-    if args.nerp and nerp.is_file():
-        ood = [to_gold(s, NERP_MAP) for s in read_conll(nerp) if held_out(s, args.seed, 0.2)]
+    if args.nerp and nerp_sentences:
+        ood = [to_gold(s, NERP_MAP) for s in nerp_sentences if held_out(s, tseed, 0.2)]
         ood = ood[: args.nerp]
     given = {"max_steps": args.steps, "width": args.width, "depth": args.depth,
              "dropout": args.dropout, "patience": args.patience, "min_steps": args.min_steps,
@@ -203,12 +218,22 @@ def main(argv: list[str] | None = None) -> int:
              "max_epochs": args.max_epochs, "silver_steps": args.silver_steps}
     # what is not given: learned.train's defaults
     kw = {"features": not args.no_features, **{k: v for k, v in given.items() if v is not None}}
-    print(f"NERGrit: {len(test)} test sentences, pool {len(pool)}; NERP test {len(ood)}; "
-          f"seed {args.seed}; learned: {kw}", flush=True)
+    if args.vectors:
+        from annotator.nlp.wordvec import learn_clusters
+
+        raw = [text_of(s) for f in (nergrit, nerp) if f.is_file() for s in read_conll(f)]
+        t0 = time.perf_counter()
+        kw["clusters"] = learn_clusters(raw)
+        print(f"word classes from {len(raw)} raw sentences: {len(kw['clusters'].classes)} "
+              f"words in {time.perf_counter() - t0:.1f} s", flush=True)
+    shown_kw = {k: v for k, v in kw.items() if k != "clusters"}
+    print(f"NERGrit: {len(test)} {'dev' if args.tune else 'test'} sentences, pool {len(pool)}; "
+          f"NERP {len(ood)}; seed {args.seed}; vectors {args.vectors}; learned: {shown_kw}",
+          flush=True)
     builtin = Mapped(BuiltinSource(), PRED_MAP)
     if args.speed:
-        extra = [to_gold(s, NERP_MAP) for s in read_conll(nerp)
-                 if not held_out(s, args.seed, 0.2)] if nerp.is_file() else []
+        extra = [to_gold(s, NERP_MAP) for s in nerp_sentences
+                 if not held_out(s, tseed, 0.2)]
         sentences_n = (pool + extra)[: args.speed]
         with tempfile.TemporaryDirectory() as tmp:
             silver = [g.text for g in (pool + extra)[args.speed : args.speed + 2000]]
@@ -233,8 +258,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{'switched' if result.switched else 'not switched'}; current F "
                   f"{(result.current or {}).get('ents_f')}; {'; '.join(result.notes)}", flush=True)
             rows.append(row("learned", n, score(test, predict(source, test), None), seconds))
-            both = CombinedSource([source, builtin] if result.order == learned.MODEL_FIRST
-                                  else [builtin, source])  # the order training chose
+            # the order and the labels the model does alone, as training chose (the app's way)
+            both = CombinedSource(with_learned_choice([source, builtin]))
             rows.append(row("combined", n, score(test, predict(both, test), PRED_MAP), None))
             shown = both if result.switched else builtin  # what the window suggests
             rows.append(row("app", n, score(test, predict(shown, test), PRED_MAP), None))

@@ -54,7 +54,7 @@ def suggest_job(
             named = [s.with_(source=name) for s, name in zip(found.spans, found.sources,
                                                                strict=False)]
             batch.append((found.article_id, named, tokens))
-            if len(batch) >= batch_size or done == total:
+            if len(batch) >= batch_size or done in (1, total):  # the first at once
                 ctx.emit(("spans", batch))  # one message per batch, not per article
                 batch = []
                 ctx.progress(done, total)

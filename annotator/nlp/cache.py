@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import Origin, Span
-from annotator.nlp.sources import SuggestionSource, combine_named
+from annotator.nlp.sources import SuggestionSource, WithoutLabels, combine_named
 from annotator.store.atomic import StoreError, read_json, write_json_atomic
 
 if TYPE_CHECKING:
@@ -256,17 +256,23 @@ def suggest_articles(
     Cacheable sources read the cache and store what they compute; the others run live.
     Stops quietly when `cancelled()`; what was computed is on disk.
     """
+    filters = [s if isinstance(s, WithoutLabels) else None for s in sources]
+    sources = [s.inner if isinstance(s, WithoutLabels) else s for s in sources]  # cached whole
     caches = [SuggestionCache.for_source(project_root, s, sync=sync).load() if s.cacheable
               else None for s in sources]
     last_flush = time.monotonic()
     try:
-        for offset in range(0, len(article_ids), batch_size):
+        # the first article (the one on screen) alone, so it does not wait for a batch
+        bounds = [0, *range(1, len(article_ids), batch_size), len(article_ids)]
+        for offset, stop in zip(bounds, bounds[1:], strict=False):
             if cancelled and cancelled():
                 return
-            batch = list(article_ids[offset : offset + batch_size])
+            batch = list(article_ids[offset:stop])
             texts = [project.text(i) for i in batch]
             per_source = [_batch(project, s, c, batch, texts) for s, c in zip(sources, caches,
                                                                               strict=True)]
+            per_source = [[f.keep(spans) for spans in found] if f is not None else found
+                          for f, found in zip(filters, per_source, strict=True)]
             for i, article_id in enumerate(batch):
                 named = [(s.name, found[i]) for s, found in zip(sources, per_source, strict=True)]
                 pairs = combine_named(named)

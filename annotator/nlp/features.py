@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from annotator.nlp.builtin import BuiltinSuggester
+    from annotator.nlp.wordvec import WordClusters
 
 FACTORY = "annotator_rule_features"
 OUTSIDE = "O"
@@ -138,15 +139,83 @@ def make_rule_features(nlp: Language, name: str) -> RuleFeatures:
     return RuleFeatures(nlp, name)
 
 
+CLUSTERS_FACTORY = "annotator_word_clusters"
+CLUSTERS_FILE = "clusters.json"
+
+
+class WordClassFeatures:
+    """Pipeline component: the word classes learned from the project's raw text
+    (`annotator.nlp.wordvec`) as token features, coarse in MORPH ("C=12") and fine in DEP
+    ("c345"); words without a class get neither. The table is saved with the model."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.table: WordClusters | None = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.table is None:
+            return doc
+        for token in doc:
+            found = self.table.of(token.text)
+            if found:
+                token.set_morph(f"C={found[0]}")
+                token.dep_ = f"c{found[-1]}"
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
+        from pathlib import Path
+
+        from annotator.store.atomic import write_json_atomic
+
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.table is not None:
+            write_json_atomic(folder / CLUSTERS_FILE, self.table.to_json(), sync=False)
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> WordClassFeatures:
+        from pathlib import Path
+
+        from annotator.nlp.wordvec import load_clusters
+
+        file = Path(path) / CLUSTERS_FILE
+        self.table = load_clusters(file) if file.is_file() else None
+        return self
+
+
+@Language.factory(CLUSTERS_FACTORY, assigns=["token.dep", "token.morph"])
+def make_word_clusters(nlp: Language, name: str) -> WordClassFeatures:
+    return WordClassFeatures(nlp, name)
+
+
+FEATURE_PIPES = (FACTORY, CLUSTERS_FACTORY)
+
+
+def prepare(nlp: Language, doc: Doc) -> Doc:
+    """Run the pipeline's feature components (rules, word classes) on a doc."""
+    for name, proc in nlp.pipeline:
+        if name in FEATURE_PIPES:
+            doc = proc(doc)
+    return doc
+
+
 def ner_model_config(*, features: bool, width: int = 96, depth: int = 4,
-                     embed_rows: int = 2000, hidden_width: int = 64) -> dict[str, Any]:
+                     embed_rows: int = 2000, hidden_width: int = 64,
+                     clusters: bool = False) -> dict[str, Any]:
     """The `model` block of the ner: spaCy's default TransitionBasedParser with its own
-    tok2vec, whose embedding reads TAG (the rule features) when `features` is on."""
+    tok2vec, whose embedding reads TAG and LEMMA (the rule features) when `features` is on
+    and MORPH and DEP (the word classes) with `clusters`."""
     attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
     rows = [embed_rows, embed_rows // 2, embed_rows // 2, embed_rows // 2]
     if features:
         attrs += ["TAG", "LEMMA"]
         rows += [64, 128]
+    if clusters:
+        attrs += ["MORPH", "DEP"]
+        rows += [256, 2048]
     return {
         "@architectures": "spacy.TransitionBasedParser.v2",
         "state_type": "ner",

@@ -47,14 +47,17 @@ if TYPE_CHECKING:
     from spacy.training import Example
 
     from annotator.core.project import Project, ProjectSettings
+    from annotator.nlp.wordvec import WordClusters
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
+Phase = Callable[[str], None]
 NEG_KEY = "incorrect_spans"
 ALL = "all"
 SELECTION_DOCS = 200
 MODEL_FIRST, OTHERS_FIRST = "model-first", "others-first"
 MIN_ORDER_SPANS = 200
+MIN_SWITCH_SPANS = 50  # fewer held-out spans than this cannot tell (F's error above 0.07)
 log = logging.getLogger(__name__)
 FINISHED = (ArticleStatus.DONE, ArticleStatus.REVIEWED)
 
@@ -93,6 +96,7 @@ class TrainResult:
     current: dict[str, Any] | None = None
     combined: dict[str, Any] | None = None  # with the current sources, in the better `order`
     order: str = "model-first"  # or "others-first": the current sources' spans win overlaps
+    drop_others: list[str] = field(default_factory=list)  # labels the model does alone
     switched: bool = False
     steps: int = 0
     n_train: int = 0
@@ -110,6 +114,13 @@ def should_switch(new_f: float | None, current_f: float | None, margin: float = 
     if new_f is None:
         return False
     return current_f is None or new_f > current_f + margin
+
+
+def switch_margin(gold_spans: int) -> float:
+    """How much higher the held-out F of the model (with the others) must be than the current
+    sources' to replace them: about one standard error of F, 0.5 / sqrt(held-out spans)
+    (0.07 on 50 spans, 0.035 on 200), so the window does not switch on noise."""
+    return 0.5 / math.sqrt(max(1, gold_spans))
 
 
 def pick_order(model_first: float | None, others_first: float | None, gold_spans: int,
@@ -207,11 +218,13 @@ def unannotated_texts(project: Project, annotator: str | None = None,
     return out
 
 
-def _warm_up(nlp: Language, ner: Any, texts: Sequence[str], source: SuggestionSource,
-             labels: Sequence[str], features: bool, steps: int, dropout: float, optimizer: Any,
-             *, rng: random.Random, cancelled: Cancelled | None) -> None:
+def _warm_up(nlp: Language, texts: Sequence[str], source: SuggestionSource,
+             labels: Sequence[str], steps: int, dropout: float, optimizer: Any,
+             *, rng: random.Random, cancelled: Cancelled | None,
+             progress: Progress | None = None, total: int = 0) -> bool:
     """Before the gold: `steps` updates on `source`'s suggestions for unannotated `texts`
-    (silver data), so the model starts out agreeing with the rules."""
+    (silver data), so the model starts out agreeing with the rules. Progress counts the
+    texts labelled, then the updates, of `total`; False when cancelled."""
     from spacy.training import Example
     from spacy.training.batchers import minibatch_by_words
 
@@ -219,19 +232,28 @@ def _warm_up(nlp: Language, ner: Any, texts: Sequence[str], source: SuggestionSo
 
     known = set(labels)
     examples = []
-    for text, spans in zip(texts, source.suggest_many(texts), strict=True):
+    for i, (text, spans) in enumerate(zip(texts, source.suggest_many(texts), strict=True)):
+        if cancelled and cancelled():
+            return False
         reference = nlp.make_doc(text)
         ents, _ = doc_entities(reference, [s for s in spans if s.label in known])
         reference.set_ents(ents, default="outside")
-        examples.append(Example(_feature_docs(nlp, [text], features)[0], reference))
+        examples.append(Example(_feature_docs(nlp, [text])[0], reference))
+        if progress and i % 20 == 0:
+            progress(i, total)
     done = 0
     while examples and done < steps:
         rng.shuffle(examples)
         for batch in minibatch_by_words(examples, size=1000, get_length=len):
-            if done >= steps or (cancelled and cancelled()):
-                return
+            if done >= steps:
+                return True
+            if cancelled and cancelled():
+                return False
             nlp.update(batch, drop=dropout, sgd=optimizer)
             done += 1
+            if progress:
+                progress(len(texts) + done, total)
+    return True
 
 
 def _without_learned(current: SuggestionSource) -> SuggestionSource:
@@ -271,6 +293,7 @@ def train(
     silver: Sequence[str] | None = None, silver_steps: int = 300,
     dev_ratio: float = 0.2, current: SuggestionSource | None = None,
     data: TrainingData | None = None, features: bool = True, width: int = 64, depth: int = 4,
+    clusters: WordClusters | None = None, phase: Phase | None = None,
 ) -> TrainResult:
     """Train, keep the best checkpoint on the held-out part, score `current` there too, save.
 
@@ -290,12 +313,15 @@ def train(
     the built-in suggester's spans are token features of the ner (see
     `annotator.nlp.features`); `width` and `depth` size its tok2vec. `lowercase` is the
     share of training texts seen lower-cased in each pass (for text without capitals).
+    With `clusters` (word classes learned from the project's raw text, see
+    `annotator.nlp.wordvec`) each word's classes are token features too. `progress` counts
+    the warm-up and then the training steps; `phase` is told what runs ("Warming up…").
     """
     from spacy.training.batchers import minibatch_by_words
     from spacy.util import fix_random_seed
 
+    from annotator.nlp.features import CLUSTERS_FACTORY, ner_model_config, prepare
     from annotator.nlp.features import FACTORY as FEATURES
-    from annotator.nlp.features import ner_model_config, set_rule_features
     from annotator.nlp.tokens import make_nlp
 
     data = data if data is not None else training_data(project, annotator, seed=seed,
@@ -307,35 +333,44 @@ def train(
     nlp = make_nlp()
     if features:
         nlp.add_pipe(FEATURES)
+    if clusters is not None:
+        nlp.add_pipe(CLUSTERS_FACTORY).table = clusters
     ner = nlp.add_pipe("ner", config={"incorrect_spans_key": NEG_KEY, "model": ner_model_config(
-        features=features, width=width, depth=depth)})
+        features=features, width=width, depth=depth, clusters=clusters is not None)})
     for label in data.labels:
         ner.add_label(label)
     examples = [_example(nlp, item) for item in data.train]
     lowered = [_example(nlp, _lowered(item)) for item in data.train] if lowercase else []
-    if features:  # the rules are fixed: their features are computed once
-        for eg in [*examples, *lowered]:
-            set_rule_features(eg.predicted)
+    for eg in [*examples, *lowered]:  # the features are fixed: computed once
+        prepare(nlp, eg.predicted)
     optimizer = nlp.initialize(lambda: examples)
     silver = silver if silver is not None else (
         unannotated_texts(project, annotator) if project is not None else [])
     warm = bool(silver) and current is not None and silver_steps > 0
-    if warm:
-        assert current is not None
-        _warm_up(nlp, ner, silver, _without_learned(current), data.labels, features,
-                 min(silver_steps, max_steps), dropout, optimizer, rng=random.Random(seed),
-                 cancelled=cancelled)
-    gold = _gold(data.dev)
-    check = gold[:SELECTION_DOCS]  # checkpoints are chosen on at most this many held-out docs
-    check_docs = _feature_docs(nlp, [g.text for g in check], features)
+    warm_steps = min(silver_steps, max_steps) if warm else 0
+    warm_total = len(silver) + warm_steps if warm else 0
     words = sum(len(eg) for eg in examples)
     batch_words = batch_words or (500 if words < 20_000 else 1000)
     per_epoch = max(1, -(-words // batch_words))
     budget = max(1, min(max_steps, max(min_steps, max_epochs * per_epoch)))
+    result = TrainResult(scores={}, path=None, n_train=len(data.train), n_dev=len(data.dev))
+    if warm:
+        assert current is not None
+        if phase:
+            phase("Warming up on the rules' suggestions…")
+        if not _warm_up(nlp, silver, _without_learned(current), data.labels, warm_steps,
+                        dropout, optimizer, rng=random.Random(seed), cancelled=cancelled,
+                        progress=progress, total=warm_total + budget):
+            result.cancelled = True
+            return result
+    if phase:
+        phase("Training…")
+    gold = _gold(data.dev)
+    check = gold[:SELECTION_DOCS]  # checkpoints are chosen on at most this many held-out docs
+    check_docs = _feature_docs(nlp, [g.text for g in check])
     warmup = min(budget, min_steps) // 2  # evaluations before it do not count for `patience`
     every = eval_every or max(5, min(50, per_epoch))
     best: tuple[float, bytes] | None = None
-    result = TrainResult(scores={}, path=None, n_train=len(data.train), n_dev=len(data.dev))
     rng, stale, step = random.Random(seed), 0, 0
 
     def out_of_budget() -> bool:
@@ -354,7 +389,7 @@ def train(
             nlp.update(batch, drop=dropout, sgd=optimizer)
             step += 1
             if progress:
-                progress(step, budget)
+                progress(warm_total + step, warm_total + budget)
             if check and (step % every == 0 or out_of_budget()):
                 f = _score_docs(ner, check, check_docs).get("ents_f") or 0.0
                 log.debug("learned model: step %d, held-out F %.3f", step, f)
@@ -368,7 +403,7 @@ def train(
         ner.from_bytes(best[1])
     result.steps = step
     if progress:
-        progress(budget, budget)
+        progress(warm_total + budget, warm_total + budget)
     if gold:
         mine = _predict(nlp, [g.text for g in gold])
         result.scores = score_predictions(gold, mine).scores
@@ -378,41 +413,85 @@ def train(
             others = _without_learned(current)
             if others is not current:  # the new model replaces the old: combine with the rest
                 theirs = list(others.suggest_many([g.text for g in gold]))
-            orders = {}
+            orders, drops = {}, {}
             for order in (MODEL_FIRST, OTHERS_FIRST):
-                pairs = zip(mine, theirs, strict=True)
-                merged = [combine([a, b] if order == MODEL_FIRST else [b, a]) for a, b in pairs]
-                orders[order] = score_predictions(gold, merged).scores
+                drops[order] = labels_alone(gold, mine, theirs, order, data.labels)
+                orders[order] = score_predictions(
+                    gold, _merged(mine, theirs, order, drops[order])).scores
             result.order = pick_order(orders[MODEL_FIRST].get("ents_f"),
                                       orders[OTHERS_FIRST].get("ents_f"),
                                       sum(len(g.spans) for g in gold), warm)
             result.combined = orders[result.order]
+            result.drop_others = drops[result.order]
+            if result.drop_others:
+                result.notes.append(f"the other sources' spans left out for "
+                                    f"{', '.join(result.drop_others)} (they do not clearly "
+                                    "raise the held-out F there)")
             result.notes.append("held-out F with the model's spans first / the other sources' "
                                 f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
                                 f"{orders[OTHERS_FIRST].get('ents_f') or 0:.3f}")
     else:
         result.notes.append("no finished article held out: the model has no held-out score")
     shown = result.combined if result.combined is not None else result.scores
-    result.switched = should_switch(shown.get("ents_f"), (result.current or {}).get("ents_f"))
+    gold_spans = sum(len(g.spans) for g in gold)
+    result.switched = should_switch(shown.get("ents_f"), (result.current or {}).get("ents_f"),
+                                    switch_margin(gold_spans))
+    if result.current is not None:
+        result.notes.append(f"switch margin {switch_margin(gold_spans):.3f} ({gold_spans} "
+                            "held-out spans)")
+    if result.switched and result.current is not None and gold_spans < MIN_SWITCH_SPANS:
+        result.switched = False
+        result.notes.append(f"kept aside: the held-out check has {gold_spans} spans, fewer than "
+                            f"{MIN_SWITCH_SPANS} cannot tell it from the current sources")
     dest = Path(out_dir) if result.switched else Path(out_dir).parent / CANDIDATE
     info = {**result.scores, "current": result.current, "combined": result.combined,
-            "order": result.order,
+            "order": result.order, "drop_others": result.drop_others,
             "current_source": getattr(current, "name", None), "steps": step,
             "seconds": round(time.monotonic() - started, 1),
         "n_train": result.n_train, "n_dev": result.n_dev, "labels": data.labels,
         "annotator": annotator or project.annotator, "seed": seed, "features": features,
+        "clusters": clusters.key if clusters is not None else None,
         "articles": sorted({i.article_id for i in (*data.train, *data.dev) if i.complete}),
         "trained_at": time.time(), "model_id": uuid.uuid4().hex}
     result.path = save_model(nlp, dest, info)
     return result
 
 
-def _feature_docs(nlp: Language, texts: Sequence[str], features: bool) -> list[Any]:
-    """The texts as docs, with the rule features when the model uses them (computed once)."""
-    from annotator.nlp.features import set_rule_features
+def _merged(mine: Sequence[list[Span]], theirs: Sequence[list[Span]], order: str,
+            drop: Collection[str] = ()) -> list[list[Span]]:
+    """Each text's spans of the model and of the other sources (without `drop` labels)
+    combined, the model's winning overlaps when `order` is MODEL_FIRST."""
+    out = []
+    for a, b in zip(mine, theirs, strict=True):
+        b = [s for s in b if s.label not in drop]
+        out.append(combine([a, b] if order == MODEL_FIRST else [b, a]))
+    return out
 
-    docs = [nlp.make_doc(text) for text in texts]
-    return [set_rule_features(doc) for doc in docs] if features else docs
+
+def labels_alone(gold: Sequence[GoldDoc], mine: Sequence[list[Span]],
+                 theirs: Sequence[list[Span]], order: str, labels: Collection[str]) -> list[str]:
+    """The model's labels for which the other sources' spans are left out.
+
+    The model reads the rules' findings as features, so where it leaves a gap the rules
+    filled, it mostly decided against them: their spans of a label the model knows are kept
+    only when they clearly raise that label's held-out F (by more than 0.5 / sqrt(its held-out
+    spans), about one standard error). Labels the model never learned keep them always."""
+    def f_of(label: str, drop: Collection[str]) -> float:
+        scores = score_predictions(gold, _merged(mine, theirs, order, drop)).scores
+        return ((scores.get("ents_per_type") or {}).get(label) or {}).get("f", 0.0)
+
+    def margin(label: str) -> float:
+        return 0.5 / math.sqrt(max(1, sum(s.label == label for g in gold for s in g.spans)))
+
+    return sorted(label for label in labels
+                  if f_of(label, ()) <= f_of(label, {label}) + margin(label))
+
+
+def _feature_docs(nlp: Language, texts: Sequence[str]) -> list[Any]:
+    """The texts as docs with the features the model uses (rules, word classes)."""
+    from annotator.nlp.features import prepare
+
+    return [prepare(nlp, nlp.make_doc(text)) for text in texts]
 
 
 def _score_docs(ner: Any, gold: Sequence[GoldDoc], docs: Sequence[Any]) -> dict[str, Any]:
@@ -474,10 +553,8 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
     `refreshed_on` lists the articles it was updated on. None when there is no learned
     model or nothing to learn from.
     """
-    import spacy
-
-    from annotator.nlp.features import FACTORY as FEATURES  # registers the component too
-    from annotator.nlp.features import set_rule_features
+    from annotator.nlp.features import FEATURE_PIPES, prepare  # registers the components
+    from annotator.nlp.model_store import LearnedSource
 
     folder = learned_dir(project_root)
     scores = read_scores(folder)
@@ -492,16 +569,15 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
     items = [i for i in items if {s.label for s in i.spans} <= labels]  # no new labels here
     if not items:
         return None
-    nlp = spacy.load(folder)
+    nlp = LearnedSource(folder, scores).nlp  # on the shared tokenizer: no second second
     examples = [_example(nlp, item) for item in items]
-    if FEATURES in nlp.pipe_names:
-        for eg in examples:
-            set_rule_features(eg.predicted)
+    for eg in examples:
+        prepare(nlp, eg.predicted)
     optimizer = nlp.resume_training()
     for _ in range(max(1, steps)):
         if cancelled and cancelled():
             return None
-        nlp.update(examples, drop=dropout, sgd=optimizer, exclude=[FEATURES])
+        nlp.update(examples, drop=dropout, sgd=optimizer, exclude=list(FEATURE_PIPES))
     done = sorted({*scores.get("refreshed_on", []), *(i.article_id for i in items)})
     info = {**scores, "model_id": uuid.uuid4().hex, "refreshed_on": done,
             "refreshed_at": time.time()}

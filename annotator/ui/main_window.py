@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_settings()
         self.status.show_progress(project)
+        self.training.show_model()
         if project.read_only:
             self.status.show_save_state("Read-only: edits are not possible, nothing is saved")
         self._return_to_place()
@@ -369,6 +370,7 @@ class MainWindow(QMainWindow):
     def start_suggestions(self) -> None:
         """Built-in suggestions in the background (propagation follows), as the settings say."""
         settings = self.project.settings
+        self.training.show_model()
         if not (settings.suggest_builtin or settings.suggest_pipeline or settings.suggest_model):
             self.linking.propagate(None)
             return

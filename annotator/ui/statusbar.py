@@ -35,7 +35,11 @@ class ProjectStatusBar(QStatusBar):
         self.task_cancel = QToolButton()
         self.task_cancel.setObjectName("taskCancel")
         self.task_cancel.setText("Cancel")
+        self.model_label = QLabel()
+        self.model_label.setObjectName("modelLabel")
+        self.model_label.setTextFormat(Qt.TextFormat.PlainText)
         self.addWidget(self.progress_label, 1)
+        self.addPermanentWidget(self.model_label)
         for widget in (self.task_label, self.task_bar, self.task_cancel):
             self.addPermanentWidget(widget)
             widget.hide()
@@ -68,6 +72,15 @@ class ProjectStatusBar(QStatusBar):
             self.show_save_state(f"Not saved yet: {store.last_error}", error=True)
         else:
             self.show_save_state("Saving…" if pending else "All changes saved")
+
+    def show_model(self, text: str, tooltip: str = "") -> None:
+        """Which sources suggest, and the learned model's latest held-out F1."""
+        self.model_label.setText(text)
+        self.model_label.setToolTip(tooltip)
+
+    def task_phase(self, name: str) -> None:
+        """A long task's current phase ("Warming up…", "Training…")."""
+        self.task_label.setText(name)
 
     def task_started(self, name: str, cancel: Callable[[], None]) -> None:
         self._cancel = cancel

@@ -13,7 +13,34 @@ from annotator.jobs.train_job import train_job
 from annotator.ui.tasks import BackgroundTask, ProcessTask
 
 if TYPE_CHECKING:
+    from annotator.core.project import ProjectSettings
     from annotator.ui.context import WindowContext
+
+
+def describe_suggester(settings: ProjectSettings, scores: dict[str, Any] | None) -> tuple[str, str]:
+    """(status bar text, tooltip): which sources suggest and the learned model's latest
+    held-out F1 (of what the window shows with it, else of the model alone)."""
+    parts = []
+    if settings.suggest_builtin:
+        parts.append("rules")
+    if settings.suggest_pipeline.strip():
+        parts.append("pipeline")
+    model_on = settings.suggest_model and scores is not None
+    tip = ""
+    if model_on:
+        assert scores is not None
+        combined = scores.get("combined")
+        f = (combined.get("ents_f") if isinstance(combined, dict) else None)
+        f = f if f is not None else scores.get("ents_f")
+        refreshed = len(scores.get("refreshed_on") or [])
+        parts.append(f"learned model (held-out F {f or 0:.3f})" if f is not None
+                     else "learned model")
+        tip = (f"Learned model trained on {scores.get('n_train', '?')} annotation sets, held-out "
+               f"check on {scores.get('n_dev', '?')}"
+               + (f"; updated since on {refreshed} finished article(s)" if refreshed else "")
+               + (" ; uses the project's word classes" if scores.get("clusters") else ""))
+    text = "Suggesting: " + (" + ".join(parts) if parts else "nothing")
+    return text, tip
 
 
 def describe_scores(scores: dict[str, Any] | None) -> str:
@@ -62,12 +89,33 @@ class TrainingController(QObject):
         task = ProcessTask("Training", train_job, args, before=store.flush)
         context.status.task_started("Training…", task.cancel)
         task.progressed.connect(context.status.task_progress)
+        task.item_ready.connect(self._item)
         task.succeeded.connect(self._done)
         task.cancelled.connect(lambda: context.status.task_finished("Training cancelled"))
         task.failed.connect(context.status.task_finished)
         self.task = task
         task.start()
         return task
+
+    def _item(self, item: Any) -> None:
+        from annotator.jobs.train_job import PHASE
+
+        if isinstance(item, tuple) and len(item) == 2 and item[0] == PHASE:
+            self.context.status.task_phase(str(item[1]))
+
+    def show_model(self) -> None:
+        """The status bar's "Suggesting: …" with the latest held-out F1 (scores.json)."""
+        from annotator.jobs.pool import KEEP_IDLE, POOL
+        from annotator.nlp import learned
+
+        context = self.context
+        scores = learned.read_scores(learned.learned_dir(context.store.root))
+        context.status.show_model(*describe_suggester(context.project.settings, scores))
+        # learning in the loop: the update after Ctrl+D and the next article's tokens run at
+        # once; a second warm worker (about 200 MB) spares the update a cold start of spaCy
+        # and the rules (seconds), while the learned model suggests
+        on = scores is not None and context.project.settings.suggest_model
+        POOL.keep_idle = 2 if on else KEEP_IDLE
 
     def _done(self, result: Any) -> None:
         context, project = self.context, self.context.project

@@ -153,8 +153,9 @@ def test_suggest_articles_fills_the_cache_and_stops_when_cancelled(
     flags = iter([False, False, True])
     got = list(suggest_articles(project, root, [source], project.article_ids, batch_size=5,
                                 cancelled=lambda: next(flags), sync=False))
-    assert len(got) == 10
-    assert len(SuggestionCache.for_source(root, source)) == 10
+    assert len(got) == 6  # the first article alone (the one on screen), then a batch of 5
+    assert [g.article_id for g in got] == project.article_ids[:6]
+    assert len(SuggestionCache.for_source(root, source)) == 6
 
 
 def test_worker_processes_give_the_same_cache(project: Project, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import spacy
@@ -84,8 +85,11 @@ def test_training_scores_both_orders_and_the_app_follows_the_better(tmp_path: Pa
     finally:
         store.close()
     assert result.order in (MODEL_FIRST, OTHERS_FIRST) and result.combined is not None
+    from annotator.nlp.learned import MIN_SWITCH_SPANS, switch_margin, training_data
+
+    held_out = sum(len(i.spans) for i in training_data(project).dev)
     assert result.switched == ((result.combined["ents_f"] or 0) > (result.current or {}).get(
-        "ents_f", 0))
+        "ents_f", 0) + switch_margin(held_out) and held_out >= MIN_SWITCH_SPANS)
     saved = read_scores(result.path)  # type: ignore[arg-type]
     assert saved is not None and saved["order"] == result.order
     settings = ProjectSettings(suggest_propagation=False, suggest_model=True)
@@ -169,3 +173,94 @@ def test_the_new_model_is_combined_without_the_old_one() -> None:
     assert [s.name for s in _without_learned(both).sources] == ["builtin"]  # type: ignore
     alone = CombinedSource([builtin])
     assert _without_learned(alone) is alone and _without_learned(builtin) is builtin
+
+
+def test_labels_the_model_does_better_alone() -> None:
+    from annotator.core.model import Span
+    from annotator.nlp.evaluate import GoldDoc
+    from annotator.nlp.learned import MODEL_FIRST, OTHERS_FIRST, labels_alone
+
+    text = "Putin bertemu Kim di Moskow dan Vostochny"
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    gold = [GoldDoc(text, tokens, [Span(0, 5, "PER"), Span(14, 17, "PER"), Span(21, 27, "GPE"),
+                                   Span(32, 41, "FAC")])]
+    mine = [[Span(0, 5, "PER"), Span(14, 17, "PER")]]  # the model: both people, no place
+    theirs = [[Span(0, 5, "PER"), Span(6, 13, "PER"), Span(21, 27, "GPE"), Span(32, 41, "PER")]]
+    # the rules' PER spans in the model's gaps are wrong; their GPE fills a gap rightly
+    assert labels_alone(gold, mine, theirs, MODEL_FIRST, ["PER", "GPE"]) == ["PER"]
+    assert labels_alone(gold, mine, theirs, OTHERS_FIRST, ["PER", "GPE"]) == ["PER"]
+    assert labels_alone(gold, mine, theirs, MODEL_FIRST, ["GPE"]) == []  # only its own labels
+
+
+def test_the_app_leaves_out_the_others_spans_the_model_does_alone(tmp_path: Path) -> None:
+    from annotator.core.model import Article
+    from annotator.core.project import ProjectSettings
+    from annotator.nlp.cache import suggest_articles
+    from annotator.nlp.sources import (
+        BuiltinSource,
+        WithoutLabels,
+        sources_from_settings,
+        with_learned_choice,
+    )
+    from annotator.store.atomic import write_json_atomic
+
+    root = tmp_path / "p"
+    project, store = build(root)
+    try:
+        train(project, learned_dir(root), current=BuiltinSource(), **TINY)
+        if not (learned_dir(root) / "scores.json").exists():
+            from annotator.nlp.learned import promote_candidate
+
+            promote_candidate(root)
+        saved = read_scores(learned_dir(root)) or {}
+        write_json_atomic(learned_dir(root) / "scores.json",
+                          {**saved, "order": "model-first", "drop_others": ["PER"]})
+        settings = ProjectSettings(suggest_propagation=False, extra={"suggest_model": True})
+        sources = sources_from_settings(settings, root)
+        assert [s.name for s in sources] == ["learned", "builtin"]
+        assert isinstance(sources[1], WithoutLabels) and sources[1].drop == {"PER"}
+        assert sources[1].signature() != BuiltinSource().signature()
+        builtin_only = [s for s in with_learned_choice([BuiltinSource()])]
+        assert not isinstance(builtin_only[0], WithoutLabels)  # no learned model: untouched
+        extra = Article.from_text(TEXT, "extra")
+        store.add_articles([extra])
+        project.add_infos(store.article_infos())
+        [found] = list(suggest_articles(project, root, [sources[1]], [extra.id]))
+        assert found.spans and all(s.label != "PER" for s in found.spans)
+        # the cache holds the built-in's spans whole: without the filter PER is back
+        [whole] = list(suggest_articles(project, root, [BuiltinSource()], [extra.id]))
+        assert any(s.label == "PER" for s in whole.spans)
+    finally:
+        store.close()
+
+
+def test_warm_up_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
+    from annotator.nlp.sources import BuiltinSource
+
+    root = tmp_path / "p"
+    project, store = build(root, n=14, done=10)
+    try:
+        progress: list[tuple[int, int]] = []
+        phases: list[str] = []
+        result = train(project, learned_dir(root), current=BuiltinSource(), silver_steps=6,
+                       progress=lambda d, t: progress.append((d, t)), phase=phases.append,
+                       **TINY)
+        assert not result.cancelled and phases == ["Warming up on the rules' suggestions…",
+                                                   "Training…"]
+        total = progress[-1][1]
+        assert progress[-1][0] == total and all(t == total for _, t in progress)
+        assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+        warm = 2 + 6  # two unannotated texts labelled, then six updates
+        assert any(0 < d <= warm for d, _ in progress)  # the warm-up's own steps are counted
+        calls: list[int] = []
+
+        def cancel_in_warm_up() -> bool:
+            calls.append(1)
+            return len(calls) > 3
+
+        stopped = train(project, learned_dir(root) / "x", current=BuiltinSource(),
+                        silver_steps=50, cancelled=cancel_in_warm_up, **TINY)
+        assert stopped.cancelled and stopped.path is None and stopped.steps == 0
+        assert not (learned_dir(root) / "x").exists()
+    finally:
+        store.close()

@@ -163,6 +163,14 @@ def test_should_switch() -> None:
     assert not should_switch(None, None) and not should_switch(0.55, 0.5, margin=0.1)
 
 
+def test_switching_needs_a_win_beyond_the_held_out_noise() -> None:
+    from annotator.nlp.learned import switch_margin
+
+    assert switch_margin(50) > 0.07 > switch_margin(52) and switch_margin(0) == 0.5
+    assert not should_switch(0.678, 0.667, switch_margin(60))  # a seed-1 case: noise
+    assert should_switch(0.683, 0.601, switch_margin(330))
+
+
 def test_retrain_after_newly_finished_articles(tmp_path: Path) -> None:
     project, store = build(tmp_path / "p", n=14, done=10)
     root = tmp_path / "p"

@@ -114,3 +114,55 @@ def test_finishing_an_article_updates_the_learned_model(window, qtbot, monkeypat
     qtbot.waitUntil(lambda: not task.isRunning(), timeout=60000)
     scores = learned.read_scores(learned.learned_dir(root))
     assert scores is not None and scores["refreshed_on"] == [last]
+
+
+def test_status_bar_names_the_suggesting_model_and_its_f(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(type(window.training), "max_steps", 20)
+    label = window.status.model_label
+    assert label.isVisible() and label.text() == "Suggesting: rules"
+    for _ in range(5):
+        key(window, "A", CTRL | SHIFT)
+        key(window, "D", CTRL)
+        key(window, "N")
+    window.training.train()
+    qtbot.waitUntil(lambda: window.training.last_result is not None, timeout=120000)
+    root = window.store.root
+    if not window.training.last_result.switched:  # a tiny model may lose: use it anyway
+        learned.promote_candidate(root)
+        ChangeSettings(window.project.settings.with_(suggest_model=True)).do(window.project)
+        window.start_suggestions()
+    scores = learned.read_scores(learned.learned_dir(root))
+    assert scores is not None
+    f = (scores.get("combined") or {}).get("ents_f")
+    f = f if f is not None else scores["ents_f"]
+    assert label.text() == f"Suggesting: rules + learned model (held-out F {f:.3f})"
+    assert "held-out check on" in label.toolTip()
+    from annotator.jobs.pool import KEEP_IDLE, POOL
+
+    assert POOL.keep_idle == 2  # a second warm worker for the update after each Ctrl+D
+    window.edits.push(ChangeSettings(window.project.settings.with_(suggest_model=False)),
+                      of_article=False)  # switched off: the rules alone
+    window.start_suggestions()
+    assert label.text() == "Suggesting: rules" and POOL.keep_idle == KEEP_IDLE
+
+
+def test_warm_up_shows_progress_and_can_be_cancelled(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(type(window.training), "max_steps", 5000)
+    for _ in range(2):  # two articles finished: the other three are the warm-up's text
+        key(window, "A", CTRL | SHIFT)
+        key(window, "D", CTRL)
+        key(window, "N")
+    progress: list[tuple[int, int]] = []
+    task = window.training.train()
+    assert task is not None
+    task.progressed.connect(lambda d, t: progress.append((d, t)))
+    qtbot.waitUntil(lambda: window.status.task_label.text().startswith("Warming up")
+                    and bool(progress), timeout=60000)
+    assert window.status.task_bar.isVisible() and window.status.task_cancel.isVisible()
+    assert 0 <= progress[-1][0] < progress[-1][1]
+    window.status.task_cancel.click()
+    qtbot.waitUntil(lambda: not task.isRunning(), timeout=60000)
+    assert not window.status.task_bar.isVisible()
+    root = window.store.root
+    for folder in (learned.learned_dir(root), learned.candidate_dir(root)):
+        assert not (folder / "scores.json").exists()
