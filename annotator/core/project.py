@@ -45,6 +45,11 @@ class ProjectSettings:
     retrain_after: int = 10  # finished articles before the learned model retrains; 0 never
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        known = [k for k in self.extra if k in _SETTING_NAMES]
+        if known:
+            raise ValueError(f"{', '.join(known)} are fields of ProjectSettings, not extra keys")
+
     def to_dict(self) -> dict[str, Any]:
         data = {**self.extra}
         for name in _SETTING_NAMES:

@@ -56,3 +56,12 @@ def test_deleting_an_article_takes_every_set_and_undo_puts_it_back_in_place() ->
     assert [s.label for s in project.existing_set(second).spans] == ["PER"]
     assert project.existing_set(second, "dewi") is not None
     assert heard == [(second, 5.0), (second, None)]
+
+
+def test_a_setting_given_as_an_extra_key_is_refused() -> None:
+    import pytest
+
+    from annotator.core.project import ProjectSettings
+
+    with pytest.raises(ValueError, match="suggest_model"):
+        ProjectSettings(extra={"suggest_model": True})

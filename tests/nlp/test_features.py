@@ -215,7 +215,7 @@ def test_the_app_leaves_out_the_others_spans_the_model_does_alone(tmp_path: Path
         saved = read_scores(learned_dir(root)) or {}
         write_json_atomic(learned_dir(root) / "scores.json",
                           {**saved, "order": "model-first", "drop_others": ["PER"]})
-        settings = ProjectSettings(suggest_propagation=False, extra={"suggest_model": True})
+        settings = ProjectSettings(suggest_propagation=False, suggest_model=True)
         sources = sources_from_settings(settings, root)
         assert [s.name for s in sources] == ["learned", "builtin"]
         assert isinstance(sources[1], WithoutLabels) and sources[1].drop == {"PER"}
