@@ -21,10 +21,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from annotator.core.model import Span
-from annotator.core.tokens import TokenIndex
 from annotator.nlp.tokens import tokenize
 from annotator.ui.main_window import MainWindow
-from tests.ui.helpers import answer_done_prompt, click_span
+from tests.ui.helpers import answer_box, answer_done_prompt, click_span, tick
 from tests.ui.state import assert_disk_matches_memory, memory_state, settle, state_diff
 from tests.ui.walk_model import Model
 
@@ -39,7 +38,9 @@ OPS = (
     ("accept", 8), ("reject", 6), ("relabel", 6), ("create", 7), ("nudge", 6), ("link", 4),
     ("unlink", 2), ("accept_all", 2), ("link_all", 1), ("undo", 8), ("redo", 4),
     ("tab", 8), ("click", 10), ("article", 4), ("done", 1), ("restart", 1),
+    ("delete", 2), ("snapping", 1),
 )
+DELETIONS = 3  # confirmed Article › Delete article… per walk; the last article is never deleted
 
 
 class Walker:
@@ -57,6 +58,8 @@ class Walker:
                      if label.key}
         self.ops = list(OPS)
         self.edits: Counter[str] = Counter()
+        self.deletions = 0
+        self.n = 0  # the step being taken
 
     # -- plumbing ----------------------------------------------------------------------
     def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = NONE) -> None:
@@ -88,6 +91,7 @@ class Walker:
     def step(self, n: int) -> None:
         names, weights = zip(*self.ops, strict=True)
         op = self.rng.choices(names, weights)[0]
+        self.n = n
         before = self.model.snapshot()
         pushed, _links = getattr(self, "op_" + op)()
         if pushed and op not in ("undo", "redo"):
@@ -105,6 +109,13 @@ class Walker:
     def check(self, n: int, propagation: bool, exact: bool) -> None:
         window = self.window
         got = memory_state(window.project)
+        model = self.model
+        assert window.project.article_ids == model.order, self.report(
+            n, f"articles: got {window.project.article_ids} want {model.order}")
+        assert window.article_model.rowCount() == len(model.order), \
+            self.report(n, "the article list does not show the project's articles")
+        assert window.project.settings.token_snapping == model.snapping, \
+            self.report(n, f"token snapping is {window.project.settings.token_snapping}")
         if not exact:
             problem = self.model.absorb(got, propagation)
             assert not problem, self.report(n, problem)
@@ -144,15 +155,16 @@ class Walker:
         return pushed, False
 
     def label_key(self, label: str) -> bool:
-        """Press a label's digit: label the selection (snapped to tokens), else relabel."""
+        """Press a label's digit: label the selection (snapped as the project says), else
+        relabel the current span."""
         selection = self.window.view.selection_range()
         cur = self.current()
         key = f"{self.keys[label]} ({label})"
         if selection is not None:
             self.wait_tokens()
-            tokens = TokenIndex([(s, e) for s, e, _ in tokenize(self.model.texts[self.aid])])
-            snapped = tokens.snap(*selection)
-            self.note(f"{key} on the selection {selection} -> {snapped}")
+            snapped = self.model.selection_span(self.aid, *selection)
+            how = "tokens" if self.model.snapping else "characters"
+            self.note(f"{key} on the selection {selection} -> {snapped} ({how})")
             if snapped is not None:
                 self.model.create(self.aid, *snapped, label)
         else:
@@ -261,16 +273,27 @@ class Walker:
         before, after = self.model.undo.pop()
         self.model.redo.append((before, after))
         self.model.restore(before)
+        back = [a for a in before.order if a not in after.order]
+        if back:  # an undone deletion shows the article again
+            assert self.window.article_id == back[0], self.report(
+                self.n, f"shows {self.window.article_id}, not {back[0]}")
         return True, False
 
     def op_redo(self) -> tuple[bool, bool]:
         self.note("Ctrl+Shift+Z")
+        shown = self.window.article_id
         self.press(Qt.Key.Key_Z, CTRL | SHIFT)
         if not self.model.redo:
             return False, False
         before, after = self.model.redo.pop()
         self.model.undo.append((before, after))
         self.model.restore(after)
+        gone = [a for a in before.order if a not in after.order]
+        if gone:  # a deletion again: its article's place is shown if it was shown
+            position = before.order.index(gone[0])
+            want = after.order[min(position, len(after.order) - 1)] if shown == gone[0] else shown
+            assert self.window.article_id == want, self.report(
+            self.n, f"shows {self.window.article_id}, not {want}")
         return True, True
 
     def op_tab(self) -> tuple[bool, bool]:
@@ -315,6 +338,49 @@ class Walker:
             m.rejected.update(m.sugg)
             m.sugg.clear()
         self.model.mark_done(self.aid)
+        return True, False
+
+    def op_delete(self) -> tuple[bool, bool]:
+        """Ctrl+Shift+Del; the confirmation is answered Delete (within the walk's budget,
+        never for the last article) or Cancel."""
+        allowed = len(self.model.order) > 1 and self.deletions < DELETIONS
+        answer = "Delete article" if allowed and self.rng.random() < 0.7 else "Cancel"
+        self.note(f"Ctrl+Shift+Del, answered {answer}")
+        aid, earlier = self.aid, self.window.deleter.prompt
+        self.press(Qt.Key.Key_Delete, CTRL | SHIFT)
+        box = self.window.deleter.prompt
+        assert box is not None and box is not earlier
+        answer_box(self.window, self.qtbot, box, answer)
+        if answer == "Cancel":
+            return False, False
+        self.deletions += 1
+        want = self.model.delete(aid)
+        assert self.window.article_id == want, self.report(
+            self.n, f"shows {self.window.article_id}, not {want}")
+        return True, False
+
+    def op_snapping(self) -> tuple[bool, bool]:
+        """Ctrl+, then the other of "Snap spans to whole tokens" / "Character-level spans",
+        and OK (or, now and then, Cancel)."""
+        ok = self.rng.random() < 0.8
+        snapping = not self.model.snapping
+        self.note(f"Ctrl+, snapping to {'tokens' if snapping else 'characters'}, "
+                  f"{'OK' if ok else 'Cancel'}")
+        self.press(Qt.Key.Key_Comma, CTRL)
+        dialog = self.window.desk.settings_dialog
+        assert dialog is not None
+        self.qtbot.waitUntil(dialog.isVisible)
+        tick(self.qtbot, dialog.snap_tokens if snapping else dialog.snap_chars)
+        assert dialog.snap_tokens.isChecked() == snapping
+        button = QDialogButtonBox.StandardButton
+        self.qtbot.mouseClick(dialog.buttons.button(button.Ok if ok else button.Cancel),
+                              Qt.MouseButton.LeftButton)
+        self.qtbot.waitUntil(lambda: not dialog.isVisible())
+        self.window.activateWindow()
+        self.qtbot.waitUntil(self.window.isActiveWindow)
+        if not ok:
+            return False, False
+        self.model.snapping = snapping
         return True, False
 
     def op_restart(self) -> tuple[bool, bool]:
