@@ -102,9 +102,10 @@ class Walker:
         if pushed and op != "undo":  # redo gives back exactly this
             self.model.undo[-1] = (self.model.undo[-1][0], self.model.snapshot())
         stack = self.window.undo_stack
-        assert (stack.index(), stack.count()) == (
-            len(self.model.undo), len(self.model.undo) + len(self.model.redo)
-        ), self.report(n, "the undo stack moved differently from the model's")
+        got = (stack.index(), stack.count(), stack.undoText())
+        want = (len(self.model.undo), len(self.model.undo) + len(self.model.redo))
+        assert got[:2] == want, self.report(
+            n, f"the undo stack moved differently from the model's: {got} != {want}")
 
     def check(self, n: int, propagation: bool, exact: bool) -> None:
         window = self.window
@@ -337,8 +338,8 @@ class Walker:
         elif answer == "Reject them":
             m.rejected.update(m.sugg)
             m.sugg.clear()
-        self.model.mark_done(self.aid)
-        return True, False
+        marked = self.model.mark_done(self.aid)  # an article done already stays as it is
+        return marked or answer != "Mark done anyway", False
 
     def op_delete(self) -> tuple[bool, bool]:
         """Ctrl+Shift+Del; the confirmation is answered Delete (within the walk's budget,
