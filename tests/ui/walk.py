@@ -38,7 +38,7 @@ OPS = (
     ("accept", 8), ("reject", 6), ("relabel", 6), ("create", 7), ("nudge", 6), ("link", 4),
     ("unlink", 2), ("accept_all", 2), ("link_all", 1), ("undo", 8), ("redo", 4),
     ("tab", 8), ("click", 10), ("article", 4), ("done", 1), ("restart", 1),
-    ("delete", 2), ("snapping", 1),
+    ("delete", 2), ("snapping", 2),
 )
 DELETIONS = 3  # confirmed Article › Delete article… per walk; the last article is never deleted
 
@@ -59,6 +59,7 @@ class Walker:
         self.ops = list(OPS)
         self.edits: Counter[str] = Counter()
         self.deletions = 0
+        self.events: Counter[str] = Counter()  # the new gestures' cases the walk went through
         self.n = 0  # the step being taken
 
     # -- plumbing ----------------------------------------------------------------------
@@ -165,6 +166,7 @@ class Walker:
             self.wait_tokens()
             snapped = self.model.selection_span(self.aid, *selection)
             how = "tokens" if self.model.snapping else "characters"
+            self.events[f"label a selection ({how})"] += 1
             self.note(f"{key} on the selection {selection} -> {snapped} ({how})")
             if snapped is not None:
                 self.model.create(self.aid, *snapped, label)
@@ -275,6 +277,8 @@ class Walker:
         self.model.redo.append((before, after))
         self.model.restore(before)
         back = [a for a in before.order if a not in after.order]
+        self.events["undo deletion"] += bool(back)
+        self.events["undo snapping"] += before.snapping != after.snapping
         if back:  # an undone deletion shows the article again
             assert self.window.article_id == back[0], self.report(
                 self.n, f"shows {self.window.article_id}, not {back[0]}")
@@ -290,6 +294,8 @@ class Walker:
         self.model.undo.append((before, after))
         self.model.restore(after)
         gone = [a for a in before.order if a not in after.order]
+        self.events["redo deletion"] += bool(gone)
+        self.events["redo snapping"] += before.snapping != after.snapping
         if gone:  # a deletion again: its article's place is shown if it was shown
             position = before.order.index(gone[0])
             want = after.order[min(position, len(after.order) - 1)] if shown == gone[0] else shown
@@ -386,6 +392,8 @@ class Walker:
 
     def op_restart(self) -> tuple[bool, bool]:
         self.note("restart")
+        self.events["restart with a deletion"] += len(self.model.order) < len(self.model.texts)
+        self.events["restart with character spans"] += not self.model.snapping
         self.opener.close(self.window)
         self.window = self.opener.open(seeds=None)
         settle(self.qtbot, self.window)
