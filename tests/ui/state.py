@@ -63,7 +63,8 @@ def assert_disk_matches_memory(window: MainWindow) -> None:
     touched = {s.article_id for s in project.sets_of() if s.touched}
     assert touched <= set(disk["sets"]), f"not saved: {touched - set(disk['sets'])}"
     assert disk["kb"] == memory_state(project)["kb"]
-    assert disk["articles"] == list(project.article_ids), "the saved articles differ"
+    assert disk["articles"] == list(project.article_ids), \
+        f"the saved articles differ: {disk['articles']} != {project.article_ids}"
     assert disk["settings"] == project.settings, "the saved settings differ"
 
 
