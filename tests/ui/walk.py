@@ -18,14 +18,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 
-from annotator.core.model import Span
+from annotator.core.model import Origin, Span
 from annotator.nlp.tokens import tokenize
 from annotator.ui.main_window import MainWindow
 from tests.ui.helpers import answer_box, answer_done_prompt, click_span, tick
 from tests.ui.state import assert_disk_matches_memory, memory_state, settle, state_diff
-from tests.ui.walk_model import Model
+from tests.ui.walk_model import Model, ModelSet
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -38,7 +38,7 @@ OPS = (
     ("accept", 8), ("reject", 6), ("relabel", 6), ("create", 7), ("nudge", 6), ("link", 4),
     ("unlink", 2), ("accept_all", 2), ("link_all", 1), ("undo", 8), ("redo", 4),
     ("tab", 8), ("click", 10), ("article", 4), ("done", 1), ("restart", 1),
-    ("delete", 2), ("snapping", 2),
+    ("delete", 2), ("snapping", 2), ("import", 1),
 )
 DELETIONS = 3  # confirmed Article › Delete article… per walk; the last article is never deleted
 
@@ -49,6 +49,7 @@ class Walker:
     def __init__(self, opener: Any, seeds: Path, seed: int) -> None:  # noqa: ANN401
         self.opener, self.qtbot = opener, opener.qtbot
         self.rng = random.Random(seed)
+        self.seeds = seeds
         self.seed = seed
         self.log: list[str] = []
         self.window: MainWindow = opener.open(seeds=seeds)
@@ -389,6 +390,41 @@ class Walker:
             return False, False
         self.model.snapping = snapping
         return True, False
+
+    def op_import(self) -> tuple[bool, bool]:
+        """File › Import folder… the seeds again: deleted articles come back where they were,
+        without their annotations (the suggestion pass suggests in them again); the undo
+        history goes, as after a restart."""
+        gone = [a for a in self.model.texts if a not in self.model.order]
+        if not gone:
+            return False, False
+        self.note(f"File › Import folder… the seeds again, {len(gone)} deleted come back")
+        self.window.findChild(QAction, "action_import_folder").trigger()
+        dialog = next(w for w in self.window.findChildren(QFileDialog) if w.isVisible())
+        dialog.selectFile(str(self.seeds))
+        dialog.accept()
+        self.qtbot.waitUntil(lambda: any(
+            b.isVisible() for b in self.window.findChildren(QMessageBox, "summaryBox")),
+            timeout=30000)
+        box = next(b for b in self.window.findChildren(QMessageBox, "summaryBox")
+                   if b.isVisible())
+        assert f"Imported {len(gone)} article(s)" in box.text(), box.text()
+        answer_box(self.window, self.qtbot, box, "OK")
+        settle(self.qtbot, self.window)
+        model = self.model
+        model.order = list(model.texts)
+        got = memory_state(self.window.project)["sets"]
+        for aid in gone:  # back clean: only the machine's suggestions
+            rows = got.get(aid) or {"spans": [], "rejected": [], "status": "new",
+                                    "suggestions": []}
+            assert not rows["spans"] and not rows["rejected"] and rows["status"] == "new", \
+                self.report(self.n, f"{aid} came back with its old annotations: {rows}")
+            model.sets[aid] = ModelSet(sugg={(r[0], r[1], r[2]): Span(
+                r[0], r[1], r[2], Origin(r[3]), r[4], r[5]) for r in rows["suggestions"]})
+        model.undo.clear()
+        model.redo.clear()
+        self.events["import of deleted articles"] += 1
+        return False, False
 
     def op_restart(self) -> tuple[bool, bool]:
         self.note("restart")
