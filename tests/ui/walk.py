@@ -60,6 +60,7 @@ class Walker:
         self.ops = list(OPS)
         self.edits: Counter[str] = Counter()
         self.deletions = 0
+        self.deleted_here: set[str] = set()  # deleted since the window opened, not undone
         self.events: Counter[str] = Counter()  # the new gestures' cases the walk went through
         self.n = 0  # the step being taken
 
@@ -279,6 +280,7 @@ class Walker:
         self.model.restore(before)
         back = [a for a in before.order if a not in after.order]
         self.events["undo deletion"] += bool(back)
+        self.deleted_here -= set(back)
         self.events["undo snapping"] += before.snapping != after.snapping
         if back:  # an undone deletion shows the article again
             assert self.window.article_id == back[0], self.report(
@@ -296,6 +298,7 @@ class Walker:
         self.model.restore(after)
         gone = [a for a in before.order if a not in after.order]
         self.events["redo deletion"] += bool(gone)
+        self.deleted_here |= set(gone)
         self.events["redo snapping"] += before.snapping != after.snapping
         if gone:  # a deletion again: its article's place is shown if it was shown
             position = before.order.index(gone[0])
@@ -362,6 +365,7 @@ class Walker:
         if answer == "Cancel":
             return False, False
         self.deletions += 1
+        self.deleted_here.add(aid)
         want = self.model.delete(aid)
         assert self.window.article_id == want, self.report(
             self.n, f"shows {self.window.article_id}, not {want}")
@@ -393,8 +397,9 @@ class Walker:
 
     def op_import(self) -> tuple[bool, bool]:
         """File › Import folder… the seeds again: deleted articles come back where they were,
-        without their annotations (the suggestion pass suggests in them again); the undo
-        history goes, as after a restart."""
+        without their annotations (the suggestion pass suggests in them again); when one was
+        deleted in this window the undo history goes, as after a restart, else every undo
+        step keeps them as they came back."""
         gone = [a for a in self.model.texts if a not in self.model.order]
         if not gone:
             return False, False
@@ -412,17 +417,24 @@ class Walker:
         answer_box(self.window, self.qtbot, box, "OK")
         settle(self.qtbot, self.window)
         model = self.model
-        model.order = list(model.texts)
         got = memory_state(self.window.project)["sets"]
+        fresh = {}
         for aid in gone:  # back clean: only the machine's suggestions
             rows = got.get(aid) or {"spans": [], "rejected": [], "status": "new",
                                     "suggestions": []}
             assert not rows["spans"] and not rows["rejected"] and rows["status"] == "new", \
                 self.report(self.n, f"{aid} came back with its old annotations: {rows}")
-            model.sets[aid] = ModelSet(sugg={(r[0], r[1], r[2]): Span(
+            fresh[aid] = ModelSet(sugg={(r[0], r[1], r[2]): Span(
                 r[0], r[1], r[2], Origin(r[3]), r[4], r[5]) for r in rows["suggestions"]})
-        model.undo.clear()
-        model.redo.clear()
+        model.restore(model.with_articles(model.snapshot(), fresh))
+        if self.deleted_here & set(gone):
+            model.undo.clear()
+            model.redo.clear()
+            self.deleted_here.clear()
+        else:  # deleted before a restart: the steps since stay, and keep them
+            for stack in (model.undo, model.redo):
+                stack[:] = [(model.with_articles(before, fresh),
+                             model.with_articles(after, fresh)) for before, after in stack]
         self.events["import of deleted articles"] += 1
         return False, False
 
@@ -430,6 +442,7 @@ class Walker:
         self.note("restart")
         self.events["restart with a deletion"] += len(self.model.order) < len(self.model.texts)
         self.events["restart with character spans"] += not self.model.snapping
+        self.deleted_here.clear()
         self.opener.close(self.window)
         self.window = self.opener.open(seeds=None)
         settle(self.qtbot, self.window)

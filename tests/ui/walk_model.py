@@ -77,6 +77,12 @@ class Model:
         self.sets, self.kb = copy.deepcopy(snap.sets), dict(snap.kb)
         self.order, self.snapping = list(snap.order), snap.snapping
 
+    def with_articles(self, snap: Snapshot, back: dict[str, ModelSet]) -> Snapshot:
+        """`snap` with the articles of `back` listed again (where they were), with those sets."""
+        sets = {**copy.deepcopy(snap.sets), **copy.deepcopy(back)}
+        order = [a for a in self.texts if a in snap.order or a in back]
+        return Snapshot(sets, dict(snap.kb), order, snap.snapping)
+
     def aset(self, article_id: str) -> ModelSet:
         return self.sets.setdefault(article_id, ModelSet())
 
