@@ -479,7 +479,11 @@ class ProjectStore:
         self._check_writable()
         with import_lock(self.root), self._state:
             self._load_index()
-            return self._add(articles)
+            restored = dict(self.deletions.own_restored)
+            added, duplicates = self._add(articles)
+        if self.deletions.own_restored != restored:
+            self.flush()  # articles brought back are listed on disk before a worker reads it
+        return added, duplicates
 
     def _add(self, articles: Iterable[Article]) -> tuple[list[Article], list[Article]]:
         with self._state:

@@ -281,3 +281,15 @@ def test_undoing_a_deletion_after_the_article_came_back_shows_what_a_restart_sho
     assert_disk_matches_memory(window)
     opener.close(window)
     assert not opener.open(root, seeds=None).project.has_article(first)
+
+
+def test_the_suggestion_pass_after_an_import_reaches_the_article_it_brought_back(
+        opener, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    seeds = small_seed_folder(tmp_path / "seeds", SEEDS)
+    window = opener.open(seeds=seeds)
+    first = window.article_id
+    suggested = sorted(window.project.annotation_set(first).suggestions)
+    assert suggested
+    window.store.writer.window = 3.0  # saves gathered in bursts: the import's record waits
+    import_again(window, qtbot, seeds, delete_shown_article(window, qtbot))
+    assert sorted(window.project.annotation_set(first).suggestions) == suggested
