@@ -140,6 +140,12 @@ class Project:
                 self._index[info.id] = len(self.infos)
                 self.infos.append(info)
 
+    def order_like(self, ids: list[str]) -> None:
+        """List the articles in the order of `ids` (the store's); any others after them."""
+        rank = {article_id: n for n, article_id in enumerate(ids)}
+        self.infos.sort(key=lambda info: rank.get(info.id, len(rank)))
+        self._index = {i.id: n for n, i in enumerate(self.infos)}
+
     def remove_article(self, article_id: str, deleted_at: float) -> RemovedArticle:
         """Take an article and every annotator's set of it out of the project."""
         removed = self.forget_article(article_id, deleted_at)

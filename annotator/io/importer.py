@@ -191,12 +191,12 @@ def apply_records(
         written = {a.id for a in stored[0]}
         added = [a for a in new_articles.values() if a.id in written]
         dupes = [a for a in new_articles.values() if a.id not in written]
-        project.add_infos(ArticleInfo(a.id, a.title, a.meta) for a in stored[0])
+        _list_added(project, store, stored[0])
         report.added = len(added)
         report.duplicates.extend(a.title for a in dupes)
     elif new_articles:
         added, dupes = store.add_articles(list(new_articles.values()))
-        project.add_infos(ArticleInfo(a.id, a.title, a.meta) for a in added)
+        _list_added(project, store, added)
         report.added = len(added)
         report.duplicates.extend(a.title for a in dupes)
 
@@ -223,6 +223,15 @@ def apply_records(
                 report.issues.append(
                     ImportIssue(store.root, None, f"{who}'s annotations: {other.last_error}")
                 )
+
+
+def _list_added(project: Project, store: ProjectStore, added: list[Article]) -> None:
+    """List the added articles; one deleted and imported again goes back to its old place,
+    where the store (and so a restart) lists it."""
+    project.add_infos(ArticleInfo(a.id, a.title, a.meta) for a in added)
+    order = [info.id for info in store.article_infos() if project.has_article(info.id)]
+    if order != project.article_ids:
+        project.order_like(order)
 
 
 def _add_labels(project: Project, record: ImportRecord, report: ImportReport) -> None:

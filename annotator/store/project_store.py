@@ -267,7 +267,9 @@ class ProjectStore:
             if back:
                 self._bring_back(list(back.values()))
             added, known = self.index.add(fresh)
-            return [*back.values(), *added], duplicates + known
+        if back:
+            self.flush()  # articles brought back are listed on disk before a worker reads it
+        return [*back.values(), *added], duplicates + known
 
     def _bring_back(self, articles: list[Article]) -> None:
         now = time.time()

@@ -25,6 +25,7 @@ class ArticleDeleter(QObject):
         self.current, self.say = context.current_article, context.say
         self.prompt: QMessageBox | None = None
         self._positions: dict[str, int] = {}
+        self._gone: set[str] = set()  # deleted in this window and not undone
         project.subscribe_articles(self._changed)
 
     def ask(self) -> QMessageBox | None:
@@ -68,10 +69,22 @@ class ArticleDeleter(QObject):
         self.say(f"Deleted “{command.removed.info.title if command.removed else article_id}”; "
                  "Ctrl+Z brings it back.")
 
+    def imported(self) -> None:
+        """An import brought back an article deleted here: the undo history goes (its steps
+        are about the old annotations, which stay hidden, as after a restart)."""
+        back = {a for a in self._gone if self.project.has_article(a)}
+        if back:
+            self._gone -= back
+            self.edits.undo_stack.clear()
+            self.say("A deleted article was imported again (without its annotations); "
+                     "the undo history was cleared.")
+
     def _changed(self, article_id: str, deleted_at: float | None) -> None:
         if deleted_at is None:
+            self._gone.discard(article_id)
             self.restored.emit(article_id)
             return
+        self._gone.add(article_id)
         infos = self.project.infos
         position = self._positions.get(article_id, 0)
         self.deleted.emit(article_id, infos[min(position, len(infos) - 1)].id if infos else "")

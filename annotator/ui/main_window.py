@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         self.deleter.deleted.connect(self._article_deleted)
         self.deleter.restored.connect(self._article_restored)
         self.transfer.articlesImported.connect(self._article_list_changed)
+        self.transfer.articlesImported.connect(self.deleter.imported)
         self.review.targetChanged.connect(self.set_edit_target)
         self.review.panelWanted.connect(lambda: self.side_tabs.setCurrentWidget(self.review.panel))
         self.desk.labelActionsChanged.connect(self._label_actions_changed)

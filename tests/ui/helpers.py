@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton
 
@@ -38,6 +38,11 @@ def select_text(window: MainWindow, start: int, end: int) -> None:
     assert view._map.to_codepoint(first) == start, "click landed elsewhere"  # noqa: SLF001
     for _ in range(steps):
         QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+
+
+def tick(qtbot, button) -> None:  # noqa: ANN001
+    """Click a check box or radio button on its indicator, as a person would."""
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(6, button.height() // 2))
 
 
 def find_span(window: MainWindow, surface: str, pending: bool | None = None) -> Span:
@@ -78,7 +83,12 @@ def choose(qtbot, combo, text: str, *, confirm: bool = True) -> None:  # noqa: A
 
 def answer_done_prompt(window, qtbot, text: str) -> None:  # noqa: ANN001
     """Click the button of the "undecided suggestions" question whose text contains `text`."""
-    box = window.done_prompt
+    answer_box(window, qtbot, window.done_prompt, text)
+
+
+def answer_box(window, qtbot, box, text: str) -> None:  # noqa: ANN001
+    """Click the button of a question box whose text contains `text`; the window is active
+    again afterwards."""
     assert box is not None
     qtbot.waitUntil(box.isVisible)
     button = next(b for b in box.findChildren(QAbstractButton)

@@ -40,12 +40,15 @@ def memory_state(project: Project) -> dict[str, Any]:
 
 
 def disk_state(window: MainWindow) -> dict[str, Any]:
-    """The saved sets and knowledge base, read by a lock-free reader after flushing saves."""
+    """The saved sets, knowledge base, articles (deleted ones left out) and settings, read
+    by a lock-free reader after flushing saves."""
     window.flush_saves()
     with reading_project(window.store.root, window.project.annotator) as (project, _store):
         return {
             "sets": {s.article_id: set_state(s) for s in project.sets_of()},
             "kb": sorted((e.kb_id, e.name, e.label, tuple(e.aliases)) for e in project.kb),
+            "articles": list(project.article_ids),
+            "settings": project.settings,
         }
 
 
@@ -60,6 +63,9 @@ def assert_disk_matches_memory(window: MainWindow) -> None:
     touched = {s.article_id for s in project.sets_of() if s.touched}
     assert touched <= set(disk["sets"]), f"not saved: {touched - set(disk['sets'])}"
     assert disk["kb"] == memory_state(project)["kb"]
+    assert disk["articles"] == list(project.article_ids), \
+        f"the saved articles differ: {disk['articles']} != {project.article_ids}"
+    assert disk["settings"] == project.settings, "the saved settings differ"
 
 
 def settle(qtbot, window: MainWindow) -> None:  # noqa: ANN001

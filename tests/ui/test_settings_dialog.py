@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
@@ -19,7 +19,7 @@ from annotator.ui.settings_dialog import (
     view_font,
 )
 from annotator.ui.theme import ThemeManager, dark_palette, system_scheme
-from tests.ui.helpers import choose
+from tests.ui.helpers import choose, tick
 
 LEFT = Qt.MouseButton.LeftButton
 OK = QDialogButtonBox.StandardButton.Ok
@@ -27,11 +27,6 @@ APPLY = QDialogButtonBox.StandardButton.Apply
 CANCEL = QDialogButtonBox.StandardButton.Cancel
 
 
-
-
-def tick(qtbot, button) -> None:  # noqa: ANN001
-    """Click a check box or radio button on its indicator, as a person would."""
-    qtbot.mouseClick(button, LEFT, pos=QPoint(6, button.height() // 2))
 
 
 def retype(qtbot, edit, text: str) -> None:  # noqa: ANN001

@@ -19,4 +19,5 @@ def test_random_walk_agrees_with_the_model(opener, tmp_path: Path) -> None:  # n
     walker = Walker(opener, small_seed_folder(tmp_path / "seeds", SEEDS), seed)
     edits = walker.run(steps)
     print(f"edits by gesture: {dict(edits)}")  # noqa: T201
+    print(f"cases: {dict(walker.events)}")  # noqa: T201
     assert sum(edits.values()) > steps // 4  # the walk edits, not only moves around

@@ -7,11 +7,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.core.model import Origin
 from tests.conftest import SEEDS
-from tests.ui.helpers import close_link_review, find_span, key
-from tests.ui.state import settle
+from tests.ui.helpers import answer_box, close_link_review, find_span, key
+from tests.ui.state import assert_disk_matches_memory, memory_state, settle, state_diff
 from tests.ui.walk import small_seed_folder
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -215,3 +216,80 @@ def _pending_at(window, start: int) -> list[str]:  # noqa: ANN001
     view = window.view
     return [view.text[s.start : s.end] for s in view.spans
             if view.is_pending(s) and s.start == start]
+
+
+
+def delete_shown_article(window, qtbot) -> str:  # noqa: ANN001
+    """Ctrl+Shift+Del, answered Delete article; the deleted article's title."""
+    title = window.project.info(window.article_id).title
+    key(window, "Delete", CTRL | SHIFT)
+    answer_box(window, qtbot, window.deleter.prompt, "Delete article")
+    return title
+
+
+def import_again(window, qtbot, seeds: Path, title: str) -> None:  # noqa: ANN001
+    """File › Import files… the seed file of the article titled `title`; the summary closed."""
+    key(window, "I", CTRL)
+    dialog = next(w for w in window.findChildren(QFileDialog) if w.isVisible())
+    dialog.selectFile(str(next(p for p in sorted(seeds.iterdir())
+                               if title in p.read_text("utf-8").splitlines()[0]
+                               or p.stem in title)))
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "summaryBox") is not None,
+                    timeout=20000)
+    answer_box(window, qtbot, window.findChild(QMessageBox, "summaryBox"), "OK")
+    settle(qtbot, window)
+
+
+def test_an_article_imported_again_is_listed_where_a_restart_lists_it(
+        opener, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    seeds = small_seed_folder(tmp_path / "seeds", SEEDS)
+    window = opener.open(seeds=seeds)
+    order = list(window.project.article_ids)
+    import_again(window, qtbot, seeds, delete_shown_article(window, qtbot))
+    assert window.project.article_ids == order  # back where it was, as on disk
+    root = window.store.root
+    opener.close(window)
+    assert opener.open(root, seeds=None).project.article_ids == order
+
+
+def test_undoing_a_deletion_after_the_article_came_back_shows_what_a_restart_shows(
+        opener, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    seeds = small_seed_folder(tmp_path / "seeds", SEEDS)
+    window = opener.open(seeds=seeds)
+    key(window, "A", CTRL | SHIFT)  # the first article's suggestions accepted
+    first = window.article_id
+    import_again(window, qtbot, seeds, delete_shown_article(window, qtbot))
+    assert not window.project.annotation_set(first).spans  # back clean
+    assert window.undo_stack.count() == 0  # its steps were about the old annotations
+    key(window, "Z", CTRL)  # nothing to undo: the old annotations stay hidden
+    settle(qtbot, window)
+    shown = memory_state(window.project)
+    assert not window.project.annotation_set(first).spans
+    assert_disk_matches_memory(window)
+    root = window.store.root
+    opener.close(window)
+    window = opener.open(root, seeds=None)
+    assert not (diff := state_diff(memory_state(window.project), shown)), diff
+
+    key(window, "Z", CTRL | SHIFT)  # nothing to redo after a restart; delete it again
+    window.show_article(first)
+    delete_shown_article(window, qtbot)
+    key(window, "Z", CTRL)
+    key(window, "Z", CTRL | SHIFT)  # the redo deletes it for good, as a restart shows
+    assert not window.project.has_article(first)
+    assert_disk_matches_memory(window)
+    opener.close(window)
+    assert not opener.open(root, seeds=None).project.has_article(first)
+
+
+def test_the_suggestion_pass_after_an_import_reaches_the_article_it_brought_back(
+        opener, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    seeds = small_seed_folder(tmp_path / "seeds", SEEDS)
+    window = opener.open(seeds=seeds)
+    first = window.article_id
+    suggested = sorted(window.project.annotation_set(first).suggestions)
+    assert suggested
+    window.store.writer.window = 3.0  # saves gathered in bursts: the import's record waits
+    import_again(window, qtbot, seeds, delete_shown_article(window, qtbot))
+    assert sorted(window.project.annotation_set(first).suggestions) == suggested

@@ -18,15 +18,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 
-from annotator.core.model import Span
-from annotator.core.tokens import TokenIndex
+from annotator.core.model import Origin, Span
 from annotator.nlp.tokens import tokenize
 from annotator.ui.main_window import MainWindow
-from tests.ui.helpers import answer_done_prompt, click_span
+from tests.ui.helpers import answer_box, answer_done_prompt, click_span, tick
 from tests.ui.state import assert_disk_matches_memory, memory_state, settle, state_diff
-from tests.ui.walk_model import Model
+from tests.ui.walk_model import Model, ModelSet
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -39,7 +38,9 @@ OPS = (
     ("accept", 8), ("reject", 6), ("relabel", 6), ("create", 7), ("nudge", 6), ("link", 4),
     ("unlink", 2), ("accept_all", 2), ("link_all", 1), ("undo", 8), ("redo", 4),
     ("tab", 8), ("click", 10), ("article", 4), ("done", 1), ("restart", 1),
+    ("delete", 2), ("snapping", 2), ("import", 1),
 )
+DELETIONS = 3  # confirmed Article › Delete article… per walk; the last article is never deleted
 
 
 class Walker:
@@ -48,6 +49,7 @@ class Walker:
     def __init__(self, opener: Any, seeds: Path, seed: int) -> None:  # noqa: ANN401
         self.opener, self.qtbot = opener, opener.qtbot
         self.rng = random.Random(seed)
+        self.seeds = seeds
         self.seed = seed
         self.log: list[str] = []
         self.window: MainWindow = opener.open(seeds=seeds)
@@ -57,6 +59,10 @@ class Walker:
                      if label.key}
         self.ops = list(OPS)
         self.edits: Counter[str] = Counter()
+        self.deletions = 0
+        self.deleted_here: set[str] = set()  # deleted since the window opened, not undone
+        self.events: Counter[str] = Counter()  # the new gestures' cases the walk went through
+        self.n = 0  # the step being taken
 
     # -- plumbing ----------------------------------------------------------------------
     def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = NONE) -> None:
@@ -88,6 +94,7 @@ class Walker:
     def step(self, n: int) -> None:
         names, weights = zip(*self.ops, strict=True)
         op = self.rng.choices(names, weights)[0]
+        self.n = n
         before = self.model.snapshot()
         pushed, _links = getattr(self, "op_" + op)()
         if pushed and op not in ("undo", "redo"):
@@ -98,13 +105,21 @@ class Walker:
         if pushed and op != "undo":  # redo gives back exactly this
             self.model.undo[-1] = (self.model.undo[-1][0], self.model.snapshot())
         stack = self.window.undo_stack
-        assert (stack.index(), stack.count()) == (
-            len(self.model.undo), len(self.model.undo) + len(self.model.redo)
-        ), self.report(n, "the undo stack moved differently from the model's")
+        got = (stack.index(), stack.count(), stack.undoText())
+        want = (len(self.model.undo), len(self.model.undo) + len(self.model.redo))
+        assert got[:2] == want, self.report(
+            n, f"the undo stack moved differently from the model's: {got} != {want}")
 
     def check(self, n: int, propagation: bool, exact: bool) -> None:
         window = self.window
         got = memory_state(window.project)
+        model = self.model
+        assert window.project.article_ids == model.order, self.report(
+            n, f"articles: got {window.project.article_ids} want {model.order}")
+        assert window.article_model.rowCount() == len(model.order), \
+            self.report(n, "the article list does not show the project's articles")
+        assert window.project.settings.token_snapping == model.snapping, \
+            self.report(n, f"token snapping is {window.project.settings.token_snapping}")
         if not exact:
             problem = self.model.absorb(got, propagation)
             assert not problem, self.report(n, problem)
@@ -144,15 +159,17 @@ class Walker:
         return pushed, False
 
     def label_key(self, label: str) -> bool:
-        """Press a label's digit: label the selection (snapped to tokens), else relabel."""
+        """Press a label's digit: label the selection (snapped as the project says), else
+        relabel the current span."""
         selection = self.window.view.selection_range()
         cur = self.current()
         key = f"{self.keys[label]} ({label})"
         if selection is not None:
             self.wait_tokens()
-            tokens = TokenIndex([(s, e) for s, e, _ in tokenize(self.model.texts[self.aid])])
-            snapped = tokens.snap(*selection)
-            self.note(f"{key} on the selection {selection} -> {snapped}")
+            snapped = self.model.selection_span(self.aid, *selection)
+            how = "tokens" if self.model.snapping else "characters"
+            self.events[f"label a selection ({how})"] += 1
+            self.note(f"{key} on the selection {selection} -> {snapped} ({how})")
             if snapped is not None:
                 self.model.create(self.aid, *snapped, label)
         else:
@@ -261,16 +278,33 @@ class Walker:
         before, after = self.model.undo.pop()
         self.model.redo.append((before, after))
         self.model.restore(before)
+        back = [a for a in before.order if a not in after.order]
+        self.events["undo deletion"] += bool(back)
+        self.deleted_here -= set(back)
+        self.events["undo snapping"] += before.snapping != after.snapping
+        if back:  # an undone deletion shows the article again
+            assert self.window.article_id == back[0], self.report(
+                self.n, f"shows {self.window.article_id}, not {back[0]}")
         return True, False
 
     def op_redo(self) -> tuple[bool, bool]:
         self.note("Ctrl+Shift+Z")
+        shown = self.window.article_id
         self.press(Qt.Key.Key_Z, CTRL | SHIFT)
         if not self.model.redo:
             return False, False
         before, after = self.model.redo.pop()
         self.model.undo.append((before, after))
         self.model.restore(after)
+        gone = [a for a in before.order if a not in after.order]
+        self.events["redo deletion"] += bool(gone)
+        self.deleted_here |= set(gone)
+        self.events["redo snapping"] += before.snapping != after.snapping
+        if gone:  # a deletion again: its article's place is shown if it was shown
+            position = before.order.index(gone[0])
+            want = after.order[min(position, len(after.order) - 1)] if shown == gone[0] else shown
+            assert self.window.article_id == want, self.report(
+            self.n, f"shows {self.window.article_id}, not {want}")
         return True, True
 
     def op_tab(self) -> tuple[bool, bool]:
@@ -314,11 +348,101 @@ class Walker:
         elif answer == "Reject them":
             m.rejected.update(m.sugg)
             m.sugg.clear()
-        self.model.mark_done(self.aid)
+        marked = self.model.mark_done(self.aid)  # an article done already stays as it is
+        return marked or answer != "Mark done anyway", False
+
+    def op_delete(self) -> tuple[bool, bool]:
+        """Ctrl+Shift+Del; the confirmation is answered Delete (within the walk's budget,
+        never for the last article) or Cancel."""
+        allowed = len(self.model.order) > 1 and self.deletions < DELETIONS
+        answer = "Delete article" if allowed and self.rng.random() < 0.7 else "Cancel"
+        self.note(f"Ctrl+Shift+Del, answered {answer}")
+        aid, earlier = self.aid, self.window.deleter.prompt
+        self.press(Qt.Key.Key_Delete, CTRL | SHIFT)
+        box = self.window.deleter.prompt
+        assert box is not None and box is not earlier
+        answer_box(self.window, self.qtbot, box, answer)
+        if answer == "Cancel":
+            return False, False
+        self.deletions += 1
+        self.deleted_here.add(aid)
+        want = self.model.delete(aid)
+        assert self.window.article_id == want, self.report(
+            self.n, f"shows {self.window.article_id}, not {want}")
         return True, False
+
+    def op_snapping(self) -> tuple[bool, bool]:
+        """Ctrl+, then the other of "Snap spans to whole tokens" / "Character-level spans",
+        and OK (or, now and then, Cancel)."""
+        ok = self.rng.random() < 0.8
+        snapping = not self.model.snapping
+        self.note(f"Ctrl+, snapping to {'tokens' if snapping else 'characters'}, "
+                  f"{'OK' if ok else 'Cancel'}")
+        self.press(Qt.Key.Key_Comma, CTRL)
+        dialog = self.window.desk.settings_dialog
+        assert dialog is not None
+        self.qtbot.waitUntil(dialog.isVisible)
+        tick(self.qtbot, dialog.snap_tokens if snapping else dialog.snap_chars)
+        assert dialog.snap_tokens.isChecked() == snapping
+        button = QDialogButtonBox.StandardButton
+        self.qtbot.mouseClick(dialog.buttons.button(button.Ok if ok else button.Cancel),
+                              Qt.MouseButton.LeftButton)
+        self.qtbot.waitUntil(lambda: not dialog.isVisible())
+        self.window.activateWindow()
+        self.qtbot.waitUntil(self.window.isActiveWindow)
+        if not ok:
+            return False, False
+        self.model.snapping = snapping
+        return True, False
+
+    def op_import(self) -> tuple[bool, bool]:
+        """File › Import folder… the seeds again: deleted articles come back where they were,
+        without their annotations (the suggestion pass suggests in them again); when one was
+        deleted in this window the undo history goes, as after a restart, else every undo
+        step keeps them as they came back."""
+        gone = [a for a in self.model.texts if a not in self.model.order]
+        if not gone:
+            return False, False
+        self.note(f"File › Import folder… the seeds again, {len(gone)} deleted come back")
+        self.window.findChild(QAction, "action_import_folder").trigger()
+        dialog = next(w for w in self.window.findChildren(QFileDialog) if w.isVisible())
+        dialog.selectFile(str(self.seeds))
+        dialog.accept()
+        self.qtbot.waitUntil(lambda: any(
+            b.isVisible() for b in self.window.findChildren(QMessageBox, "summaryBox")),
+            timeout=30000)
+        box = next(b for b in self.window.findChildren(QMessageBox, "summaryBox")
+                   if b.isVisible())
+        assert f"Imported {len(gone)} article(s)" in box.text(), box.text()
+        answer_box(self.window, self.qtbot, box, "OK")
+        settle(self.qtbot, self.window)
+        model = self.model
+        got = memory_state(self.window.project)["sets"]
+        fresh = {}
+        for aid in gone:  # back clean: only the machine's suggestions
+            rows = got.get(aid) or {"spans": [], "rejected": [], "status": "new",
+                                    "suggestions": []}
+            assert not rows["spans"] and not rows["rejected"] and rows["status"] == "new", \
+                self.report(self.n, f"{aid} came back with its old annotations: {rows}")
+            fresh[aid] = ModelSet(sugg={(r[0], r[1], r[2]): Span(
+                r[0], r[1], r[2], Origin(r[3]), r[4], r[5]) for r in rows["suggestions"]})
+        model.restore(model.with_articles(model.snapshot(), fresh))
+        if self.deleted_here & set(gone):
+            model.undo.clear()
+            model.redo.clear()
+            self.deleted_here.clear()
+        else:  # deleted before a restart: the steps since stay, and keep them
+            for stack in (model.undo, model.redo):
+                stack[:] = [(model.with_articles(before, fresh),
+                             model.with_articles(after, fresh)) for before, after in stack]
+        self.events["import of deleted articles"] += 1
+        return False, False
 
     def op_restart(self) -> tuple[bool, bool]:
         self.note("restart")
+        self.events["restart with a deletion"] += len(self.model.order) < len(self.model.texts)
+        self.events["restart with character spans"] += not self.model.snapping
+        self.deleted_here.clear()
         self.opener.close(self.window)
         self.window = self.opener.open(seeds=None)
         settle(self.qtbot, self.window)

@@ -11,7 +11,7 @@ import copy
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotator.core.annotations import AnnotationSet
 from annotator.core.autolink import autolink_command, plan_autolink
@@ -20,6 +20,7 @@ from annotator.core.labels import LabelScheme
 from annotator.core.linking import CandidateMatcher
 from annotator.core.model import ArticleInfo, Origin, Span, SpanKey
 from annotator.core.project import Project
+from annotator.core.tokens import TokenIndex
 from annotator.nlp.tokens import tokenize
 from annotator.ui.main_window import MainWindow
 from tests.ui.state import span_row
@@ -46,23 +47,41 @@ class ModelSet:
                 [s for s in self.sugg.values() if s.overlaps(start, end)])
 
 
+class Snapshot(NamedTuple):
+    """Everything an undo step puts back: sets, knowledge base, live articles, snapping."""
+
+    sets: dict[str, ModelSet]
+    kb: dict[str, Entity]
+    order: list[str]
+    snapping: bool
+
+
 @dataclass
 class Model:
-    """The reference: every article's set, the knowledge base, undo and redo stacks."""
+    """The reference: every live article's set, the knowledge base, the project's token
+    snapping, undo and redo stacks (`texts` keeps deleted articles' texts too)."""
 
     texts: dict[str, str]
     order: list[str]
     sets: dict[str, ModelSet] = field(default_factory=dict)
     kb: dict[str, Entity] = field(default_factory=dict)
-    undo: list[tuple[Any, Any]] = field(default_factory=list)
-    redo: list[tuple[Any, Any]] = field(default_factory=list)
+    snapping: bool = True
+    undo: list[tuple[Snapshot, Snapshot]] = field(default_factory=list)
+    redo: list[tuple[Snapshot, Snapshot]] = field(default_factory=list)
 
     # -- snapshots and comparison --------------------------------------------
-    def snapshot(self) -> tuple[dict[str, ModelSet], dict[str, Entity]]:
-        return copy.deepcopy(self.sets), dict(self.kb)
+    def snapshot(self) -> Snapshot:
+        return Snapshot(copy.deepcopy(self.sets), dict(self.kb), list(self.order), self.snapping)
 
-    def restore(self, snap: tuple[dict[str, ModelSet], dict[str, Entity]]) -> None:
-        self.sets, self.kb = copy.deepcopy(snap[0]), dict(snap[1])
+    def restore(self, snap: Snapshot) -> None:
+        self.sets, self.kb = copy.deepcopy(snap.sets), dict(snap.kb)
+        self.order, self.snapping = list(snap.order), snap.snapping
+
+    def with_articles(self, snap: Snapshot, back: dict[str, ModelSet]) -> Snapshot:
+        """`snap` with the articles of `back` listed again (where they were), with those sets."""
+        sets = {**copy.deepcopy(snap.sets), **copy.deepcopy(back)}
+        order = [a for a in self.texts if a in snap.order or a in back]
+        return Snapshot(sets, dict(snap.kb), order, snap.snapping)
 
     def aset(self, article_id: str) -> ModelSet:
         return self.sets.setdefault(article_id, ModelSet())
@@ -85,7 +104,8 @@ class Model:
     def read(cls, window: MainWindow) -> Model:
         """The model of what the window shows now (at the start, after the machine's pass)."""
         project = window.project
-        model = cls({a: project.text(a) for a in project.article_ids}, project.article_ids)
+        model = cls({a: project.text(a) for a in project.article_ids},
+                    list(project.article_ids), snapping=project.settings.token_snapping)
         for aset in project.sets_of():
             model.sets[aset.article_id] = ModelSet(
                 {s.key: s for s in aset.spans}, {s.key: s for s in aset.suggestions},
@@ -95,7 +115,7 @@ class Model:
         return model
 
     # -- edits (the documented meaning of each gesture) -------------------------
-    def commit(self, before: Any) -> None:
+    def commit(self, before: Snapshot) -> None:
         self.undo.append((before, self.snapshot()))
         self.redo.clear()
 
@@ -176,6 +196,26 @@ class Model:
             return False
         m.status = "done"
         return True
+
+    def selection_span(self, aid: str, start: int, end: int) -> tuple[int, int] | None:
+        """What a label key makes of a selection: whole tokens when the project snaps to
+        tokens, else the exact characters without white space at either end."""
+        text = self.texts[aid]
+        if self.snapping:
+            return TokenIndex([(s, e) for s, e, _ in tokenize(text)]).snap(start, end)
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end > start else None
+
+    def delete(self, aid: str) -> str:
+        """Article › Delete article…: the article and its set leave; the article now shown
+        (the one that took its place, or the new last one)."""
+        position = self.order.index(aid)
+        self.order.remove(aid)
+        self.sets.pop(aid, None)
+        return self.order[min(position, len(self.order) - 1)]
 
     def nudge(self, aid: str, cur: Span | None, edge: str, step: int) -> bool:
         if cur is None:
