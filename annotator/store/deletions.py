@@ -31,6 +31,8 @@ class DeletionLog:
         self.own_deleted: Times = {}
         self.own_restored: Times = {}
         self._others: list[tuple[Times, Times]] = []
+        self._newest_deleted: Times = {}  # by anyone: what the queries read
+        self._newest_restored: Times = {}
         self.warnings: list[str] = []
 
     @property
@@ -48,12 +50,14 @@ class DeletionLog:
                 self.own_deleted, self.own_restored = times
             else:
                 self._others.append(times)
+        self._merge()
 
     def reload_others(self) -> None:
         """Read the other annotators' files again (ours is newer in memory than on disk)."""
         own = self.own_deleted, self.own_restored
         self.load()
         self.own_deleted, self.own_restored = own
+        self._merge()
 
     def _read(self, path: Path) -> tuple[Times, Times]:
         try:
@@ -67,29 +71,41 @@ class DeletionLog:
         return ({k: float(v) for k, v in (doc.get("deleted") or {}).items()},
                 {k: float(v) for k, v in (doc.get("restored") or {}).items()})
 
-    def _newest(self, article_id: str, restored: bool) -> float:
-        pairs = [(self.own_deleted, self.own_restored), *self._others]
-        return max((p[restored].get(article_id, -1.0) for p in pairs), default=-1.0)
+    def _merge(self) -> None:
+        """The newest deletion and re-import of each article over every annotator's file."""
+        deleted: Times = {}
+        restored: Times = {}
+        for own_or_other_deleted, own_or_other_restored in (
+                (self.own_deleted, self.own_restored), *self._others):
+            for article_id, at in own_or_other_deleted.items():
+                deleted[article_id] = max(at, deleted.get(article_id, at))
+            for article_id, at in own_or_other_restored.items():
+                restored[article_id] = max(at, restored.get(article_id, at))
+        self._newest_deleted, self._newest_restored = deleted, restored
 
     def is_deleted(self, article_id: str) -> bool:
-        deleted = self._newest(article_id, False)
-        return deleted >= 0 and deleted > self._newest(article_id, True)
+        deleted = self._newest_deleted.get(article_id)
+        return deleted is not None and deleted > self._newest_restored.get(article_id, -1.0)
 
     def hides(self, aset: AnnotationSet) -> bool:
         """The set belongs to a deleted article or was saved before its last deletion."""
-        return aset.updated <= self._newest(aset.article_id, False) or self.is_deleted(
-            aset.article_id)
+        deleted = self._newest_deleted.get(aset.article_id)
+        return deleted is not None and (aset.updated <= deleted
+                                        or self.is_deleted(aset.article_id))
 
     def record(self, article_id: str, deleted_at: float) -> None:
         self.own_deleted[article_id] = deleted_at
+        self._merge()
 
     def forget(self, article_id: str) -> None:
         """An undone deletion: as if it never happened (its sets count again)."""
         self.own_deleted.pop(article_id, None)
+        self._merge()
 
     def restore(self, article_id: str, at: float) -> None:
         """A re-import of a deleted article's text: it is back, without the stale sets."""
         self.own_restored[article_id] = at
+        self._merge()
 
     def payload(self) -> dict[str, Any]:
         return {"deletions": {"1": {"deleted": dict(self.own_deleted),
