@@ -63,18 +63,19 @@ class WordClusters:
     ks: tuple[int, ...]
     classes: dict[str, tuple[int, ...]]
     key: str = ""
+    chars: int = 0  # how much text they were learned on
 
     def of(self, word: str) -> tuple[int, ...] | None:
         return self.classes.get(word_key(word))
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "key": self.key, "ks": list(self.ks),
+        return {"format": FORMAT, "key": self.key, "ks": list(self.ks), "chars": self.chars,
                 "words": {w: list(c) for w, c in self.classes.items()}}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> WordClusters:
         return cls(tuple(data["ks"]), {w: tuple(c) for w, c in data["words"].items()},
-                   str(data.get("key", "")))
+                   str(data.get("key", "")), int(data.get("chars", 0)))
 
 
 def tokenized(texts: Sequence[str], progress: Progress | None = None,
@@ -177,11 +178,12 @@ def learn_clusters(texts: Sequence[str], *, ks: Sequence[int] = GRANULARITIES,
         levels.append(kmeans(vectors, k) if len(words) else [])
         report(3 + i)
     classes = {w: tuple(int(level[i]) for level in levels) for i, w in enumerate(words)}
-    return WordClusters(tuple(ks), classes, texts_hash(texts))
+    return WordClusters(tuple(ks), classes, texts_hash(texts), sum(len(t) for t in texts))
 
 
 MAX_CHARS = 6_000_000  # about a million tokens: the classes take under a minute
 MIN_CHARS = 100_000  # below about 15,000 tokens the classes are noise
+REUSE_WITHIN = 0.25  # classes learned on texts of a size within 25 % of today's are kept
 
 
 def project_texts(project: Project, limit: int = MAX_CHARS) -> list[str]:
@@ -212,17 +214,30 @@ def load_clusters(path: Path) -> WordClusters | None:
         return None
 
 
+def _similar(folder: Path, chars: int) -> WordClusters | None:
+    """Cached classes learned on about as much text as `chars` (see REUSE_WITHIN)."""
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        found = load_clusters(path)
+        if found is not None and found.chars and abs(chars - found.chars) <= (
+                REUSE_WITHIN * found.chars):
+            return found
+    return None
+
+
 def ensure_clusters(root: Path, texts: Sequence[str], *, progress: Progress | None = None,
                     cancelled: Cancelled | None = None,
                     min_chars: int | None = None) -> WordClusters | None:
     """The classes of `texts`, from the cache under `root`'s models/vectors/ or learned now
-    and cached (older cache files are removed). None below `min_chars` (default MIN_CHARS)
-    characters of text."""
-    if sum(len(t) for t in texts) < (MIN_CHARS if min_chars is None else min_chars):
+    and cached (older cache files are removed). The classes cached for other texts are kept
+    while the project's text is within REUSE_WITHIN of the size they were learned on (an
+    import of a few articles does not cost a minute). None below `min_chars` (default
+    MIN_CHARS) characters of text."""
+    chars = sum(len(t) for t in texts)
+    if chars < (MIN_CHARS if min_chars is None else min_chars):
         return None
     key = texts_hash(texts)
     path = clusters_path(root, key)
-    cached = load_clusters(path) if path.is_file() else None
+    cached = load_clusters(path) if path.is_file() else _similar(path.parent, chars)
     if cached is not None:
         if progress:
             progress(1, 1)

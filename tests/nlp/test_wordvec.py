@@ -61,8 +61,12 @@ def test_learned_once_then_read_from_the_cache(tmp_path: Path,
 
     monkeypatch.setattr(wordvec, "learn_clusters", fail)
     assert wordvec.ensure_clusters(tmp_path, texts, min_chars=1) == first
+    assert first.chars == sum(map(len, texts))
+    fewer = texts[: int(len(texts) * 0.9)]  # a tenth less text: the classes are kept
+    assert wordvec.ensure_clusters(tmp_path, fewer, min_chars=1) == first
     monkeypatch.undo()
-    other = wordvec.ensure_clusters(tmp_path, texts[:-1], min_chars=1)  # the texts changed
+    half = texts[: len(texts) // 2]  # half the text: learned again
+    other = wordvec.ensure_clusters(tmp_path, half, min_chars=1)
     assert other is not None and other.key != first.key
     assert [p.name for p in path.parent.iterdir()] == [f"{other.key}.json"]
     assert wordvec.ensure_clusters(tmp_path, texts, min_chars=10**9) is None  # too little text
