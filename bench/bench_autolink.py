@@ -30,6 +30,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from common import coref_table
+
 from annotator.core.annotations import AnnotationSet
 from annotator.core.autolink import autolink_command, plan_autolink
 from annotator.core.coref_metrics import scores
@@ -88,15 +90,6 @@ def check_project(extras: dict[str, str], mentions: list[dict], tmp: Path,
     return project, store, gold
 
 
-def table(rows: dict[str, dict]) -> str:
-    lines = [f"{'':<22} {'MUC P/R/F':>20} {'B3 P/R/F':>20} {'CEAF-e P/R/F':>20} {'CoNLL':>7}"]
-    for name, doc in rows.items():
-        cells = [" ".join(f"{doc[m][x]:.3f}" for x in "prf") for m in ("muc", "b_cubed", "ceaf_e")]
-        lines.append(f"{name:<22} {cells[0]:>20} {cells[1]:>20} {cells[2]:>20} "
-                     f"{doc['conll']:>7.3f}")
-    return "\n".join(lines)
-
-
 def quality(args: argparse.Namespace) -> None:
     extras, mentions = load_check(args.check)
     with tempfile.TemporaryDirectory(prefix="bench_autolink_") as tmp:
@@ -118,7 +111,7 @@ def quality(args: argparse.Namespace) -> None:
           f"{len(set(key.values()))} entities in {len({m[0] for m in gold})} articles "
           f"({len(extras)} hand-written extras); auto-link took {elapsed * 1000:.0f} ms, "
           f"{len(plan.new_entities)} entities")
-    print(table({
+    print(coref_table({
         "same lower-cased text": scores(key, baseline),
         "auto-link": scores(key, response),
         "baseline, seeds only": scores({m: key[m] for m in seeds},

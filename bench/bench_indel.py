@@ -30,6 +30,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from common import coref_table
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = ROOT.parent / "shared" / "eval" / "link-id" / "indel-dev" / "gold.jsonl"
 WHO = "indel"
@@ -141,15 +143,6 @@ def link_in_memory(records: list[dict]) -> tuple[dict[Mention, str], float]:
             project.mentions()}, elapsed
 
 
-def table(rows: dict[str, dict]) -> str:
-    lines = [f"{'':<22} {'MUC P/R/F':>20} {'B3 P/R/F':>20} {'CEAF-e P/R/F':>20} {'CoNLL':>7}"]
-    for name, doc in rows.items():
-        cells = [" ".join(f"{doc[m][x]:.3f}" for x in "prf") for m in ("muc", "b_cubed", "ceaf_e")]
-        lines.append(f"{name:<22} {cells[0]:>20} {cells[1]:>20} {cells[2]:>20} "
-                     f"{doc['conll']:>7.3f}")
-    return "\n".join(lines)
-
-
 def explain(key: dict[Mention, str], response: dict[Mention, str],
             surface: dict[Mention, str], limit: int) -> None:
     """Split gold entities and mixed auto entities, the most mentions first."""
@@ -206,7 +199,7 @@ def main() -> int:
     print(f"IndEL {args.gold.parent.name}: {len(records)} records, {len(key)} mentions of "
           f"{len(set(key.values()))} entities; link --auto {elapsed:.2f} s, "
           f"{len(set(got.values()))} entities, {missing} mention(s) unlinked")
-    print(table({"same lower-cased text": scores(key, baseline),
+    print(coref_table({"same lower-cased text": scores(key, baseline),
                  "auto-link": scores(key, response)}))
     if args.verbose:
         explain(key, response, surface, args.limit)

@@ -144,3 +144,13 @@ def percentile(values: Sequence[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def coref_table(rows: dict[str, dict]) -> str:
+    """Linking scores (coref_metrics.scores) as a table: MUC, B³, CEAF-e P/R/F and CoNLL."""
+    lines = [f"{'':<22} {'MUC P/R/F':>20} {'B3 P/R/F':>20} {'CEAF-e P/R/F':>20} {'CoNLL':>7}"]
+    for name, doc in rows.items():
+        cells = [" ".join(f"{doc[m][x]:.3f}" for x in "prf") for m in ("muc", "b_cubed", "ceaf_e")]
+        lines.append(f"{name:<22} {cells[0]:>20} {cells[1]:>20} {cells[2]:>20} "
+                     f"{doc['conll']:>7.3f}")
+    return "\n".join(lines)
