@@ -60,3 +60,12 @@ def exports_pass_the_validator(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(export_module, "write_bytes_atomic", write_one)
     monkeypatch.setattr(export_module, "write_many_atomic", write_many)
+
+
+@pytest.fixture()
+def cli_in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Command tests: user config and default project inside tmp_path; run from tmp_path."""
+    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ANNOTATOR_CONFIG", str(tmp_path / "config" / "user.json"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

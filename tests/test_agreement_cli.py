@@ -17,13 +17,7 @@ BODY_2 = "Menteri Sergei Shoigu mengunjungi pabrik pesawat di Komsomolsk-on-Amur
 BODY_3 = "Jurubicara Kremlin Dmitry Peskov berbicara di Moskow."
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep user config and default project inside tmp_path; run from tmp_path."""
-    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ANNOTATOR_CONFIG", str(tmp_path / "config" / "user.json"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("cli_in_tmp_path")
 
 
 def save(root: Path, who: str, texts: dict[str, str], article: int, *marks: tuple[str, str],

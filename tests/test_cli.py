@@ -16,14 +16,7 @@ from annotator.cli import ProgressBar, main
 from annotator.config import remember_annotator, seeds_dir
 from annotator.store.session import open_project
 
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep user config and default project inside tmp_path; run from tmp_path."""
-    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ANNOTATOR_CONFIG", str(tmp_path / "config" / "user.json"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("cli_in_tmp_path")
 
 
 def annotate(root: Path, annotator: str, surface: str = "Vladimir Putin") -> str:

@@ -29,12 +29,7 @@ datang\tO
 """
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ANNOTATOR_CONFIG", str(tmp_path / "config" / "user.json"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("cli_in_tmp_path")
 
 
 @pytest.fixture
