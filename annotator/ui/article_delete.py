@@ -15,7 +15,7 @@ class ArticleDeleter(QObject):
     """Deletes the shown article (with every annotator's work on it) after a confirmation;
     undo brings it back until the window closes. Says which article to show instead."""
 
-    deleted = Signal(str, str)  # deleted article id, the one to show now ("" when none is left)
+    deleted = Signal(str, int)  # deleted article id, the position it had in the list
     restored = Signal(str)  # an undone deletion: the article is back
 
     def __init__(self, context: WindowContext) -> None:
@@ -85,9 +85,7 @@ class ArticleDeleter(QObject):
             self.restored.emit(article_id)
             return
         self._gone.add(article_id)
-        infos = self.project.infos
-        position = self._positions.get(article_id, 0)
-        self.deleted.emit(article_id, infos[min(position, len(infos) - 1)].id if infos else "")
+        self.deleted.emit(article_id, self._positions.get(article_id, 0))
 
     def stop(self) -> None:
         self.project.unsubscribe_articles(self._changed)

@@ -389,14 +389,16 @@ class MainWindow(QMainWindow):
         if self.suggest:
             self.start_suggestions()
 
-    def _article_deleted(self, article_id: str, replacement: str) -> None:
-        """The list and the counts follow a deletion; the next article replaces it."""
+    def _article_deleted(self, article_id: str, position: int) -> None:
+        """The list and the counts follow a deletion; the article now at the deleted one's
+        position (else the last) replaces it."""
         self._article_list_changed()
         if article_id != self.article_id:
             return
         self.editor.article_id = None
-        if replacement:
-            self.show_article(replacement)
+        infos = self.project.infos
+        if infos:
+            self.show_article(infos[min(position, len(infos) - 1)].id)
             return
         self.view.set_article("")
         self.view.set_spans([], set())
@@ -405,10 +407,8 @@ class MainWindow(QMainWindow):
 
     def _articles_removed(self, removed: list) -> None:
         """A colleague deleted articles: they leave the list; the shown one is replaced."""
-        infos = self.project.infos
         for article_id, position in removed:
-            replacement = infos[min(position, len(infos) - 1)].id if infos else ""
-            self._article_deleted(article_id, replacement)
+            self._article_deleted(article_id, position)
         self.say(f"{len(removed)} article(s) deleted by a colleague.")
 
     def _article_restored(self, article_id: str) -> None:
