@@ -52,7 +52,8 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser, object], No
     common(tra, argparse.SUPPRESS)
     tra.add_argument("--train-on", metavar="NAME", default=None,
                      help="whose annotations: an annotator, or 'all' (default: --annotator)")
-    tra.add_argument("--steps", type=int, default=1500, metavar="N", help="at most N updates")
+    tra.add_argument("--iterations", type=int, default=None, metavar="N",
+                     help="at most N training iterations of the CRF (default 100)")
     tra.add_argument("--seed", type=int, default=0, metavar="N")
     tra.add_argument("--held-out", type=float, default=0.2, metavar="RATIO",
                      help="share of finished articles held out for scoring (default 0.2)")
@@ -199,7 +200,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         baseline = src.CombinedSource(current) if current else None
         try:
             result = train(project, learned_dir(root), annotator=args.train_on or who,
-                           progress=bar, max_steps=max(1, args.steps), seed=args.seed,
+                           progress=bar, seed=args.seed,
+                           **({"iterations": max(1, args.iterations)} if args.iterations else {}),
                            dev_ratio=args.held_out, current=baseline, clusters=clusters)
         except TrainError as exc:
             raise cli.UsageError(str(exc)) from exc
@@ -215,11 +217,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(json.dumps({**result.scores, "current": result.current,
                           "combined": result.combined, "current_source":
                           baseline.name if baseline else None, "switched": result.switched,
-                          "path": str(result.path), "steps": result.steps, "n_train":
+                          "path": str(result.path), "iterations": result.steps, "n_train":
                           result.n_train, "n_dev": result.n_dev, "notes": result.notes},
                          indent=2))
         return 0
-    print(f"Trained on {result.n_train} annotation set(s), {result.steps} step(s); "
+    print(f"Trained on {result.n_train} annotation set(s), {result.steps} iteration(s); "
           f"held out: {result.n_dev}")
     print(_prf("learned model", result.scores))
     if result.current is not None and baseline is not None:

@@ -58,7 +58,7 @@ def build(root: Path, n: int, finished: int = 12) -> None:
         store.flush()
         clusters = wordvec.ensure_clusters(root, wordvec.project_texts(project))
         result = learned.train(project, learned.learned_dir(root), current=builtin,
-                               max_steps=40, silver_steps=10, clusters=clusters)
+                               clusters=clusters)
         if not result.switched:
             learned.promote_candidate(root)
         ChangeSettings(project.settings.with_(suggest_model=True)).do(project)  # saved

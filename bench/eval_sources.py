@@ -1,6 +1,6 @@
 """Builtin suggester vs the learned model on a seeded dev split of IndoNLU nergrit.
 
-Usage: python bench/eval_sources.py [--data FILE] [--steps N] [--seed N] [--dev-frac 0.2]
+Usage: python bench/eval_sources.py [--data FILE] [--iterations N] [--seed N] [--dev-frac 0.2]
 The dev split is the one of bench/eval_builtin.py (random.Random(seed), 20% of sentences).
 The train part (labels mapped PERSON=PER, ORGANISATION=ORG, PLACE=LOC) is imported into a
 temporary project as finished articles, `annotator.nlp.learned.train` trains the learned
@@ -49,7 +49,7 @@ def show(name: str, scores: dict, seconds: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=EVAL / "nergrit" / "train.conll")
-    parser.add_argument("--steps", type=int, default=800)
+    parser.add_argument("--iterations", type=int, default=100, help="the CRF's iterations")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dev-frac", type=float, default=0.2)
     args = parser.parse_args(argv)
@@ -88,12 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         builtin = BuiltinSource()
         started = time.perf_counter()
         try:
-            result = train(project, learned_dir(project_dir), max_steps=args.steps,
+            result = train(project, learned_dir(project_dir), iterations=args.iterations,
                            seed=args.seed, progress=progress, current=builtin)
         finally:
             store.close()
         train_s = time.perf_counter() - started
-        print(f"trained in {train_s:.0f} s: {result.steps} steps on {result.n_train} articles; "
+        print(f"trained in {train_s:.0f} s: {result.steps} iterations on {result.n_train} "
+              "articles; "
               f"held-out F {result.f} (builtin there: {(result.current or {}).get('ents_f')}); "
               f"saved to {result.path.relative_to(project_dir) if result.path else None}")
         assert result.path is not None

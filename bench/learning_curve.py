@@ -165,24 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test", type=float, default=0.2, help="held-out share")
     parser.add_argument("--nerp", type=int, default=1000,
                         help="NERP test sentences (0: skip the cross-domain figure)")
-    parser.add_argument("--steps", type=int, default=None, help="max updates per training")
+    parser.add_argument("--iterations", type=int, default=None,
+                        help="the CRF's L-BFGS iterations (default: the app's)")
     parser.add_argument("--no-features", action="store_true",
-                        help="the learned model without the rule features (the old model)")
-    parser.add_argument("--width", type=int, default=None)
-    parser.add_argument("--depth", type=int, default=None)
-    parser.add_argument("--dropout", type=float, default=None)
-    parser.add_argument("--patience", type=int, default=None)
-    parser.add_argument("--min-steps", type=int, default=None)
+                        help="the learned model without the rule features")
     parser.add_argument("--lowercase", type=float, default=None)
-    parser.add_argument("--max-epochs", type=int, default=None)
-    parser.add_argument("--batch-words", type=int, default=None)
-    parser.add_argument("--silver-steps", type=int, default=None,
-                        help="warm-up updates on the built-in's suggestions for the pool "
-                        "sentences not trained on (the project's unannotated articles)")
     parser.add_argument("--speed", type=int, default=0, metavar="N",
                         help="only time one full training on N sentences (the NERGrit pool, "
-                        "topped up with NERP sentences outside its test part; the next 2,000 "
-                        "as unannotated text for the warm-up)")
+                        "topped up with NERP sentences outside its test part)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
     parser.add_argument("--no-vectors", dest="vectors", action="store_false",
                         help="without the word classes from the raw text of all NERGrit and "
@@ -212,10 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.nerp and nerp_sentences:
         ood = [to_gold(s, NERP_MAP) for s in nerp_sentences if held_out(s, tseed, 0.2)]
         ood = ood[: args.nerp]
-    given = {"max_steps": args.steps, "width": args.width, "depth": args.depth,
-             "dropout": args.dropout, "patience": args.patience, "min_steps": args.min_steps,
-             "lowercase": args.lowercase, "batch_words": args.batch_words,
-             "max_epochs": args.max_epochs, "silver_steps": args.silver_steps}
+    given = {"iterations": args.iterations, "lowercase": args.lowercase}
     # what is not given: learned.train's defaults
     kw = {"features": not args.no_features, **{k: v for k, v in given.items() if v is not None}}
     if args.vectors:
@@ -236,11 +223,10 @@ def main(argv: list[str] | None = None) -> int:
                  if not held_out(s, tseed, 0.2)]
         sentences_n = (pool + extra)[: args.speed]
         with tempfile.TemporaryDirectory() as tmp:
-            silver = [g.text for g in (pool + extra)[args.speed : args.speed + 2000]]
-            _, seconds, result = train_on(sentences_n, args.seed, Path(tmp) / "m", builtin,
-                                          silver=silver, **kw)
+            _, seconds, result = train_on(sentences_n, args.seed, Path(tmp) / "m", builtin, **kw)
         print(f"full training on {len(sentences_n)} sentences: {seconds:.0f} s, {result.steps} "
-              f"steps, held-out F {result.f:.3f}, combined {(result.combined or {}).get('ents_f')}")
+              f"iterations, held-out F {result.f:.3f}, "
+              f"combined {(result.combined or {}).get('ents_f')}")
         return 0
     print(HEADER)
     rows = []
@@ -250,10 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     base_ood = score(ood, predict(builtin, ood), PRED_MAP) if ood else None
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
-            silver = [g.text for g in pool[n : n + 1000]]
             source, seconds, result = train_on(pool[:n], args.seed, Path(tmp) / f"m{n}",
-                                               builtin, silver=silver, **kw)
-            print(f"  trained on {n}: {seconds:.0f} s, {result.steps} steps, "
+                                               builtin, **kw)
+            print(f"  trained on {n}: {seconds:.0f} s, {result.steps} iterations, "
                   f"{result.n_train} train / {result.n_dev} held out; order {result.order}, "
                   f"{'switched' if result.switched else 'not switched'}; current F "
                   f"{(result.current or {}).get('ents_f')}; {'; '.join(result.notes)}", flush=True)

@@ -97,7 +97,8 @@ def test_train_then_evaluate_the_learned_model(
     settings = ["suggest", "--project", str(root), "--annotator", "ayu", "--source", "propagation"]
     assert main(settings) == 0  # no other source: the first model wins against nothing
     capsys.readouterr()
-    code = main(["train", "--project", str(root), "--annotator", "ayu", "--steps", "10", "--json"])
+    code = main(["train", "--project", str(root), "--annotator", "ayu", "--iterations", "10",
+                 "--json"])
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert {"ents_p", "ents_r", "ents_f", "ents_per_type"} <= set(report)

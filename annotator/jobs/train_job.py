@@ -11,13 +11,13 @@ PHASE = "phase"  # items ("phase", text) name what the job is doing now
 
 
 def train_job(ctx: JobContext, root: str, annotator: str, settings: dict[str, Any],
-              labels: list[str], max_steps: int) -> Any:
+              labels: list[str], options: dict[str, Any]) -> Any:
     """Train on the saved sets (the window flushes first); return `learned.TrainResult`.
 
     First the word classes of the project's texts (cached under models/vectors, learned again
     only when the texts changed), then the model. The current sources (built from the
     window's `settings`) are scored on the same held-out articles, so the model replaces them
-    only when it is better.
+    only when it is better. `options` are `learned.train`'s (iterations, params).
     """
     from annotator.jobs.suggest_job import pass_sources
     from annotator.nlp import learned, wordvec
@@ -37,5 +37,5 @@ def train_job(ctx: JobContext, root: str, annotator: str, settings: dict[str, An
             raise JobCancelled from None
         current = CombinedSource(pass_sources(settings, Path(root), labels, []))
         return learned.train(project, learned.learned_dir(Path(root)), current=current,
-                             max_steps=max_steps, progress=ctx.progress,
+                             progress=ctx.progress, **options,
                              cancelled=lambda: ctx.cancelled, clusters=clusters, phase=phase)

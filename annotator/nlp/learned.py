@@ -1,18 +1,17 @@
-"""The project's learned model: a spaCy `ner` trained on its accepted spans, with rejected
-suggestions as negative evidence (the ner's `incorrect_spans_key`).
+"""The project's learned model: a CRF (`annotator.nlp.crf`) trained on its accepted spans,
+reading the built-in rules' findings and the word classes of the project's texts as features.
 
 Data: finished articles (done or reviewed) are complete annotations (every other token is
-"O"); articles in progress count as partial ones (only their accepted spans are known, the
-rest is missing). Rejected suggestions become `doc.spans["incorrect_spans"]`: the ner is
-penalised for predicting them. Held-out: finished articles whose seeded hash falls below the
-ratio (stable as the project grows). The best checkpoint on the held-out part is kept.
+outside an entity); of articles in progress only the sentences with an accepted or a rejected
+span are used (rejected suggestions are negative evidence there). Held-out: finished
+articles whose seeded hash falls below the ratio (stable as the project grows); once the
+model is scored there, it is trained again on every article, held-out ones included.
 A model that beats the current source is saved to <project>/models/learned/ (the previous
 one moves to models/learned-previous/); one that does not goes to models/candidate/.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import random
 import shutil
@@ -24,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import ArticleStatus, Span, SpanKey
+from annotator.nlp import crf
+from annotator.nlp.crf import Features
 from annotator.nlp.evaluate import GoldDoc, score_predictions
 from annotator.nlp.model_store import (
     CANDIDATE,
@@ -44,7 +45,6 @@ from annotator.store.atomic import write_json_atomic
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.training import Example
 
     from annotator.core.project import Project, ProjectSettings
     from annotator.nlp.wordvec import WordClusters
@@ -52,13 +52,10 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 Phase = Callable[[str], None]
-NEG_KEY = "incorrect_spans"
 ALL = "all"
-SELECTION_DOCS = 200
 MODEL_FIRST, OTHERS_FIRST = "model-first", "others-first"
 MIN_ORDER_SPANS = 200
 MIN_SWITCH_SPANS = 50  # fewer held-out spans than this cannot tell (F's error above 0.07)
-log = logging.getLogger(__name__)
 FINISHED = (ArticleStatus.DONE, ArticleStatus.REVIEWED)
 
 
@@ -84,7 +81,11 @@ class TrainingData:
 
     @property
     def labels(self) -> list[str]:
-        return sorted({s.label for item in self.train for s in item.spans})
+        return _labels(self.train)
+
+
+def _labels(items: Sequence[TrainItem]) -> list[str]:
+    return sorted({s.label for item in items for s in item.spans})
 
 
 @dataclass
@@ -124,17 +125,16 @@ def switch_margin(gold_spans: int) -> float:
 
 
 def pick_order(model_first: float | None, others_first: float | None, gold_spans: int,
-               warm: bool = False) -> str:
+               reads_rules: bool = False) -> str:
     """Which spans win overlaps: the model's (MODEL_FIRST) or the other sources'.
 
     Differences below 0.5 / sqrt(gold spans) (about one standard error of F: 0.035 with 200
-    spans, 0.02 with 600) are noise, and the held-out part also chose the model's checkpoint,
-    so the model's F there is optimistic. A `warm` model (started on the rules' own
-    suggestions, see `_warm_up`) goes first unless the others are clearly better; a cold one
-    only when it is clearly better on at least MIN_ORDER_SPANS held-out spans."""
+    spans, 0.02 with 600) are noise. A model that `reads_rules` (their findings are its
+    features) goes first unless the others are clearly better; one that does not only when
+    it is clearly better on at least MIN_ORDER_SPANS held-out spans."""
     margin = 0.5 / math.sqrt(max(1, gold_spans))
     mine, theirs = model_first or 0.0, others_first or 0.0
-    if warm:
+    if reads_rules:
         return OTHERS_FIRST if theirs > mine + margin else MODEL_FIRST
     if gold_spans < MIN_ORDER_SPANS:
         return OTHERS_FIRST
@@ -178,82 +178,43 @@ def training_data(project: Project, annotator: str | None = None, *, seed: int =
     return data
 
 
-def _example(nlp: Language, item: TrainItem) -> Example:
-    """Predicted/reference pair: accepted spans as ents, rejected ones as incorrect spans."""
-    from spacy.tokens import Span as SpacySpan
-    from spacy.training import Example
-
+def _sequences(nlp: Language, item: TrainItem) -> list[tuple[list[Features], list[str]]]:
+    """The item as CRF training sequences: a finished article whole; of one in progress only
+    the sentences with an accepted or rejected span (their other tokens count as outside)."""
     from annotator.nlp.evaluate import doc_entities
+    from annotator.nlp.features import prepare
 
-    reference = nlp.make_doc(item.text)
-    ents, _ = doc_entities(reference, item.spans)
-    reference.set_ents(ents, default="outside" if item.complete else "missing")
-    taken = {(e.start, e.end, e.label_) for e in ents}
-    wrong, _ = doc_entities(reference, [Span(s, e, lab) for s, e, lab in item.rejected
-                                    if 0 <= s < e <= len(item.text)])
-    reference.spans[NEG_KEY] = [SpacySpan(reference, w.start, w.end, w.label_) for w in wrong
-                                if (w.start, w.end, w.label_) not in taken]
-    return Example(nlp.make_doc(item.text), reference)
-
-
-SILVER_CHARS = 400_000  # about 60,000 tokens of unannotated text for the warm-up
-
-
-def unannotated_texts(project: Project, annotator: str | None = None,
-                      limit: int = SILVER_CHARS) -> list[str]:
-    """Texts of articles nobody (of `annotator`, or "all") has annotated, in project order,
-    up to about `limit` characters: the warm-up's silver data."""
-    who = project.annotators() if annotator == ALL else [annotator or project.annotator]
-    out: list[str] = []
-    size = 0
-    for info in project.infos:
-        if size >= limit:
-            break
-        if any((s := project.existing_set(info.id, name)) is not None and (s.spans or s.rejected)
-               for name in who):
-            continue
-        text = project.text(info.id)
-        out.append(text)
-        size += len(text)
-    return out
+    doc = prepare(nlp, nlp.make_doc(item.text))
+    ents, _ = doc_entities(doc, item.spans)
+    features, tags = crf.token_features(doc), crf.bio_tags(doc, ents)
+    if item.complete:
+        return [(features, tags)]
+    marked = bytearray(len(doc))
+    rejected, _ = doc_entities(doc, [Span(s, e, lab) for s, e, lab in item.rejected
+                                     if 0 <= s < e <= len(item.text)])
+    for span in [*ents, *rejected]:
+        marked[span.start:span.end] = b"\x01" * (span.end - span.start)
+    return [(features[a:b], tags[a:b]) for a, b in crf.sentence_ranges(doc) if any(marked[a:b])]
 
 
-def _warm_up(nlp: Language, texts: Sequence[str], source: SuggestionSource,
-             labels: Sequence[str], steps: int, dropout: float, optimizer: Any,
-             *, rng: random.Random, cancelled: Cancelled | None,
-             progress: Progress | None = None, total: int = 0) -> bool:
-    """Before the gold: `steps` updates on `source`'s suggestions for unannotated `texts`
-    (silver data), so the model starts out agreeing with the rules. Progress counts the
-    texts labelled, then the updates, of `total`; False when cancelled."""
-    from spacy.training import Example
-    from spacy.training.batchers import minibatch_by_words
-
-    from annotator.nlp.evaluate import doc_entities
-
-    known = set(labels)
-    examples = []
-    for i, (text, spans) in enumerate(zip(texts, source.suggest_many(texts), strict=True)):
+def _training_sequences(nlp: Language, items: Sequence[TrainItem], lowercase: float, seed: int,
+                        *, read: Callable[[int], None] | None = None,
+                        cancelled: Cancelled | None = None,
+                        ) -> list[tuple[list[Features], list[str]]] | None:
+    """Every item's sequences, plus a seeded `lowercase` share of the finished ones seen
+    lower-cased (for text without capitals); `read` is told how many items are done; None
+    when cancelled."""
+    rng = random.Random(seed)
+    out: list[tuple[list[Features], list[str]]] = []
+    for i, item in enumerate(items):
         if cancelled and cancelled():
-            return False
-        reference = nlp.make_doc(text)
-        ents, _ = doc_entities(reference, [s for s in spans if s.label in known])
-        reference.set_ents(ents, default="outside")
-        examples.append(Example(_feature_docs(nlp, [text])[0], reference))
-        if progress and i % 20 == 0:
-            progress(i, total)
-    done = 0
-    while examples and done < steps:
-        rng.shuffle(examples)
-        for batch in minibatch_by_words(examples, size=1000, get_length=len):
-            if done >= steps:
-                return True
-            if cancelled and cancelled():
-                return False
-            nlp.update(batch, drop=dropout, sgd=optimizer)
-            done += 1
-            if progress:
-                progress(len(texts) + done, total)
-    return True
+            return None
+        out.extend(_sequences(nlp, item))
+        if lowercase and item.complete and rng.random() < lowercase:
+            out.extend(_sequences(nlp, _lowered(item)))
+        if read and (i % 10 == 0 or i == len(items) - 1):
+            read(i + 1)
+    return out
 
 
 def _without_learned(current: SuggestionSource) -> SuggestionSource:
@@ -284,126 +245,81 @@ def _predict(nlp: Language, texts: Sequence[str]) -> list[list[Span]]:
     return [source.spans(doc) for doc in nlp.pipe(texts, batch_size=32)]
 
 
-def train(
-    project: Project, out_dir: Path, *, annotator: str | None = None,
-    progress: Progress | None = None, cancelled: Cancelled | None = None,
-    max_steps: int = 800, max_seconds: float | None = None, eval_every: int | None = None,
-    patience: int = 8, batch_words: int | None = None, dropout: float = 0.2, seed: int = 0,
-    max_epochs: int = 12, min_steps: int = 300, lowercase: float = 0.2,
-    silver: Sequence[str] | None = None, silver_steps: int = 300,
-    dev_ratio: float = 0.2, current: SuggestionSource | None = None,
-    data: TrainingData | None = None, features: bool = True, width: int = 64, depth: int = 4,
-    clusters: WordClusters | None = None, phase: Phase | None = None,
-) -> TrainResult:
-    """Train, keep the best checkpoint on the held-out part, score `current` there too, save.
-
-    A step is one update on about `batch_words` tokens (default: 500, 1000 from 20,000
-    training tokens on). Training stops after `max_steps`,
-    `max_epochs` passes over the data (but not before `min_steps`), `max_seconds`, or
-    `patience` evaluations without a better held-out F1; it evaluates every `eval_every`
-    steps (default: about once a pass, between 5 and 50 steps). The model's spans are
-    combined with `current`'s in both orders (whose spans win overlaps); the better order on
-    the held-out part goes to scores.json, and the model is saved to `out_dir` when that
-    combination (what the window suggests with it) beats `current` alone (see
-    `should_switch`), else to a `candidate` folder beside it.
-    With `current` and unannotated texts (`silver`, default: the project's unannotated
-    articles) the model first makes `silver_steps` updates on `current`'s suggestions for
-    them (it starts out agreeing with the rules; see `pick_order`).
-    Cancelling saves nothing. TrainError when there is nothing to learn. With `features`
-    the built-in suggester's spans are token features of the ner (see
-    `annotator.nlp.features`); `width` and `depth` size its tok2vec. `lowercase` is the
-    share of training texts seen lower-cased in each pass (for text without capitals).
-    With `clusters` (word classes learned from the project's raw text, see
-    `annotator.nlp.wordvec`) each word's classes are token features too. `progress` counts
-    the warm-up and then the training steps; `phase` is told what runs ("Warming up…").
-    """
-    from spacy.training.batchers import minibatch_by_words
-    from spacy.util import fix_random_seed
-
-    from annotator.nlp.features import CLUSTERS_FACTORY, ner_model_config, prepare
+def _pipeline(features: bool, clusters: WordClusters | None) -> Language:
+    """A blank pipeline: the rule features (with `features`), the word classes, the CRF."""
+    from annotator.nlp.features import CLUSTERS_FACTORY
     from annotator.nlp.features import FACTORY as FEATURES
     from annotator.nlp.tokens import make_nlp
 
-    data = data if data is not None else training_data(project, annotator, seed=seed,
-                                                       dev_ratio=dev_ratio)
-    if not data.labels:
-        raise TrainError("nothing to train on: no article has accepted spans yet")
-    started = time.monotonic()
-    fix_random_seed(seed)
     nlp = make_nlp()
     if features:
         nlp.add_pipe(FEATURES)
     if clusters is not None:
         nlp.add_pipe(CLUSTERS_FACTORY).table = clusters
-    ner = nlp.add_pipe("ner", config={"incorrect_spans_key": NEG_KEY, "model": ner_model_config(
-        features=features, width=width, depth=depth, clusters=clusters is not None)})
-    for label in data.labels:
-        ner.add_label(label)
-    examples = [_example(nlp, item) for item in data.train]
-    lowered = [_example(nlp, _lowered(item)) for item in data.train] if lowercase else []
-    for eg in [*examples, *lowered]:  # the features are fixed: computed once
-        prepare(nlp, eg.predicted)
-    optimizer = nlp.initialize(lambda: examples)
-    silver = silver if silver is not None else (
-        unannotated_texts(project, annotator) if project is not None else [])
-    warm = bool(silver) and current is not None and silver_steps > 0
-    warm_steps = min(silver_steps, max_steps) if warm else 0
-    warm_total = len(silver) + warm_steps if warm else 0
-    words = sum(len(eg) for eg in examples)
-    batch_words = batch_words or (500 if words < 20_000 else 1000)
-    per_epoch = max(1, -(-words // batch_words))
-    budget = max(1, min(max_steps, max(min_steps, max_epochs * per_epoch)))
+    nlp.add_pipe(crf.FACTORY)
+    return nlp
+
+
+def train(
+    project: Project, out_dir: Path, *, annotator: str | None = None,
+    progress: Progress | None = None, cancelled: Cancelled | None = None,
+    iterations: int = crf.ITERATIONS, seed: int = 0, lowercase: float = 0.2,
+    dev_ratio: float = 0.2, current: SuggestionSource | None = None,
+    data: TrainingData | None = None, features: bool = True,
+    clusters: WordClusters | None = None, phase: Phase | None = None,
+    params: dict[str, Any] | None = None,
+) -> TrainResult:
+    """Train the CRF on the training part, score it and `current` on the held-out part, save.
+
+    The model's spans are combined with `current`'s in both orders (whose spans win
+    overlaps); the better order on the held-out part goes to scores.json, and the model is
+    saved to `out_dir` when that combination (what the window suggests with it) beats
+    `current` alone (see `should_switch`), else to a `candidate` folder beside it.
+    With `features` the built-in suggester's findings are token features (see
+    `annotator.nlp.features`), with `clusters` the word classes learned from the project's
+    raw text (`annotator.nlp.wordvec`). `lowercase` is the share of finished articles also
+    seen lower-cased; `params` are crfsuite's (over `crf.PARAMS`). `progress` counts the
+    articles read, then the CRF's `iterations`; `phase` is told what runs. Cancelling saves
+    nothing. TrainError when there is nothing to learn.
+    """
+    data = data if data is not None else training_data(project, annotator, seed=seed,
+                                                       dev_ratio=dev_ratio)
+    if not data.labels:
+        raise TrainError("nothing to train on: no article has accepted spans yet")
+    started = time.monotonic()
+    nlp = _pipeline(features, clusters)
     result = TrainResult(scores={}, path=None, n_train=len(data.train), n_dev=len(data.dev))
-    if warm:
-        assert current is not None
-        if phase:
-            phase("Warming up on the rules' suggestions…")
-        if not _warm_up(nlp, silver, _without_learned(current), data.labels, warm_steps,
-                        dropout, optimizer, rng=random.Random(seed), cancelled=cancelled,
-                        progress=progress, total=warm_total + budget):
-            result.cancelled = True
-            return result
+    n_items = len(data.train) + len(data.dev)
+    total = n_items + iterations * (2 if data.dev else 1)
+
+    def report(done: int) -> None:
+        if progress:
+            progress(done, total)
+
+    if phase:
+        phase("Reading the annotated articles…")
+    sequences = _training_sequences(nlp, data.train, lowercase, seed, read=report,
+                                    cancelled=cancelled)
+    held = _training_sequences(nlp, data.dev, lowercase, seed + 1, cancelled=cancelled,
+                               read=lambda done: report(len(data.train) + done))
+    if sequences is None or held is None:
+        result.cancelled = True
+        return result
     if phase:
         phase("Training…")
+
+    def step(done: int, _of: int) -> None:
+        result.steps = done
+        report(n_items + done)
+
+    try:
+        model = crf.train_crf(sequences, iterations=iterations, params=params, progress=step,
+                              cancelled=cancelled)
+    except crf.TrainingCancelled:
+        result.cancelled = True
+        return result
+    nlp.get_pipe(crf.FACTORY).set_model(model, data.labels)
     gold = _gold(data.dev)
-    check = gold[:SELECTION_DOCS]  # checkpoints are chosen on at most this many held-out docs
-    check_docs = _feature_docs(nlp, [g.text for g in check])
-    warmup = min(budget, min_steps) // 2  # evaluations before it do not count for `patience`
-    every = eval_every or max(5, min(50, per_epoch))
-    best: tuple[float, bytes] | None = None
-    rng, stale, step = random.Random(seed), 0, 0
-
-    def out_of_budget() -> bool:
-        late = max_seconds is not None and time.monotonic() - started > max_seconds
-        return step >= budget or stale >= patience or late
-
-    while not out_of_budget():
-        order = list(range(len(examples)))
-        rng.shuffle(order)
-        epoch = [lowered[i] if lowered and rng.random() < lowercase else examples[i]
-                 for i in order]
-        for batch in minibatch_by_words(epoch, size=batch_words, get_length=len):
-            if cancelled and cancelled():
-                result.cancelled = True
-                return result
-            nlp.update(batch, drop=dropout, sgd=optimizer)
-            step += 1
-            if progress:
-                progress(warm_total + step, warm_total + budget)
-            if check and (step % every == 0 or out_of_budget()):
-                f = _score_docs(ner, check, check_docs).get("ents_f") or 0.0
-                log.debug("learned model: step %d, held-out F %.3f", step, f)
-                if best is None or f > best[0]:
-                    best, stale = (f, ner.to_bytes()), 0
-                elif step >= warmup:
-                    stale += 1
-            if out_of_budget():
-                break
-    if best is not None:
-        ner.from_bytes(best[1])
-    result.steps = step
-    if progress:
-        progress(warm_total + budget, warm_total + budget)
     if gold:
         mine = _predict(nlp, [g.text for g in gold])
         result.scores = score_predictions(gold, mine).scores
@@ -420,7 +336,7 @@ def train(
                     gold, _merged(mine, theirs, order, drops[order])).scores
             result.order = pick_order(orders[MODEL_FIRST].get("ents_f"),
                                       orders[OTHERS_FIRST].get("ents_f"),
-                                      sum(len(g.spans) for g in gold), warm)
+                                      sum(len(g.spans) for g in gold), features)
             result.combined = orders[result.order]
             result.drop_others = drops[result.order]
             if result.drop_others:
@@ -443,16 +359,33 @@ def train(
         result.switched = False
         result.notes.append(f"kept aside: the held-out check has {gold_spans} spans, fewer than "
                             f"{MIN_SWITCH_SPANS} cannot tell it from the current sources")
+    if held:  # scored: now the model learns from the held-out articles too
+        if phase:
+            phase("Training on every finished article…")
+        try:
+            model = crf.train_crf([*sequences, *held], iterations=iterations, params=params,
+                                  cancelled=cancelled, progress=lambda done, _of: report(
+                                      n_items + iterations + done))
+        except crf.TrainingCancelled:
+            result.cancelled = True
+            return result
+        nlp.get_pipe(crf.FACTORY).set_model(model, _labels([*data.train, *data.dev]))
+    report(total)
+    if cancelled and cancelled():
+        result.cancelled = True
+        return result
     dest = Path(out_dir) if result.switched else Path(out_dir).parent / CANDIDATE
     info = {**result.scores, "current": result.current, "combined": result.combined,
             "order": result.order, "drop_others": result.drop_others,
-            "current_source": getattr(current, "name", None), "steps": step,
+            "current_source": getattr(current, "name", None), "kind": crf.FACTORY,
+            "steps": result.steps, "iterations": iterations, "lowercase": lowercase,
+            "params": params or {}, "refit": bool(held),
             "seconds": round(time.monotonic() - started, 1),
-        "n_train": result.n_train, "n_dev": result.n_dev, "labels": data.labels,
-        "annotator": annotator or project.annotator, "seed": seed, "features": features,
-        "clusters": clusters.key if clusters is not None else None,
-        "articles": sorted({i.article_id for i in (*data.train, *data.dev) if i.complete}),
-        "trained_at": time.time(), "model_id": uuid.uuid4().hex}
+            "n_train": result.n_train, "n_dev": result.n_dev, "labels": data.labels,
+            "annotator": annotator or project.annotator, "seed": seed, "features": features,
+            "clusters": clusters.key if clusters is not None else None,
+            "articles": sorted({i.article_id for i in (*data.train, *data.dev) if i.complete}),
+            "trained_at": time.time(), "model_id": uuid.uuid4().hex}
     result.path = save_model(nlp, dest, info)
     return result
 
@@ -485,20 +418,6 @@ def labels_alone(gold: Sequence[GoldDoc], mine: Sequence[list[Span]],
 
     return sorted(label for label in labels
                   if f_of(label, ()) <= f_of(label, {label}) + margin(label))
-
-
-def _feature_docs(nlp: Language, texts: Sequence[str]) -> list[Any]:
-    """The texts as docs with the features the model uses (rules, word classes)."""
-    from annotator.nlp.features import prepare
-
-    return [prepare(nlp, nlp.make_doc(text)) for text in texts]
-
-
-def _score_docs(ner: Any, gold: Sequence[GoldDoc], docs: Sequence[Any]) -> dict[str, Any]:
-    """Held-out scores of the ner alone on prepared docs (copies: the ner sets their ents)."""
-    source = SpacyPipelineSource("", name=LEARNED)
-    found = [source.spans(doc) for doc in ner.pipe([d.copy() for d in docs], batch_size=64)]
-    return score_predictions(gold, found).scores
 
 
 def promote_candidate(project_root: Path) -> Path:
@@ -542,43 +461,44 @@ def auto_retrain_due(project: Project, project_root: Path, settings: ProjectSett
 
 
 def refresh(project: Project, project_root: Path, article_ids: Collection[str], *,
-            annotator: str | None = None, steps: int = 4, dropout: float = 0.1,
-            cancelled: Cancelled | None = None) -> Path | None:
-    """Learning in the loop: a few updates of the saved learned model on just-finished
-    articles, so the next article's suggestions reflect them within seconds (the full,
-    held-out-checked retraining still comes after `retrain_after` articles).
+            annotator: str | None = None, cancelled: Cancelled | None = None) -> Path | None:
+    """Learning in the loop: the saved model trained again, with its own settings, on every
+    annotated article now that `article_ids` are finished, so the next article's suggestions
+    reflect them within seconds (the full, held-out-checked training still comes after
+    `retrain_after` articles).
 
     The model in models/learned is replaced in place (a new model_id, so cached suggestions
     are recomputed); its held-out scores stay those of its last full training, and
-    `refreshed_on` lists the articles it was updated on. None when there is no learned
-    model or nothing to learn from.
+    `refreshed_on` lists the articles it was updated on. None when there is no learned CRF
+    model (an older model waits for the next training), when none of the articles has spans,
+    or when one brings a label the model does not have.
     """
-    from annotator.nlp.features import FEATURE_PIPES, prepare  # registers the components
     from annotator.nlp.model_store import LearnedSource
 
     folder = learned_dir(project_root)
     scores = read_scores(folder)
-    if scores is None or not (folder / "config.cfg").is_file():
+    if scores is None or scores.get("kind") != crf.FACTORY or not (folder / "config.cfg").is_file():
         return None
     who = annotator or project.annotator
-    items = [TrainItem(i, project.text(i), list(aset.spans), sorted(aset.rejected),
-                       aset.status in FINISHED)
-             for i in article_ids if (aset := project.existing_set(i, who)) is not None
-             and aset.spans]
-    labels = set(scores.get("labels") or [])
-    items = [i for i in items if {s.label for s in i.spans} <= labels]  # no new labels here
-    if not items:
+    data = training_data(project, who, seed=int(scores.get("seed", 0)))
+    items = [*data.train, *data.dev]
+    fresh = {item.article_id for item in items if item.spans} & set(article_ids)
+    labels = _labels(items)
+    if not fresh or not set(labels) <= set(scores.get("labels") or []):
         return None
     nlp = LearnedSource(folder, scores).nlp  # on the shared tokenizer: no second second
-    examples = [_example(nlp, item) for item in items]
-    for eg in examples:
-        prepare(nlp, eg.predicted)
-    optimizer = nlp.resume_training()
-    for _ in range(max(1, steps)):
-        if cancelled and cancelled():
-            return None
-        nlp.update(examples, drop=dropout, sgd=optimizer, exclude=list(FEATURE_PIPES))
-    done = sorted({*scores.get("refreshed_on", []), *(i.article_id for i in items)})
+    sequences = _training_sequences(nlp, items, float(scores.get("lowercase", 0.2)),
+                                    int(scores.get("seed", 0)), cancelled=cancelled)
+    if sequences is None:
+        return None
+    try:
+        model = crf.train_crf(sequences, iterations=int(scores.get("iterations",
+                                                                    crf.ITERATIONS)),
+                              params=scores.get("params") or None, cancelled=cancelled)
+    except crf.TrainingCancelled:
+        return None
+    nlp.get_pipe(crf.FACTORY).set_model(model, labels)
+    done = sorted({*scores.get("refreshed_on", []), *fresh})
     info = {**scores, "model_id": uuid.uuid4().hex, "refreshed_on": done,
             "refreshed_at": time.time()}
     tmp = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:8]}.tmp"

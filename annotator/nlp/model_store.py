@@ -77,6 +77,7 @@ class LearnedSource(SpacyPipelineSource):
     def _load(self) -> Language:
         import spacy
 
+        import annotator.nlp.crf  # noqa: F401  (registers the CRF component)
         import annotator.nlp.features  # noqa: F401  (registers the rule-features component)
         from annotator.nlp.tokens import SHARED_TOKENIZER, shared_pipeline
 

@@ -79,7 +79,7 @@ class ProjectStatusBar(QStatusBar):
         self.model_label.setToolTip(tooltip)
 
     def task_phase(self, name: str) -> None:
-        """A long task's current phase ("Warming up…", "Training…")."""
+        """A long task's current phase ("Reading the annotated articles…", "Training…")."""
         self.task_label.setText(name)
 
     def task_started(self, name: str, cancel: Callable[[], None]) -> None:

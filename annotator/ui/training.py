@@ -67,7 +67,7 @@ def describe_scores(scores: dict[str, Any] | None) -> str:
 class TrainingController(QObject):
     """Trains in a background task with progress and cancel; switches when it scores better."""
 
-    max_steps = 800
+    options: dict[str, Any] = {}  # learned.train's keyword arguments (tests shorten it)
 
     def __init__(self, context: WindowContext) -> None:
         super().__init__(context.parent)
@@ -85,7 +85,7 @@ class TrainingController(QObject):
             return None
         store = context.store
         args = (str(store.root), project.annotator, project.settings.to_dict(),
-                list(project.scheme.names), self.max_steps)
+                list(project.scheme.names), dict(self.options))
         task = ProcessTask("Training", train_job, args, before=store.flush)
         context.status.task_started("Training…", task.cancel)
         task.progressed.connect(context.status.task_progress)

@@ -46,10 +46,10 @@ def test_the_job_learns_the_word_classes_then_trains_with_them(
     root = project_root(tmp_path)
     pipe = Pipe()
     result = train_job(JobContext(pipe, threading.Event()), str(root), "ayu",  # type: ignore
-                       {"suggest_builtin": True}, ["PER", "ORG", "GPE"], 12)
+                       {"suggest_builtin": True}, ["PER", "ORG", "GPE"], {"iterations": 12})
     phases = [m[1][1] for m in pipe.sent if m[0] == "item" and m[1][0] == PHASE]
-    assert phases[0] == "Learning the project's words…" and phases[-1] == "Training…"
-    assert "Warming up on the rules' suggestions…" in phases
+    assert phases == ["Learning the project's words…", "Reading the annotated articles…",
+                      "Training…", "Training on every finished article…"]
     assert any(m[0] == "progress" for m in pipe.sent)
     assert not result.cancelled and result.path is not None
     scores = learned.read_scores(result.path)
@@ -65,5 +65,5 @@ def test_cancel_while_learning_the_words(tmp_path: Path,
     cancel.set()
     with pytest.raises(JobCancelled):
         train_job(JobContext(Pipe(), cancel), str(root), "ayu",  # type: ignore[arg-type]
-                  {"suggest_builtin": True}, ["PER", "ORG", "GPE"], 12)
+                  {"suggest_builtin": True}, ["PER", "ORG", "GPE"], {"iterations": 12})
     assert not (root / "models" / "vectors").exists()

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import spacy
 
-from annotator.nlp import features
+from annotator.core.model import Span
+from annotator.nlp import crf, features
 from annotator.nlp.builtin import BuiltinSuggester
 from annotator.nlp.learned import train
 from annotator.nlp.model_store import LearnedSource, learned_dir, read_scores
@@ -43,13 +44,6 @@ def test_component_sets_token_tags() -> None:
     assert lemmas["vladimir"] in ("FIRST", "GB-PER")
 
 
-def test_ner_config_embeds_tags_only_with_features() -> None:
-    on = features.ner_model_config(features=True)["tok2vec"]["embed"]
-    off = features.ner_model_config(features=False)["tok2vec"]["embed"]
-    assert on["attrs"][-2:] == ["TAG", "LEMMA"] and len(on["rows"]) == len(on["attrs"])
-    assert not {"TAG", "LEMMA"} & set(off["attrs"]) and len(off["rows"]) == len(off["attrs"])
-
-
 def test_trained_with_features_saves_and_loads(tmp_path: Path) -> None:
     project, store = build(tmp_path / "p")
     try:
@@ -57,19 +51,19 @@ def test_trained_with_features_saves_and_loads(tmp_path: Path) -> None:
     finally:
         store.close()
     assert result.path is not None and read_scores(result.path)["features"] is True  # type: ignore
-    assert spacy.load(result.path).pipe_names == [features.FACTORY, "ner"]
+    assert spacy.load(result.path).pipe_names == [features.FACTORY, crf.FACTORY]
     source = LearnedSource(result.path, read_scores(result.path) or {})
     [spans] = list(source.suggest_many([TEXT]))
     assert all(0 <= s.start < s.end <= len(TEXT) for s in spans)
 
 
-def test_trained_without_features_is_a_plain_ner(tmp_path: Path) -> None:
+def test_trained_without_features_is_the_crf_alone(tmp_path: Path) -> None:
     project, store = build(tmp_path / "p")
     try:
         result = train(project, learned_dir(tmp_path / "p"), features=False, **TINY)
     finally:
         store.close()
-    assert result.path is not None and spacy.load(result.path).pipe_names == ["ner"]
+    assert result.path is not None and spacy.load(result.path).pipe_names == [crf.FACTORY]
 
 
 def test_training_scores_both_orders_and_the_app_follows_the_better(tmp_path: Path) -> None:
@@ -114,11 +108,18 @@ def test_refresh_updates_the_learned_model_in_place(tmp_path: Path) -> None:
     root = tmp_path / "p"
     project, store = build(root)
     try:
-        first = project.article_ids[0]
+        from annotator.nlp.learned import training_data
+
+        data = training_data(project)
+        first = next(i.article_id for i in data.train if i.complete)
         assert refresh(project, root, [first]) is None  # no learned model yet
         train(project, learned_dir(root), **TINY)
         before = read_scores(learned_dir(root))
-        assert refresh(project, root, [first], steps=2) == learned_dir(root)
+        model = (learned_dir(root) / crf.FACTORY / crf.MODEL_FILE).read_bytes()
+        aset = project.annotation_set(first)  # the analyst adds a name, then it is trained on
+        aset.insert_span(Span(0, 6, "PER"))
+        assert refresh(project, root, [first]) == learned_dir(root)
+        assert (learned_dir(root) / crf.FACTORY / crf.MODEL_FILE).read_bytes() != model
         after = read_scores(learned_dir(root))
         assert before is not None and after is not None
         assert after["model_id"] != before["model_id"] and after["refreshed_on"] == [first]
@@ -127,6 +128,8 @@ def test_refresh_updates_the_learned_model_in_place(tmp_path: Path) -> None:
         source = LearnedSource(learned_dir(root), after)
         assert len(list(source.suggest_many([TEXT, project.text(first)]))) == 2
         assert refresh(project, root, ["no-such-article"]) is None
+        project.annotation_set(first).insert_span(Span(7, 12, "EVENT"))  # a label it lacks
+        assert refresh(project, root, [first]) is None  # waits for the next full training
     finally:
         store.close()
 
@@ -139,26 +142,9 @@ def test_pick_order_needs_a_clear_win_for_the_model() -> None:
     assert pick_order(0.66, 0.65, 400) == OTHERS_FIRST  # within the noise
     assert pick_order(0.60, 0.65, 10_000) == OTHERS_FIRST
     assert pick_order(None, None, 0) == OTHERS_FIRST
-    # a model warmed up on the rules' suggestions goes first unless clearly worse
-    assert pick_order(0.60, 0.62, 30, warm=True) == MODEL_FIRST
-    assert pick_order(0.50, 0.65, 400, warm=True) == OTHERS_FIRST
-
-
-def test_warm_up_on_unannotated_articles(tmp_path: Path) -> None:
-    from annotator.nlp.learned import unannotated_texts
-    from annotator.nlp.sources import BuiltinSource
-
-    root = tmp_path / "p"
-    project, store = build(root, n=13, done=10)
-    try:
-        silver = unannotated_texts(project)
-        assert silver == [project.text(i) for i in project.article_ids[11:]]
-        assert unannotated_texts(project, limit=1) == silver[:1]
-        result = train(project, learned_dir(root), current=BuiltinSource(), silver_steps=4,
-                       **TINY)
-    finally:
-        store.close()
-    assert result.path is not None and result.combined is not None
+    # a model that reads the rules' findings goes first unless clearly worse
+    assert pick_order(0.60, 0.62, 30, reads_rules=True) == MODEL_FIRST
+    assert pick_order(0.50, 0.65, 400, reads_rules=True) == OTHERS_FIRST
 
 
 def test_the_new_model_is_combined_without_the_old_one() -> None:
@@ -234,7 +220,8 @@ def test_the_app_leaves_out_the_others_spans_the_model_does_alone(tmp_path: Path
         store.close()
 
 
-def test_warm_up_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
+def test_training_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
+    from annotator.nlp.learned import training_data
     from annotator.nlp.sources import BuiltinSource
 
     root = tmp_path / "p"
@@ -242,25 +229,27 @@ def test_warm_up_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
     try:
         progress: list[tuple[int, int]] = []
         phases: list[str] = []
-        result = train(project, learned_dir(root), current=BuiltinSource(), silver_steps=6,
+        result = train(project, learned_dir(root), current=BuiltinSource(),
                        progress=lambda d, t: progress.append((d, t)), phase=phases.append,
                        **TINY)
-        assert not result.cancelled and phases == ["Warming up on the rules' suggestions…",
-                                                   "Training…"]
+        assert not result.cancelled and phases == [
+            "Reading the annotated articles…", "Training…", "Training on every finished article…"]
         total = progress[-1][1]
-        assert progress[-1][0] == total and all(t == total for _, t in progress)
+        data = training_data(project)
+        read = len(data.train) + len(data.dev)
+        assert total == read + 2 * TINY["iterations"] and progress[-1][0] == total
+        assert all(t == total for _, t in progress)
         assert [d for d, _ in progress] == sorted(d for d, _ in progress)
-        warm = 2 + 6  # two unannotated texts labelled, then six updates
-        assert any(0 < d <= warm for d, _ in progress)  # the warm-up's own steps are counted
-        calls: list[int] = []
-
-        def cancel_in_warm_up() -> bool:
-            calls.append(1)
-            return len(calls) > 3
-
-        stopped = train(project, learned_dir(root) / "x", current=BuiltinSource(),
-                        silver_steps=50, cancelled=cancel_in_warm_up, **TINY)
-        assert stopped.cancelled and stopped.path is None and stopped.steps == 0
-        assert not (learned_dir(root) / "x").exists()
+        assert any(d == read for d, _ in progress)  # the articles read, then the iterations
+        saved = read_scores(result.path)  # type: ignore[arg-type]
+        for when in ("Reading the annotated articles…", "Training…",
+                     "Training on every finished article…"):
+            seen: list[str] = []
+            stopped = train(project, result.path, current=BuiltinSource(),  # type: ignore
+                            cancelled=lambda w=when, s=seen: w in s, phase=seen.append,
+                            **TINY)
+            assert stopped.cancelled and stopped.path is None, when
+            assert read_scores(result.path) == saved  # type: ignore[arg-type]
+            assert sorted(p.name for p in (root / "models").iterdir()) == [result.path.name]
     finally:
         store.close()

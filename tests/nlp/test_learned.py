@@ -10,9 +10,8 @@ import spacy
 
 from annotator.core.model import Article, ArticleStatus, Origin, Span
 from annotator.core.project import Project, ProjectSettings
-from annotator.nlp import learned
+from annotator.nlp import crf, learned
 from annotator.nlp.learned import (
-    NEG_KEY,
     TrainError,
     promote_candidate,
     retrain_due,
@@ -32,7 +31,7 @@ from annotator.store.project_store import ProjectStore
 from annotator.store.session import open_project
 from tests.io.test_formats_common import article, spans_of
 
-TINY = {"max_steps": 12, "eval_every": 6, "batch_words": 300}
+TINY = {"iterations": 12}
 
 
 def build(root: Path, n: int = 12, done: int = 10) -> tuple[Project, ProjectStore]:
@@ -55,6 +54,11 @@ def proj(tmp_path: Path) -> Iterator[tuple[Project, Path]]:
     project, store = build(tmp_path / "p")
     yield project, tmp_path / "p"
     store.close()
+
+
+def result_items(project: Project) -> list[learned.TrainItem]:
+    data = training_data(project)
+    return [*data.train, *data.dev]
 
 
 class Perfect:
@@ -92,19 +96,22 @@ def test_training_data_split_by_article(proj: tuple[Project, Path]) -> None:
     assert training_data(project, "nobody").train == []
 
 
-def test_examples_carry_missing_tokens_and_negative_spans(proj: tuple[Project, Path]) -> None:
+def test_sequences_of_articles_in_progress_are_their_marked_sentences(
+        proj: tuple[Project, Path]) -> None:
     project, _ = proj
     data = training_data(project)
     nlp = make_nlp()
     partial = next(item for item in data.train if not item.complete)
-    example = learned._example(nlp, partial)
-    reference = example.reference
-    assert [(e.text, e.label_) for e in reference.ents] == [
-        (partial.text[s.start:s.end], s.label) for s in partial.spans]
-    assert any(token.ent_iob == 0 for token in reference)  # unknown, not "O"
-    assert [(s.text, s.label_) for s in reference.spans[NEG_KEY]] == [("Berita", "ORG")]
-    complete = learned._example(nlp, data.dev[0]).reference
-    assert all(token.ent_iob != 0 for token in complete)
+    doc = nlp.make_doc(partial.text)
+    sentences = learned._sequences(nlp, partial)
+    assert 0 < len(sentences) < len(crf.sentence_ranges(doc))  # only the marked sentences
+    tagged = [t for _, tags in sentences for t in tags if t != "O"]
+    assert len([t for t in tagged if t.startswith("B-")]) == len(partial.spans)
+    first_words = [feats[0] for feats, _ in sentences]
+    assert "w=berita" in first_words[0]  # the rejected "Berita": a sentence of evidence
+    assert sentences[0][1][0] == "O"
+    [(feats, tags)] = learned._sequences(nlp, data.dev[0])  # a finished article: whole
+    assert len(feats) == len(tags) == len(nlp.make_doc(data.dev[0].text))
 
 
 def test_train_saves_a_model_that_suggests(proj: tuple[Project, Path]) -> None:
@@ -113,7 +120,8 @@ def test_train_saves_a_model_that_suggests(proj: tuple[Project, Path]) -> None:
     result = train(project, learned_dir(root), progress=lambda d, t: steps.append(d), **TINY)
     assert not result.cancelled and result.switched and result.path == learned_dir(root)
     assert set(result.scores) == {"ents_p", "ents_r", "ents_f", "ents_per_type"}
-    assert result.steps == 12 and steps[-1] == 12 and result.n_dev >= 1
+    assert 0 < result.steps <= 12 and result.n_dev >= 1
+    assert steps[-1] == len(result_items(project)) + 2 * 12 and steps == sorted(steps)
     scores = read_scores(result.path)
     assert scores is not None and scores["ents_f"] == result.f and scores["labels"] == [
         "GPE", "ORG", "PER"]
@@ -122,7 +130,7 @@ def test_train_saves_a_model_that_suggests(proj: tuple[Project, Path]) -> None:
     [spans] = list(source.suggest_many([project.text(project.article_ids[0])]))
     assert all(s.origin is Origin.MODEL for s in spans)
     # spaCy loads it by itself (the rule features' factory is an entry point of the package)
-    assert spacy.load(result.path).pipe_names == ["annotator_rule_features", "ner"]
+    assert spacy.load(result.path).pipe_names == ["annotator_rule_features", "annotator_crf_ner"]
 
 
 def test_a_model_that_does_not_win_goes_to_candidate(proj: tuple[Project, Path]) -> None:
