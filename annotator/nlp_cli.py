@@ -53,7 +53,7 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser, object], No
     tra.add_argument("--train-on", metavar="NAME", default=None,
                      help="whose annotations: an annotator, or 'all' (default: --annotator)")
     tra.add_argument("--iterations", type=int, default=None, metavar="N",
-                     help="at most N training iterations of the CRF (default 100)")
+                     help="at most N passes of the CRF's training over the data (default 10)")
     tra.add_argument("--seed", type=int, default=0, metavar="N")
     tra.add_argument("--held-out", type=float, default=0.2, metavar="RATIO",
                      help="share of finished articles held out for scoring (default 0.2)")

@@ -1,10 +1,10 @@
 """Learning in the loop, timed in the real window: Ctrl+D on an article -> the updated model's
 suggestions on the next article, and the longest the window's event loop is blocked meanwhile.
 
-Usage: python bench/bench_loop.py [--n 200] [--rounds 5]
+Usage: python bench/bench_loop.py [--n 200] [--finished 12] [--rounds 5]
 
 A project of the first --n generated articles (../shared/bench/gen_corpus.py, seed 0) with
-the built-in suggestions accepted in 12 finished articles and a learned model trained on them
+the built-in suggestions accepted in --finished articles and a learned model trained on them
 with the word classes of the project's texts (switched on) is opened offscreen with
 suggestions on. Each round accepts every suggestion of the article on screen, presses Ctrl+D
 (the model is updated in a worker: `annotator.nlp.learned.refresh`) and N, and waits until
@@ -33,9 +33,10 @@ from common import ANNOTATOR, corpus_texts  # noqa: E402
 from window_kit import BlockMeter, close_window, open_window, run_until, settle  # noqa: E402
 
 
-def build(root: Path, n: int, finished: int = 12) -> None:
+def build(root: Path, n: int, finished: int = 12) -> int:
     """The project: n articles, `finished` of them done with the built-in suggestions, and a
-    learned model trained on them and switched on (a tiny training: latency, not quality)."""
+    learned model trained on them and switched on (latency, not quality); the tokens of the
+    finished articles."""
     from annotator.core.commands import ChangeSettings
     from annotator.core.model import Article, ArticleStatus
     from annotator.nlp import learned, wordvec
@@ -55,6 +56,7 @@ def build(root: Path, n: int, finished: int = 12) -> None:
             for span in spans:
                 aset.insert_span(span)
             aset.status = ArticleStatus.DONE
+            store.save_set(aset)  # on disk: the window's update reads them from there
         store.flush()
         clusters = wordvec.ensure_clusters(root, wordvec.project_texts(project))
         result = learned.train(project, learned.learned_dir(root), current=builtin,
@@ -62,6 +64,9 @@ def build(root: Path, n: int, finished: int = 12) -> None:
         if not result.switched:
             learned.promote_candidate(root)
         ChangeSettings(project.settings.with_(suggest_model=True)).do(project)  # saved
+        from annotator.nlp.tokens import tokenize
+
+        return sum(len(tokenize(project.text(i))) for i in ids)
     finally:
         store.close()
 
@@ -94,8 +99,11 @@ def one_round(app, window, timeout: float = 60.0) -> dict:  # noqa: ANN001
                 article_id == window.article_id for article_id, _spans, _tokens in batch):
             seen["t"] = time.perf_counter()
 
-    def refreshed(_path) -> None:  # noqa: ANN001
+    def refreshed(path) -> None:  # noqa: ANN001
         # the window's own handler ran first: the new pass (the updated model) has started
+        if path is None:
+            print("  the update did not change the model", flush=True)
+            return
         seen["refreshed"] = time.perf_counter()
         window.suggestions.task.item_ready.connect(arrived)
 
@@ -125,15 +133,18 @@ def one_round(app, window, timeout: float = 60.0) -> dict:  # noqa: ANN001
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="articles in the project")
+    parser.add_argument("--finished", type=int, default=12,
+                        help="finished articles the model is trained on (the update refits on "
+                        "all of them and each round's)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "project"
         t0 = time.perf_counter()
-        build(root, args.n)
-        print(f"project of {args.n} articles with a learned model: "
-              f"{time.perf_counter() - t0:.0f} s", flush=True)
+        tokens = build(root, args.n, args.finished)
+        print(f"project of {args.n} articles with a learned model trained on {args.finished} "
+              f"finished ones ({tokens:,} tokens): {time.perf_counter() - t0:.0f} s", flush=True)
         app, window = open_window(root, Path(tmp) / "settings.ini", suggest=True)
         try:
             run_until(app, lambda: not window.suggestions.running, 300)

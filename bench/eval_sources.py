@@ -49,7 +49,7 @@ def show(name: str, scores: dict, seconds: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=EVAL / "nergrit" / "train.conll")
-    parser.add_argument("--iterations", type=int, default=100, help="the CRF's iterations")
+    parser.add_argument("--iterations", type=int, default=10, help="the CRF's passes")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dev-frac", type=float, default=0.2)
     args = parser.parse_args(argv)

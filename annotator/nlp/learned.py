@@ -53,6 +53,7 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 Phase = Callable[[str], None]
 ALL = "all"
+FEATURES = "features"  # models/features: the feature cache
 MODEL_FIRST, OTHERS_FIRST = "model-first", "others-first"
 MIN_ORDER_SPANS = 200
 MIN_SWITCH_SPANS = 50  # fewer held-out spans than this cannot tell (F's error above 0.07)
@@ -178,15 +179,22 @@ def training_data(project: Project, annotator: str | None = None, *, seed: int =
     return data
 
 
-def _sequences(nlp: Language, item: TrainItem) -> list[tuple[list[Features], list[str]]]:
+def _sequences(nlp: Language, item: TrainItem, cache: crf.FeatureCache | None = None,
+               ) -> list[tuple[list[Features], list[str]]]:
     """The item as CRF training sequences: a finished article whole; of one in progress only
-    the sentences with an accepted or rejected span (their other tokens count as outside)."""
+    the sentences with an accepted or rejected span (their other tokens count as outside).
+    The text's features come from `cache` when it has them."""
     from annotator.nlp.evaluate import doc_entities
     from annotator.nlp.features import prepare
 
-    doc = prepare(nlp, nlp.make_doc(item.text))
+    doc = nlp.make_doc(item.text)
+    features = cache.get(item.text) if cache is not None else None
+    if features is None or len(features) != len(doc):
+        features = crf.token_features(prepare(nlp, doc))
+        if cache is not None:
+            cache.put(item.text, features)
     ents, _ = doc_entities(doc, item.spans)
-    features, tags = crf.token_features(doc), crf.bio_tags(doc, ents)
+    tags = crf.bio_tags(doc, ents)
     if item.complete:
         return [(features, tags)]
     marked = bytearray(len(doc))
@@ -199,7 +207,7 @@ def _sequences(nlp: Language, item: TrainItem) -> list[tuple[list[Features], lis
 
 def _training_sequences(nlp: Language, items: Sequence[TrainItem], lowercase: float, seed: int,
                         *, read: Callable[[int], None] | None = None,
-                        cancelled: Cancelled | None = None,
+                        cancelled: Cancelled | None = None, cache: crf.FeatureCache | None = None,
                         ) -> list[tuple[list[Features], list[str]]] | None:
     """Every item's sequences, plus a seeded `lowercase` share of the finished ones seen
     lower-cased (for text without capitals); `read` is told how many items are done; None
@@ -209,9 +217,9 @@ def _training_sequences(nlp: Language, items: Sequence[TrainItem], lowercase: fl
     for i, item in enumerate(items):
         if cancelled and cancelled():
             return None
-        out.extend(_sequences(nlp, item))
+        out.extend(_sequences(nlp, item, cache))
         if lowercase and item.complete and rng.random() < lowercase:
-            out.extend(_sequences(nlp, _lowered(item)))
+            out.extend(_sequences(nlp, _lowered(item), cache))
         if read and (i % 10 == 0 or i == len(items) - 1):
             read(i + 1)
     return out
@@ -245,6 +253,14 @@ def _predict(nlp: Language, texts: Sequence[str]) -> list[list[Span]]:
     return [source.spans(doc) for doc in nlp.pipe(texts, batch_size=32)]
 
 
+def feature_cache(models: Path, features: bool, clusters_key: str | None) -> crf.FeatureCache:
+    """The cache of the texts' CRF features in `models`/features, for this feature set."""
+    from annotator.nlp.sources import BuiltinSource
+
+    rules = BuiltinSource().signature() if features else None
+    return crf.FeatureCache(Path(models) / FEATURES, crf.cache_signature(rules, clusters_key))
+
+
 def _pipeline(features: bool, clusters: WordClusters | None) -> Language:
     """A blank pipeline: the rule features (with `features`), the word classes, the CRF."""
     from annotator.nlp.features import CLUSTERS_FACTORY
@@ -267,7 +283,7 @@ def train(
     dev_ratio: float = 0.2, current: SuggestionSource | None = None,
     data: TrainingData | None = None, features: bool = True,
     clusters: WordClusters | None = None, phase: Phase | None = None,
-    params: dict[str, Any] | None = None,
+    algorithm: str = crf.ALGORITHM, params: dict[str, Any] | None = None,
 ) -> TrainResult:
     """Train the CRF on the training part, score it and `current` on the held-out part, save.
 
@@ -278,9 +294,9 @@ def train(
     With `features` the built-in suggester's findings are token features (see
     `annotator.nlp.features`), with `clusters` the word classes learned from the project's
     raw text (`annotator.nlp.wordvec`). `lowercase` is the share of finished articles also
-    seen lower-cased; `params` are crfsuite's (over `crf.PARAMS`). `progress` counts the
-    articles read, then the CRF's `iterations`; `phase` is told what runs. Cancelling saves
-    nothing. TrainError when there is nothing to learn.
+    seen lower-cased; `algorithm` and `params` are crfsuite's (see `crf.train_crf`).
+    `progress` counts the articles read, then the CRF's `iterations`; `phase` is told what
+    runs. Cancelling saves nothing. TrainError when there is nothing to learn.
     """
     data = data if data is not None else training_data(project, annotator, seed=seed,
                                                        dev_ratio=dev_ratio)
@@ -298,10 +314,11 @@ def train(
 
     if phase:
         phase("Reading the annotated articles…")
+    cache = feature_cache(Path(out_dir).parent, features, clusters.key if clusters else None)
     sequences = _training_sequences(nlp, data.train, lowercase, seed, read=report,
-                                    cancelled=cancelled)
+                                    cancelled=cancelled, cache=cache)
     held = _training_sequences(nlp, data.dev, lowercase, seed + 1, cancelled=cancelled,
-                               read=lambda done: report(len(data.train) + done))
+                               read=lambda done: report(len(data.train) + done), cache=cache)
     if sequences is None or held is None:
         result.cancelled = True
         return result
@@ -313,7 +330,8 @@ def train(
         report(n_items + done)
 
     try:
-        model = crf.train_crf(sequences, iterations=iterations, params=params, progress=step,
+        model = crf.train_crf(sequences, iterations=iterations, algorithm=algorithm,
+                              params=params, progress=step,
                               cancelled=cancelled)
     except crf.TrainingCancelled:
         result.cancelled = True
@@ -363,9 +381,9 @@ def train(
         if phase:
             phase("Training on every finished article…")
         try:
-            model = crf.train_crf([*sequences, *held], iterations=iterations, params=params,
-                                  cancelled=cancelled, progress=lambda done, _of: report(
-                                      n_items + iterations + done))
+            model = crf.train_crf([*sequences, *held], iterations=iterations,
+                                  algorithm=algorithm, params=params, cancelled=cancelled,
+                                  progress=lambda done, _of: report(n_items + iterations + done))
         except crf.TrainingCancelled:
             result.cancelled = True
             return result
@@ -379,7 +397,7 @@ def train(
             "order": result.order, "drop_others": result.drop_others,
             "current_source": getattr(current, "name", None), "kind": crf.FACTORY,
             "steps": result.steps, "iterations": iterations, "lowercase": lowercase,
-            "params": params or {}, "refit": bool(held),
+            "algorithm": algorithm, "params": params or {}, "refit": bool(held),
             "seconds": round(time.monotonic() - started, 1),
             "n_train": result.n_train, "n_dev": result.n_dev, "labels": data.labels,
             "annotator": annotator or project.annotator, "seed": seed, "features": features,
@@ -460,12 +478,22 @@ def auto_retrain_due(project: Project, project_root: Path, settings: ProjectSett
     return retrain_due(project, project_root, settings.retrain_after)
 
 
+REFRESH_TOKEN_PASSES = 400_000  # tokens times passes an update in the loop may take (~2 s)
+
+
+def refresh_passes(passes: int, tokens: int) -> int:
+    """Passes of an update in the loop: the full training's while its data is small (up to
+    40,000 tokens at 10), then fewer, at least 2, so the update stays within seconds."""
+    return max(min(2, passes), min(passes, REFRESH_TOKEN_PASSES // max(1, tokens)))
+
+
 def refresh(project: Project, project_root: Path, article_ids: Collection[str], *,
             annotator: str | None = None, cancelled: Cancelled | None = None) -> Path | None:
     """Learning in the loop: the saved model trained again, with its own settings, on every
     annotated article now that `article_ids` are finished, so the next article's suggestions
-    reflect them within seconds (the full, held-out-checked training still comes after
-    `retrain_after` articles).
+    reflect them within seconds: the texts' features come from the cache the training filled,
+    and a large training set gets fewer passes (`refresh_passes`). The full, held-out-checked
+    training still comes after `retrain_after` articles.
 
     The model in models/learned is replaced in place (a new model_id, so cached suggestions
     are recomputed); its held-out scores stay those of its last full training, and
@@ -487,13 +515,21 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
     if not fresh or not set(labels) <= set(scores.get("labels") or []):
         return None
     nlp = LearnedSource(folder, scores).nlp  # on the shared tokenizer: no second second
-    sequences = _training_sequences(nlp, items, float(scores.get("lowercase", 0.2)),
-                                    int(scores.get("seed", 0)), cancelled=cancelled)
-    if sequences is None:
+    cache = feature_cache(folder.parent, bool(scores.get("features", True)),
+                          scores.get("clusters"))
+    lowercase, seed = float(scores.get("lowercase", 0.2)), int(scores.get("seed", 0))
+    sequences = _training_sequences(nlp, data.train, lowercase, seed, cancelled=cancelled,
+                                    cache=cache)  # as the full training did: cached features
+    held = _training_sequences(nlp, data.dev, lowercase, seed + 1, cancelled=cancelled,
+                               cache=cache)
+    if sequences is None or held is None:
         return None
+    sequences += held
+    tokens = sum(len(tags) for _, tags in sequences)
+    passes = int(scores.get("iterations", crf.ITERATIONS))
     try:
-        model = crf.train_crf(sequences, iterations=int(scores.get("iterations",
-                                                                    crf.ITERATIONS)),
+        model = crf.train_crf(sequences, iterations=refresh_passes(passes, tokens),
+                              algorithm=str(scores.get("algorithm", crf.ALGORITHM)),
                               params=scores.get("params") or None, cancelled=cancelled)
     except crf.TrainingCancelled:
         return None

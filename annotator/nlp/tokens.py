@@ -83,7 +83,8 @@ def tokenize(text: str) -> list[tuple[int, int, bool]]:
 def token_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Tokens [first, last) covering characters [start, end), expanded to whole tokens and
     with whitespace tokens at the edges dropped; None when no word token is covered."""
-    if not 0 <= start < end <= len(doc.text):
+    size = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0  # len(doc.text), O(1)
+    if not 0 <= start < end <= size:
         return None
     found = doc.char_span(start, end, alignment_mode="expand")
     first, last = (found.start, found.end) if found is not None else (0, 0)

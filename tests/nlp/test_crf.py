@@ -97,3 +97,21 @@ def test_the_component_saves_and_loads_with_spacy(tmp_path: Path) -> None:
     empty = make_nlp()
     empty.add_pipe(crf.FACTORY)
     assert empty("Kim tiba.").ents == ()  # no model yet: no entities
+
+
+def test_the_feature_cache_gives_back_what_it_was_given(tmp_path: Path) -> None:
+    cache = crf.FeatureCache(tmp_path / "features", "sig1")
+    rows = crf.token_features(make_nlp()(TEXT))
+    assert cache.get(TEXT) is None
+    cache.put(TEXT, rows)
+    assert cache.get(TEXT) == rows and cache.get("another text") is None
+    cache.put("", [])
+    assert cache.get("") == []
+    cache.put("odd", [["w=a\tb"]])  # a tab inside a feature cannot be stored: not cached
+    assert cache.get("odd") is None
+    next(cache.folder.iterdir()).write_bytes(b"not zlib")  # damaged: computed again
+    assert sum(cache.get(t) is None for t in (TEXT, "")) == 1
+    newer = crf.FeatureCache(tmp_path / "features", "sig2")
+    newer.put(TEXT, rows)  # another feature set: the old rows are removed
+    assert [p.name for p in (tmp_path / "features").iterdir()] == ["sig2"]
+    assert crf.cache_signature("rules", None) != crf.cache_signature("rules", "classes")

@@ -201,3 +201,22 @@ def test_retrain_after_newly_finished_articles(tmp_path: Path) -> None:
         assert not learned.auto_retrain_due(project, root, settings)
     finally:
         store.close()
+
+
+def test_updates_in_the_loop_take_fewer_passes_on_large_data() -> None:
+    from annotator.nlp.learned import REFRESH_TOKEN_PASSES, refresh_passes
+
+    assert refresh_passes(10, 1_000) == 10 and refresh_passes(10, REFRESH_TOKEN_PASSES // 10) == 10
+    assert refresh_passes(10, REFRESH_TOKEN_PASSES // 4) == 4
+    assert refresh_passes(10, 10 * REFRESH_TOKEN_PASSES) == 2 and refresh_passes(1, 10**9) == 1
+
+
+def test_training_fills_the_feature_cache_the_update_reads(proj: tuple[Project, Path]) -> None:
+    project, root = proj
+    train(project, learned_dir(root), **TINY)
+    [folder] = list((root / "models" / "features").iterdir())
+    files = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert len(files) >= len(result_items(project))  # each text (and some lower-cased ones)
+    first = result_items(project)[0].article_id
+    assert learned.refresh(project, root, [first]) == learned_dir(root)
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == files  # only read
