@@ -279,11 +279,11 @@ def _pipeline(features: bool, clusters: WordClusters | None) -> Language:
 def train(
     project: Project, out_dir: Path, *, annotator: str | None = None,
     progress: Progress | None = None, cancelled: Cancelled | None = None,
-    iterations: int = crf.ITERATIONS, seed: int = 0, lowercase: float = 0.2,
+    iterations: int | None = None, seed: int = 0, lowercase: float = 0.2,
     dev_ratio: float = 0.2, current: SuggestionSource | None = None,
     data: TrainingData | None = None, features: bool = True,
     clusters: WordClusters | None = None, phase: Phase | None = None,
-    algorithm: str = crf.ALGORITHM, params: dict[str, Any] | None = None,
+    algorithm: str | None = None, params: dict[str, Any] | None = None,
 ) -> TrainResult:
     """Train the CRF on the training part, score it and `current` on the held-out part, save.
 
@@ -294,7 +294,8 @@ def train(
     With `features` the built-in suggester's findings are token features (see
     `annotator.nlp.features`), with `clusters` the word classes learned from the project's
     raw text (`annotator.nlp.wordvec`). `lowercase` is the share of finished articles also
-    seen lower-cased; `algorithm` and `params` are crfsuite's (see `crf.train_crf`).
+    seen lower-cased; `algorithm`, `iterations` and `params` are crfsuite's (by default
+    chosen by the size of the training data, see `crf.plan`).
     `progress` counts the articles read, then the CRF's `iterations`; `phase` is told what
     runs. Cancelling saves nothing. TrainError when there is nothing to learn.
     """
@@ -306,6 +307,8 @@ def train(
     nlp = _pipeline(features, clusters)
     result = TrainResult(scores={}, path=None, n_train=len(data.train), n_dev=len(data.dev))
     n_items = len(data.train) + len(data.dev)
+    algorithm, iterations = crf.plan(sum(len(i.text) for i in data.train), algorithm,
+                                     iterations)
     total = n_items + iterations * (2 if data.dev else 1)
 
     def report(done: int) -> None:
@@ -526,11 +529,14 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
         return None
     sequences += held
     tokens = sum(len(tags) for _, tags in sequences)
-    passes = int(scores.get("iterations", crf.ITERATIONS))
+    algorithm, passes = crf.plan(sum(len(i.text) for i in data.train))
+    if algorithm == crf.ALGORITHM:
+        passes = refresh_passes(passes, tokens)
     try:
-        model = crf.train_crf(sequences, iterations=refresh_passes(passes, tokens),
-                              algorithm=str(scores.get("algorithm", crf.ALGORITHM)),
-                              params=scores.get("params") or None, cancelled=cancelled)
+        same = algorithm == scores.get("algorithm")  # its params are that algorithm's
+        model = crf.train_crf(sequences, iterations=passes, algorithm=algorithm,
+                              params=(scores.get("params") or None) if same else None,
+                              cancelled=cancelled)
     except crf.TrainingCancelled:
         return None
     nlp.get_pipe(crf.FACTORY).set_model(model, labels)
