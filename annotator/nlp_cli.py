@@ -44,16 +44,18 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser, object], No
     sug.add_argument("--json", action="store_true", help="print what was done as JSON")
 
     tra = sub.add_parser(
-        "train", help="train the project's learned model (spaCy ner) on accepted spans",
-        description="Trains a spaCy ner on the accepted spans (rejected suggestions as negative "
-        "evidence), scores it and the current sources on held-out finished articles, and saves "
-        "it in models/learned (used for suggestions from then on) when it scores higher, else "
-        "in models/candidate.")
+        "train", help="train the project's learned model (a CRF) on accepted spans",
+        description="Trains a CRF on the accepted spans (rejected suggestions as negative "
+        "evidence) with the rules' findings and the project's word classes as features, "
+        "scores it and the current sources on held-out finished articles, trains it again on "
+        "all of them, and saves it in models/learned (used for suggestions from then on) when "
+        "it scored higher, else in models/candidate.")
     common(tra, argparse.SUPPRESS)
     tra.add_argument("--train-on", metavar="NAME", default=None,
                      help="whose annotations: an annotator, or 'all' (default: --annotator)")
     tra.add_argument("--iterations", type=int, default=None, metavar="N",
-                     help="at most N passes of the CRF's training over the data (default 10)")
+                     help="at most N iterations of the CRF's training (default: 100 with "
+                     "L-BFGS on small data, 10 passive-aggressive passes beyond)")
     tra.add_argument("--seed", type=int, default=0, metavar="N")
     tra.add_argument("--held-out", type=float, default=0.2, metavar="RATIO",
                      help="share of finished articles held out for scoring (default 0.2)")

@@ -239,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
             source, seconds, result = train_on(pool[:n], args.seed, Path(tmp) / f"m{n}",
                                                builtin, **kw)
             print(f"  trained on {n}: {seconds:.0f} s, {result.steps} iterations, "
-                  f"{result.n_train} train / {result.n_dev} held out; order {result.order}, "
+                  f"{result.n_train} train / {result.n_dev} held out"
+                  f"{f' (all, in {result.folds} folds)' if result.folds else ''}; "
+                  f"order {result.order}, "
                   f"{'switched' if result.switched else 'not switched'}; current F "
                   f"{(result.current or {}).get('ents_f')}; {'; '.join(result.notes)}", flush=True)
             rows.append(row("learned", n, score(test, predict(source, test), None), seconds))

@@ -53,6 +53,8 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 Phase = Callable[[str], None]
 ALL = "all"
+FOLDS = 5
+CROSS_CHECK_CHARS = 150_000  # up to about 700 sentences: every finished article checked (5 folds)
 FEATURES = "features"  # models/features: the feature cache
 MODEL_FIRST, OTHERS_FIRST = "model-first", "others-first"
 MIN_ORDER_SPANS = 200
@@ -102,7 +104,8 @@ class TrainResult:
     switched: bool = False
     steps: int = 0
     n_train: int = 0
-    n_dev: int = 0
+    n_dev: int = 0  # finished sets checked: the held-out part, or all of them in `folds`
+    folds: int = 0
     cancelled: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -205,6 +208,25 @@ def _sequences(nlp: Language, item: TrainItem, cache: crf.FeatureCache | None = 
     return [(features[a:b], tags[a:b]) for a, b in crf.sentence_ranges(doc) if any(marked[a:b])]
 
 
+def _item_sequences(nlp: Language, items: Sequence[TrainItem], lowercase: float, seed: int,
+                    *, read: Callable[[int], None] | None = None,
+                    cancelled: Cancelled | None = None, cache: crf.FeatureCache | None = None,
+                    ) -> list[list[tuple[list[Features], list[str]]]] | None:
+    """`_training_sequences`, item by item."""
+    rng = random.Random(seed)
+    out: list[list[tuple[list[Features], list[str]]]] = []
+    for i, item in enumerate(items):
+        if cancelled and cancelled():
+            return None
+        seqs = _sequences(nlp, item, cache)
+        if lowercase and item.complete and rng.random() < lowercase:
+            seqs += _sequences(nlp, _lowered(item), cache)
+        out.append(seqs)
+        if read and (i % 10 == 0 or i == len(items) - 1):
+            read(i + 1)
+    return out
+
+
 def _training_sequences(nlp: Language, items: Sequence[TrainItem], lowercase: float, seed: int,
                         *, read: Callable[[int], None] | None = None,
                         cancelled: Cancelled | None = None, cache: crf.FeatureCache | None = None,
@@ -212,17 +234,21 @@ def _training_sequences(nlp: Language, items: Sequence[TrainItem], lowercase: fl
     """Every item's sequences, plus a seeded `lowercase` share of the finished ones seen
     lower-cased (for text without capitals); `read` is told how many items are done; None
     when cancelled."""
-    rng = random.Random(seed)
-    out: list[tuple[list[Features], list[str]]] = []
-    for i, item in enumerate(items):
-        if cancelled and cancelled():
-            return None
-        out.extend(_sequences(nlp, item, cache))
-        if lowercase and item.complete and rng.random() < lowercase:
-            out.extend(_sequences(nlp, _lowered(item), cache))
-        if read and (i % 10 == 0 or i == len(items) - 1):
-            read(i + 1)
-    return out
+    by_item = _item_sequences(nlp, items, lowercase, seed, read=read, cancelled=cancelled,
+                              cache=cache)
+    return None if by_item is None else [s for seqs in by_item for s in seqs]
+
+
+def _folds(items: Sequence[TrainItem], seed: int) -> list[list[TrainItem]]:
+    """The finished items in FOLDS groups by their article's seeded hash (an article's sets
+    in one group), for checking a small training set on all of it; [] with too few."""
+    finished = [i for i in items if i.complete]
+    if len({i.article_id for i in finished}) < 2 * FOLDS:
+        return []
+    folds: list[list[TrainItem]] = [[] for _ in range(FOLDS)]
+    for item in finished:
+        folds[int.from_bytes(_key(item.article_id, seed)[:8], "big") % FOLDS].append(item)
+    return [f for f in folds if f]
 
 
 def _without_learned(current: SuggestionSource) -> SuggestionSource:
@@ -264,12 +290,12 @@ def feature_cache(models: Path, features: bool, clusters_key: str | None) -> crf
 def _pipeline(features: bool, clusters: WordClusters | None) -> Language:
     """A blank pipeline: the rule features (with `features`), the word classes, the CRF."""
     from annotator.nlp.features import CLUSTERS_FACTORY
-    from annotator.nlp.features import FACTORY as FEATURES
+    from annotator.nlp.features import FACTORY as RULES
     from annotator.nlp.tokens import make_nlp
 
     nlp = make_nlp()
     if features:
-        nlp.add_pipe(FEATURES)
+        nlp.add_pipe(RULES)
     if clusters is not None:
         nlp.add_pipe(CLUSTERS_FACTORY).table = clusters
     nlp.add_pipe(crf.FACTORY)
@@ -305,11 +331,17 @@ def train(
         raise TrainError("nothing to train on: no article has accepted spans yet")
     started = time.monotonic()
     nlp = _pipeline(features, clusters)
-    result = TrainResult(scores={}, path=None, n_train=len(data.train), n_dev=len(data.dev))
-    n_items = len(data.train) + len(data.dev)
+    tagger = nlp.get_pipe(crf.FACTORY)
+    items = [*data.train, *data.dev]
+    chars = sum(len(i.text) for i in items)
+    folds = _folds(items, seed) if chars <= CROSS_CHECK_CHARS else []
+    checked = [i for fold in folds for i in fold] if folds else data.dev
+    result = TrainResult(scores={}, path=None, n_train=len(items) - len(checked),
+                         n_dev=len(checked), folds=len(folds))
     algorithm, iterations = crf.plan(sum(len(i.text) for i in data.train), algorithm,
                                      iterations)
-    total = n_items + iterations * (2 if data.dev else 1)
+    fits = (len(folds) + 1) if folds else (2 if data.dev else 1)
+    total = len(items) + iterations * fits
 
     def report(done: int) -> None:
         if progress:
@@ -318,55 +350,42 @@ def train(
     if phase:
         phase("Reading the annotated articles…")
     cache = feature_cache(Path(out_dir).parent, features, clusters.key if clusters else None)
-    sequences = _training_sequences(nlp, data.train, lowercase, seed, read=report,
-                                    cancelled=cancelled, cache=cache)
-    held = _training_sequences(nlp, data.dev, lowercase, seed + 1, cancelled=cancelled,
-                               read=lambda done: report(len(data.train) + done), cache=cache)
-    if sequences is None or held is None:
+    by_item = _item_sequences(nlp, items, lowercase, seed, read=report, cancelled=cancelled,
+                              cache=cache)
+    if by_item is None:
         result.cancelled = True
         return result
+
+    def fit(left_out: Collection[str], run: int) -> bytes | None:
+        """A model of every item but those of the `left_out` articles; None when cancelled."""
+        def step(done: int, _of: int) -> None:
+            result.steps = done
+            report(len(items) + run * iterations + done)
+
+        sequences = [s for item, seqs in zip(items, by_item, strict=True)
+                     if item.article_id not in left_out for s in seqs]
+        try:
+            return crf.train_crf(sequences, iterations=iterations, algorithm=algorithm,
+                                 params=params, progress=step, cancelled=cancelled)
+        except crf.TrainingCancelled:
+            return None
+
     if phase:
         phase("Training…")
-
-    def step(done: int, _of: int) -> None:
-        result.steps = done
-        report(n_items + done)
-
-    try:
-        model = crf.train_crf(sequences, iterations=iterations, algorithm=algorithm,
-                              params=params, progress=step,
-                              cancelled=cancelled)
-    except crf.TrainingCancelled:
-        result.cancelled = True
-        return result
-    nlp.get_pipe(crf.FACTORY).set_model(model, data.labels)
-    gold = _gold(data.dev)
+    mine_of: dict[int, list[Span]] = {}  # the checked items' spans, by position in `checked`
+    for run, fold in enumerate(folds or [data.dev]):
+        model = fit({i.article_id for i in fold}, run)
+        if model is None:
+            result.cancelled = True
+            return result
+        tagger.set_model(model, data.labels)
+        first = sum(len(f) for f in folds[:run]) if folds else 0
+        for offset, spans in enumerate(_predict(nlp, [i.text for i in fold])):
+            mine_of[first + offset] = spans
+    gold = _gold(checked)
     if gold:
-        mine = _predict(nlp, [g.text for g in gold])
-        result.scores = score_predictions(gold, mine).scores
-        if current is not None:
-            theirs = list(current.suggest_many([g.text for g in gold]))
-            result.current = score_predictions(gold, theirs).scores
-            others = _without_learned(current)
-            if others is not current:  # the new model replaces the old: combine with the rest
-                theirs = list(others.suggest_many([g.text for g in gold]))
-            orders, drops = {}, {}
-            for order in (MODEL_FIRST, OTHERS_FIRST):
-                drops[order] = labels_alone(gold, mine, theirs, order, data.labels)
-                orders[order] = score_predictions(
-                    gold, _merged(mine, theirs, order, drops[order])).scores
-            result.order = pick_order(orders[MODEL_FIRST].get("ents_f"),
-                                      orders[OTHERS_FIRST].get("ents_f"),
-                                      sum(len(g.spans) for g in gold), features)
-            result.combined = orders[result.order]
-            result.drop_others = drops[result.order]
-            if result.drop_others:
-                result.notes.append(f"the other sources' spans left out for "
-                                    f"{', '.join(result.drop_others)} (they do not clearly "
-                                    "raise the held-out F there)")
-            result.notes.append("held-out F with the model's spans first / the other sources' "
-                                f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
-                                f"{orders[OTHERS_FIRST].get('ents_f') or 0:.3f}")
+        mine = [mine_of[k] for k in range(len(checked))]
+        _judge(result, gold, mine, current, data.labels, features)
     else:
         result.notes.append("no finished article held out: the model has no held-out score")
     shown = result.combined if result.combined is not None else result.scores
@@ -380,17 +399,14 @@ def train(
         result.switched = False
         result.notes.append(f"kept aside: the held-out check has {gold_spans} spans, fewer than "
                             f"{MIN_SWITCH_SPANS} cannot tell it from the current sources")
-    if held:  # scored: now the model learns from the held-out articles too
+    if checked:  # scored: now the model learns from the held-out articles too
         if phase:
             phase("Training on every finished article…")
-        try:
-            model = crf.train_crf([*sequences, *held], iterations=iterations,
-                                  algorithm=algorithm, params=params, cancelled=cancelled,
-                                  progress=lambda done, _of: report(n_items + iterations + done))
-        except crf.TrainingCancelled:
+        model = fit((), fits - 1)
+        if model is None:
             result.cancelled = True
             return result
-        nlp.get_pipe(crf.FACTORY).set_model(model, _labels([*data.train, *data.dev]))
+        tagger.set_model(model, _labels(items))
     report(total)
     if cancelled and cancelled():
         result.cancelled = True
@@ -400,7 +416,7 @@ def train(
             "order": result.order, "drop_others": result.drop_others,
             "current_source": getattr(current, "name", None), "kind": crf.FACTORY,
             "steps": result.steps, "iterations": iterations, "lowercase": lowercase,
-            "algorithm": algorithm, "params": params or {}, "refit": bool(held),
+            "algorithm": algorithm, "params": params or {}, "folds": len(folds),
             "seconds": round(time.monotonic() - started, 1),
             "n_train": result.n_train, "n_dev": result.n_dev, "labels": data.labels,
             "annotator": annotator or project.annotator, "seed": seed, "features": features,
@@ -409,6 +425,36 @@ def train(
             "trained_at": time.time(), "model_id": uuid.uuid4().hex}
     result.path = save_model(nlp, dest, info)
     return result
+
+
+def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Span]],
+           current: SuggestionSource | None, labels: Sequence[str], reads_rules: bool) -> None:
+    """The model's held-out scores, the current sources', and how the two combine best (the
+    order, the labels the model does alone) into `result`."""
+    result.scores = score_predictions(gold, mine).scores
+    if current is None:
+        return
+    theirs = list(current.suggest_many([g.text for g in gold]))
+    result.current = score_predictions(gold, theirs).scores
+    others = _without_learned(current)
+    if others is not current:  # the new model replaces the old: combine with the rest
+        theirs = list(others.suggest_many([g.text for g in gold]))
+    orders, drops = {}, {}
+    for order in (MODEL_FIRST, OTHERS_FIRST):
+        drops[order] = labels_alone(gold, mine, theirs, order, labels)
+        orders[order] = score_predictions(gold, _merged(mine, theirs, order, drops[order])).scores
+    result.order = pick_order(orders[MODEL_FIRST].get("ents_f"),
+                              orders[OTHERS_FIRST].get("ents_f"),
+                              sum(len(g.spans) for g in gold), reads_rules)
+    result.combined = orders[result.order]
+    result.drop_others = drops[result.order]
+    if result.drop_others:
+        result.notes.append(f"the other sources' spans left out for "
+                            f"{', '.join(result.drop_others)} (they do not clearly "
+                            "raise the held-out F there)")
+    result.notes.append("held-out F with the model's spans first / the other sources' "
+                        f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
+                        f"{orders[OTHERS_FIRST].get('ents_f') or 0:.3f}")
 
 
 def _merged(mine: Sequence[list[Span]], theirs: Sequence[list[Span]], order: str,
@@ -521,13 +567,10 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
     cache = feature_cache(folder.parent, bool(scores.get("features", True)),
                           scores.get("clusters"))
     lowercase, seed = float(scores.get("lowercase", 0.2)), int(scores.get("seed", 0))
-    sequences = _training_sequences(nlp, data.train, lowercase, seed, cancelled=cancelled,
+    sequences = _training_sequences(nlp, items, lowercase, seed, cancelled=cancelled,
                                     cache=cache)  # as the full training did: cached features
-    held = _training_sequences(nlp, data.dev, lowercase, seed + 1, cancelled=cancelled,
-                               cache=cache)
-    if sequences is None or held is None:
+    if sequences is None:
         return None
-    sequences += held
     tokens = sum(len(tags) for _, tags in sequences)
     algorithm, passes = crf.plan(sum(len(i.text) for i in data.train))
     if algorithm == crf.ALGORITHM:

@@ -1,4 +1,5 @@
-"""Project > Train model: a spaCy ner trained on the project in the background, and its scores."""
+"""Project > Train model: the learned CRF trained on the project in the background, and its
+scores."""
 
 from __future__ import annotations
 
@@ -35,8 +36,9 @@ def describe_suggester(settings: ProjectSettings, scores: dict[str, Any] | None)
         refreshed = len(scores.get("refreshed_on") or [])
         parts.append(f"learned model (held-out F {f or 0:.3f})" if f is not None
                      else "learned model")
-        tip = (f"Learned model trained on {scores.get('n_train', '?')} annotation sets, held-out "
-               f"check on {scores.get('n_dev', '?')}"
+        sets = (scores.get("n_train") or 0) + (scores.get("n_dev") or 0)
+        tip = (f"Learned model (a CRF) trained on {sets} annotation sets; held-out "
+               f"check on {scores.get('n_dev', '?')} of them before it learned from them too"
                + (f"; updated since on {refreshed} finished article(s)" if refreshed else "")
                + (" ; uses the project's word classes" if scores.get("clusters") else ""))
     text = "Suggesting: " + (" + ".join(parts) if parts else "nothing")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import spacy
 
 from annotator.core.model import Span
@@ -220,10 +221,15 @@ def test_the_app_leaves_out_the_others_spans_the_model_does_alone(tmp_path: Path
         store.close()
 
 
-def test_training_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cross_checked", [True, False])
+def test_training_reports_progress_and_can_be_cancelled(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cross_checked: bool) -> None:
+    from annotator.nlp import learned
     from annotator.nlp.learned import training_data
     from annotator.nlp.sources import BuiltinSource
 
+    if not cross_checked:  # a larger project: one held-out part instead of five folds
+        monkeypatch.setattr(learned, "CROSS_CHECK_CHARS", 0)
     root = tmp_path / "p"
     project, store = build(root, n=14, done=10)
     try:
@@ -237,7 +243,9 @@ def test_training_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
         total = progress[-1][1]
         data = training_data(project)
         read = len(data.train) + len(data.dev)
-        assert total == read + 2 * TINY["iterations"] and progress[-1][0] == total
+        fits = result.folds + 1 if cross_checked else 2  # then once more on every article
+        assert (result.folds > 1) == cross_checked
+        assert total == read + fits * TINY["iterations"] and progress[-1][0] == total
         assert all(t == total for _, t in progress)
         assert [d for d, _ in progress] == sorted(d for d, _ in progress)
         assert any(d == read for d, _ in progress)  # the articles read, then the iterations

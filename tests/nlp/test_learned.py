@@ -121,7 +121,9 @@ def test_train_saves_a_model_that_suggests(proj: tuple[Project, Path]) -> None:
     assert not result.cancelled and result.switched and result.path == learned_dir(root)
     assert set(result.scores) == {"ents_p", "ents_r", "ents_f", "ents_per_type"}
     assert 0 < result.steps <= 12 and result.n_dev >= 1
-    assert steps[-1] == len(result_items(project)) + 2 * 12 and steps == sorted(steps)
+    fits = result.folds + 1  # small: every finished article checked in folds, then all
+    assert result.folds > 1 and result.n_dev == sum(i.complete for i in result_items(project))
+    assert steps[-1] == len(result_items(project)) + fits * 12 and steps == sorted(steps)
     scores = read_scores(result.path)
     assert scores is not None and scores["ents_f"] == result.f and scores["labels"] == [
         "GPE", "ORG", "PER"]
@@ -220,3 +222,17 @@ def test_training_fills_the_feature_cache_the_update_reads(proj: tuple[Project, 
     first = result_items(project)[0].article_id
     assert learned.refresh(project, root, [first]) == learned_dir(root)
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == files  # only read
+
+
+def test_small_projects_are_checked_on_every_finished_article_in_folds(tmp_path: Path) -> None:
+    project, store = build(tmp_path / "p", n=14, done=12)
+    try:
+        items = result_items(project)
+        folds = learned._folds(items, seed=0)
+        ids = [i.article_id for fold in folds for i in fold]
+        finished = sorted(i.article_id for i in items if i.complete)
+        assert sorted(ids) == finished and 1 < len(folds) <= learned.FOLDS  # each in one fold
+        assert learned._folds(items, seed=1) != folds  # the seed decides
+        assert learned._folds(items[:9], seed=0) == []  # too few articles: one held-out part
+    finally:
+        store.close()
