@@ -148,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         app, window = open_window(root, Path(tmp) / "settings.ini", suggest=True)
         try:
             run_until(app, lambda: not window.suggestions.running, 300)
+            window.show_article(window.project.article_ids[args.finished])  # the first open one
+            run_until(app, lambda: not window.suggestions.running, 300)
             settle(app, 0.5)
             rows = []
             for i in range(args.rounds):

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import Origin, Span
-from annotator.nlp.sources import SuggestionSource, WithoutLabels, combine_named
+from annotator.nlp.sources import SuggestionSource, combine_named
 from annotator.store.atomic import StoreError, read_json, write_json_atomic
 
 if TYPE_CHECKING:
@@ -256,8 +256,6 @@ def suggest_articles(
     Cacheable sources read the cache and store what they compute; the others run live.
     Stops quietly when `cancelled()`; what was computed is on disk.
     """
-    filters = [s if isinstance(s, WithoutLabels) else None for s in sources]
-    sources = [s.inner if isinstance(s, WithoutLabels) else s for s in sources]  # cached whole
     caches = [SuggestionCache.for_source(project_root, s, sync=sync).load() if s.cacheable
               else None for s in sources]
     last_flush = time.monotonic()
@@ -271,8 +269,6 @@ def suggest_articles(
             texts = [project.text(i) for i in batch]
             per_source = [_batch(project, s, c, batch, texts) for s, c in zip(sources, caches,
                                                                               strict=True)]
-            per_source = [[f.keep(spans) for spans in found] if f is not None else found
-                          for f, found in zip(filters, per_source, strict=True)]
             for i, article_id in enumerate(batch):
                 named = [(s.name, found[i]) for s, found in zip(sources, per_source, strict=True)]
                 pairs = combine_named(named)

@@ -100,7 +100,6 @@ class TrainResult:
     current: dict[str, Any] | None = None
     combined: dict[str, Any] | None = None  # with the current sources, in the better `order`
     order: str = "model-first"  # or "others-first": the current sources' spans win overlaps
-    drop_others: list[str] = field(default_factory=list)  # labels the model does alone
     switched: bool = False
     steps: int = 0
     n_train: int = 0
@@ -385,7 +384,7 @@ def train(
     gold = _gold(checked)
     if gold:
         mine = [mine_of[k] for k in range(len(checked))]
-        _judge(result, gold, mine, current, data.labels, features)
+        _judge(result, gold, mine, current, features)
     else:
         result.notes.append("no finished article held out: the model has no held-out score")
     shown = result.combined if result.combined is not None else result.scores
@@ -413,7 +412,7 @@ def train(
         return result
     dest = Path(out_dir) if result.switched else Path(out_dir).parent / CANDIDATE
     info = {**result.scores, "current": result.current, "combined": result.combined,
-            "order": result.order, "drop_others": result.drop_others,
+            "order": result.order,
             "current_source": getattr(current, "name", None), "kind": crf.FACTORY,
             "steps": result.steps, "iterations": iterations, "lowercase": lowercase,
             "algorithm": algorithm, "params": params or {}, "folds": len(folds),
@@ -428,9 +427,9 @@ def train(
 
 
 def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Span]],
-           current: SuggestionSource | None, labels: Sequence[str], reads_rules: bool) -> None:
-    """The model's held-out scores, the current sources', and how the two combine best (the
-    order, the labels the model does alone) into `result`."""
+           current: SuggestionSource | None, reads_rules: bool) -> None:
+    """The model's held-out scores, the current sources', and which of the two wins overlaps
+    in their combination (the order), into `result`."""
     result.scores = score_predictions(gold, mine).scores
     if current is None:
         return
@@ -439,52 +438,25 @@ def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Spa
     others = _without_learned(current)
     if others is not current:  # the new model replaces the old: combine with the rest
         theirs = list(others.suggest_many([g.text for g in gold]))
-    orders, drops = {}, {}
-    for order in (MODEL_FIRST, OTHERS_FIRST):
-        drops[order] = labels_alone(gold, mine, theirs, order, labels)
-        orders[order] = score_predictions(gold, _merged(mine, theirs, order, drops[order])).scores
+    orders = {order: score_predictions(gold, _merged(mine, theirs, order)).scores
+              for order in (MODEL_FIRST, OTHERS_FIRST)}
     result.order = pick_order(orders[MODEL_FIRST].get("ents_f"),
                               orders[OTHERS_FIRST].get("ents_f"),
                               sum(len(g.spans) for g in gold), reads_rules)
     result.combined = orders[result.order]
-    result.drop_others = drops[result.order]
-    if result.drop_others:
-        result.notes.append(f"the other sources' spans left out for "
-                            f"{', '.join(result.drop_others)} (they do not clearly "
-                            "raise the held-out F there)")
     result.notes.append("held-out F with the model's spans first / the other sources' "
                         f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
                         f"{orders[OTHERS_FIRST].get('ents_f') or 0:.3f}")
 
 
 def _merged(mine: Sequence[list[Span]], theirs: Sequence[list[Span]], order: str,
-            drop: Collection[str] = ()) -> list[list[Span]]:
-    """Each text's spans of the model and of the other sources (without `drop` labels)
-    combined, the model's winning overlaps when `order` is MODEL_FIRST."""
+            ) -> list[list[Span]]:
+    """Each text's spans of the model and of the other sources combined, the model's
+    winning overlaps when `order` is MODEL_FIRST."""
     out = []
     for a, b in zip(mine, theirs, strict=True):
-        b = [s for s in b if s.label not in drop]
         out.append(combine([a, b] if order == MODEL_FIRST else [b, a]))
     return out
-
-
-def labels_alone(gold: Sequence[GoldDoc], mine: Sequence[list[Span]],
-                 theirs: Sequence[list[Span]], order: str, labels: Collection[str]) -> list[str]:
-    """The model's labels for which the other sources' spans are left out.
-
-    The model reads the rules' findings as features, so where it leaves a gap the rules
-    filled, it mostly decided against them: their spans of a label the model knows are kept
-    only when they clearly raise that label's held-out F (by more than 0.5 / sqrt(its held-out
-    spans), about one standard error). Labels the model never learned keep them always."""
-    def f_of(label: str, drop: Collection[str]) -> float:
-        scores = score_predictions(gold, _merged(mine, theirs, order, drop)).scores
-        return ((scores.get("ents_per_type") or {}).get(label) or {}).get("f", 0.0)
-
-    def margin(label: str) -> float:
-        return 0.5 / math.sqrt(max(1, sum(s.label == label for g in gold for s in g.spans)))
-
-    return sorted(label for label in labels
-                  if f_of(label, ()) <= f_of(label, {label}) + margin(label))
 
 
 def promote_candidate(project_root: Path) -> Path:

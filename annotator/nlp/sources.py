@@ -275,37 +275,17 @@ class CombinedSource:
                 yield combine([found[i] for found in per_source])
 
 
-class WithoutLabels:
-    """A source whose spans of some labels are left out (the learned model covers those
-    labels better on its own); cached as `inner`, filtered after the cache."""
-
-    def __init__(self, inner: SuggestionSource, drop: Collection[str]) -> None:
-        self.inner, self.drop = inner, frozenset(drop)
-        self.name, self.origin, self.cacheable = inner.name, inner.origin, inner.cacheable
-
-    def signature(self) -> str:
-        return signature_hash("without", self.inner.signature(), sorted(self.drop))
-
-    def keep(self, spans: Sequence[Span]) -> list[Span]:
-        return [s for s in spans if s.label not in self.drop]
-
-    def suggest_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Span]]:
-        for spans in self.inner.suggest_many(texts, batch_size):
-            yield self.keep(spans)
-
-
 def with_learned_choice(sources: Sequence[SuggestionSource],
                         keep_order: bool = False) -> list[SuggestionSource]:
     """The sources as the learned model's training chose to combine them (its scores.json):
     the model after the others when "order" is "others-first" (unless `keep_order`: the
-    analyst set a priority), and the others' spans of "drop_others" labels left out."""
+    analyst set a priority). The others' spans always fill the model's gaps: a model trained
+    on one kind of text misses names in another kind that the rules find."""
     learned = [s for s in sources if s.name == LEARNED]
     if not learned:
         return list(sources)
     scores = getattr(learned[0], "scores", None) or {}
-    drop = [str(x) for x in scores.get("drop_others") or []]
-    out = [WithoutLabels(s, drop) if drop and s.name != LEARNED and s.name != PROPAGATION
-           else s for s in sources]
+    out = list(sources)
     if not keep_order and scores.get("order") == "others-first":
         out = [s for s in out if s.name != LEARNED] + [s for s in out if s.name == LEARNED]
     return out
@@ -376,9 +356,7 @@ def sources_from_settings(
     cannot be used is reported in `problems` and left out; without `problems` it raises
     SourceError. `kinds` limits the result (e.g. without PROPAGATION). Unless the settings
     give a priority, the learned model goes last when its training found that the other
-    sources' spans should win overlaps (scores.json "order": "others-first"); the other
-    sources' spans of the labels its training found it better at alone are left out
-    ("drop_others", see `with_learned_choice`).
+    sources' spans should win overlaps (scores.json "order": "others-first").
     """
     out: list[SuggestionSource] = []
     for kind in enabled_kinds(settings):
