@@ -54,7 +54,7 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser, object], No
     tra.add_argument("--train-on", metavar="NAME", default=None,
                      help="whose annotations: an annotator, or 'all' (default: --annotator)")
     tra.add_argument("--iterations", type=int, default=None, metavar="N",
-                     help="at most N iterations of the CRF's training (default: 100 with "
+                     help="at most N iterations of the CRF's training (default: 60 with "
                      "L-BFGS on small data, 10 passive-aggressive passes beyond)")
     tra.add_argument("--seed", type=int, default=0, metavar="N")
     tra.add_argument("--held-out", type=float, default=0.2, metavar="RATIO",

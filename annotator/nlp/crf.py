@@ -44,7 +44,7 @@ _NEIGHBOUR_KEYS = ("w", "sh", "rt", "c1", "c2", "lx", "t")
 # from a few hundred sentences on, passive-aggressive training is as good on held-out news
 # and four times faster, which keeps learning in the loop within seconds
 SMALL_CHARS = 50_000  # about 250 sentences, 15 articles
-PLANS = {"lbfgs": 100, "pa": 10}  # algorithm: iterations (passes over the data)
+PLANS = {"lbfgs": 60, "pa": 10}  # algorithm: iterations (passes over the data)
 PARAMS = {"lbfgs": {"c1": 0.05, "c2": 0.05, "feature.possible_transitions": True},
           "pa": {"feature.possible_transitions": True}}
 ALGORITHM = "pa"

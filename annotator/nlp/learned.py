@@ -499,12 +499,12 @@ def auto_retrain_due(project: Project, project_root: Path, settings: ProjectSett
     return retrain_due(project, project_root, settings.retrain_after)
 
 
-REFRESH_TOKEN_PASSES = 400_000  # tokens times passes an update in the loop may take (~2 s)
+REFRESH_TOKEN_PASSES = 250_000  # tokens times passes an update in the loop may take (~1 s)
 
 
 def refresh_passes(passes: int, tokens: int) -> int:
     """Passes of an update in the loop: the full training's while its data is small (up to
-    40,000 tokens at 10), then fewer, at least 2, so the update stays within seconds."""
+    25,000 tokens at 10), then fewer, at least 2, so the update stays within seconds."""
     return max(min(2, passes), min(passes, REFRESH_TOKEN_PASSES // max(1, tokens)))
 
 
