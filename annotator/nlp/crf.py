@@ -3,9 +3,9 @@
 Each token is described by its word (lower-cased, digits as 0), shape, prefixes and
 suffixes, what the built-in rules and gazetteers found there (token.tag_ and token.lemma_,
 set by `annotator.nlp.features`), its word classes learned from the project's raw text
-(token.morph and token.dep_), and the same for its neighbours. A CRF learns from a few
-hundred sentences what a neural ner needs thousands for, trains in seconds on two cores and
-was 0.05 F1 better on held-out news (see bench/learning_curve.py).
+(token.morph and token.dep_), and the same for its neighbours. On 1,340 NERGrit sentences
+it scored 0.728 F1 on held-out ones against 0.677 for the spaCy ner it replaced, and trains
+in seconds instead of a minute on two cores (bench/learning_curve.py).
 
 `CrfTagger` is a spaCy pipeline component (after the feature components) that sets
 `doc.ents`, so the model saves, loads and suggests like any spaCy pipeline.

@@ -3,9 +3,9 @@
 `rule_features` is a pipeline component that runs the built-in rules and gazetteers on a doc
 and writes what they found into each token's `tag_` ("B-PER", "I-GPE", ... or "O"), and
 case-blind look-ups in the same resources into `lemma_` (gazetteer name, given name, common
-word). The learned `ner` embeds TAG and LEMMA next to NORM, PREFIX, SUFFIX and SHAPE (see
-`ner_model_config`), so it starts from what the rules know and learns where to trust them and
-where not: with few training sentences it mostly copies the rules, with more it corrects them.
+word). The learned CRF reads both next to the word's own features (`annotator.nlp.crf`), so
+it starts from what the rules know and learns where to trust them and where not: with few
+training sentences it mostly copies the rules, with more it corrects them.
 
 The component keeps no state of its own (the built-in suggester is built once per process
 from the shipped resources), so a saved model loads wherever the annotator package does.
@@ -200,45 +200,3 @@ def prepare(nlp: Language, doc: Doc) -> Doc:
         if name in FEATURE_PIPES:
             doc = proc(doc)
     return doc
-
-
-def ner_model_config(*, features: bool, width: int = 96, depth: int = 4,
-                     embed_rows: int = 2000, hidden_width: int = 64,
-                     clusters: bool = False) -> dict[str, Any]:
-    """The `model` block of the ner: spaCy's default TransitionBasedParser with its own
-    tok2vec, whose embedding reads TAG and LEMMA (the rule features) when `features` is on
-    and MORPH and DEP (the word classes) with `clusters`."""
-    attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
-    rows = [embed_rows, embed_rows // 2, embed_rows // 2, embed_rows // 2]
-    if features:
-        attrs += ["TAG", "LEMMA"]
-        rows += [64, 128]
-    if clusters:
-        attrs += ["MORPH", "DEP"]
-        rows += [256, 2048]
-    return {
-        "@architectures": "spacy.TransitionBasedParser.v2",
-        "state_type": "ner",
-        "extra_state_tokens": False,
-        "hidden_width": hidden_width,
-        "maxout_pieces": 2,
-        "use_upper": True,
-        "nO": None,
-        "tok2vec": {
-            "@architectures": "spacy.Tok2Vec.v2",
-            "embed": {
-                "@architectures": "spacy.MultiHashEmbed.v2",
-                "width": width,
-                "attrs": attrs,
-                "rows": rows,
-                "include_static_vectors": False,
-            },
-            "encode": {
-                "@architectures": "spacy.MaxoutWindowEncoder.v2",
-                "width": width,
-                "depth": depth,
-                "window_size": 1,
-                "maxout_pieces": 3,
-            },
-        },
-    }

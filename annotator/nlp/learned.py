@@ -310,11 +310,14 @@ def train(
     clusters: WordClusters | None = None, phase: Phase | None = None,
     algorithm: str | None = None, params: dict[str, Any] | None = None,
 ) -> TrainResult:
-    """Train the CRF on the training part, score it and `current` on the held-out part, save.
+    """Train the CRF, check it and `current` on held-out finished articles, train it again on
+    every article, save.
 
-    The model's spans are combined with `current`'s in both orders (whose spans win
-    overlaps); the better order on the held-out part goes to scores.json, and the model is
-    saved to `out_dir` when that combination (what the window suggests with it) beats
+    Small training sets (up to CROSS_CHECK_CHARS) are checked on every finished article in
+    FOLDS folds, larger ones on the held-out part of `training_data`. The model's spans are
+    combined with `current`'s in both orders (whose spans win overlaps); the better order
+    there goes to scores.json, and the model is saved to `out_dir` when that combination
+    (what the window suggests with it) beats
     `current` alone (see `should_switch`), else to a `candidate` folder beside it.
     With `features` the built-in suggester's findings are token features (see
     `annotator.nlp.features`), with `clusters` the word classes learned from the project's
@@ -337,8 +340,7 @@ def train(
     checked = [i for fold in folds for i in fold] if folds else data.dev
     result = TrainResult(scores={}, path=None, n_train=len(items) - len(checked),
                          n_dev=len(checked), folds=len(folds))
-    algorithm, iterations = crf.plan(sum(len(i.text) for i in data.train), algorithm,
-                                     iterations)
+    algorithm, iterations = crf.plan(chars, algorithm, iterations)
     fits = (len(folds) + 1) if folds else (2 if data.dev else 1)
     total = len(items) + iterations * fits
 
@@ -417,7 +419,7 @@ def train(
             "steps": result.steps, "iterations": iterations, "lowercase": lowercase,
             "algorithm": algorithm, "params": params or {}, "folds": len(folds),
             "seconds": round(time.monotonic() - started, 1),
-            "n_train": result.n_train, "n_dev": result.n_dev, "labels": data.labels,
+            "n_train": result.n_train, "n_dev": result.n_dev, "labels": _labels(items),
             "annotator": annotator or project.annotator, "seed": seed, "features": features,
             "clusters": clusters.key if clusters is not None else None,
             "articles": sorted({i.article_id for i in (*data.train, *data.dev) if i.complete}),
@@ -544,7 +546,7 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
     if sequences is None:
         return None
     tokens = sum(len(tags) for _, tags in sequences)
-    algorithm, passes = crf.plan(sum(len(i.text) for i in data.train))
+    algorithm, passes = crf.plan(sum(len(i.text) for i in items))
     if algorithm == crf.ALGORITHM:
         passes = refresh_passes(passes, tokens)
     try:
