@@ -50,6 +50,7 @@ soak: $(STAMP)
 bench-learn: $(STAMP)  # learning curve of the learned model (skips without ../shared/eval)
 	nice -n 19 $(BIN)/python bench/learning_curve.py
 	nice -n 19 $(BIN)/python bench/bench_loop.py
+	nice -n 19 $(BIN)/python bench/bench_loop.py --finished 100
 
 clean:
 	rm -rf $(VENV) build *.egg-info
