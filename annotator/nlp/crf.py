@@ -20,12 +20,13 @@ import shutil
 import threading
 import uuid
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 
+from annotator.nlp.features import DocByDoc
 from annotator.store.atomic import read_json, write_json_atomic
 
 if TYPE_CHECKING:
@@ -246,7 +247,7 @@ def train_crf(sequences: Iterable[tuple[list[Features], list[str]]], *,
         return path.read_bytes()
 
 
-class CrfTagger:
+class CrfTagger(DocByDoc):
     """Pipeline component: the CRF's entities as `doc.ents` (after the feature components)."""
 
     def __init__(self, nlp: Language, name: str) -> None:
@@ -278,10 +279,6 @@ class CrfTagger:
                     for start, end, label in tag_spans(self._tags(doc))
                     if not doc[start:end].text.isspace()]
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
     def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
         folder = Path(path)

@@ -118,8 +118,19 @@ def set_rule_features(doc: Doc, suggester: BuiltinSuggester | None = None) -> Do
     return doc
 
 
-class RuleFeatures:
-    """Pipeline component: the built-in suggester's spans as token tags (before `ner`)."""
+class DocByDoc:
+    """A pipeline component that takes docs one at a time (`pipe` calls it on each)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        raise NotImplementedError
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+class RuleFeatures(DocByDoc):
+    """Pipeline component: the built-in suggester's spans as token tags (before the CRF)."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
@@ -128,10 +139,6 @@ class RuleFeatures:
         suggester = shared_suggester()
         with suggester._lock:
             return set_rule_features(doc, suggester)
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
 
 @Language.factory(FACTORY, assigns=["token.tag", "token.lemma"])
@@ -143,7 +150,7 @@ CLUSTERS_FACTORY = "annotator_word_clusters"
 CLUSTERS_FILE = "clusters.json"
 
 
-class WordClassFeatures:
+class WordClassFeatures(DocByDoc):
     """Pipeline component: the word classes learned from the project's raw text
     (`annotator.nlp.wordvec`) as token features, coarse in MORPH ("C=12") and fine in DEP
     ("c345"); words without a class get neither. The table is saved with the model."""
@@ -161,10 +168,6 @@ class WordClassFeatures:
                 token.set_morph(f"C={found[0]}")
                 token.dep_ = f"c{found[-1]}"
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
     def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
         from pathlib import Path
