@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import ArticleStatus, Span, SpanKey
-from annotator.nlp import crf
-from annotator.nlp.crf import Features
 from annotator.nlp.evaluate import GoldDoc, score_predictions
 from annotator.nlp.model_store import (
     CANDIDATE,
@@ -47,6 +45,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from annotator.core.project import Project, ProjectSettings
+    from annotator.nlp import crf
+    from annotator.nlp.crf import Features
     from annotator.nlp.wordvec import WordClusters
 
 Progress = Callable[[int, int], None]
@@ -186,6 +186,7 @@ def _sequences(nlp: Language, item: TrainItem, cache: crf.FeatureCache | None = 
     """The item as CRF training sequences: a finished article whole; of one in progress only
     the sentences with an accepted or rejected span (their other tokens count as outside).
     The text's features come from `cache` when it has them."""
+    from annotator.nlp import crf  # spaCy: only in the worker, never the window
     from annotator.nlp.evaluate import doc_entities
     from annotator.nlp.features import prepare
 
@@ -280,6 +281,7 @@ def _predict(nlp: Language, texts: Sequence[str]) -> list[list[Span]]:
 
 def feature_cache(models: Path, features: bool, clusters_key: str | None) -> crf.FeatureCache:
     """The cache of the texts' CRF features in `models`/features, for this feature set."""
+    from annotator.nlp import crf  # spaCy: only in the worker, never the window
     from annotator.nlp.sources import BuiltinSource
 
     rules = BuiltinSource().signature() if features else None
@@ -288,6 +290,7 @@ def feature_cache(models: Path, features: bool, clusters_key: str | None) -> crf
 
 def _pipeline(features: bool, clusters: WordClusters | None) -> Language:
     """A blank pipeline: the rule features (with `features`), the word classes, the CRF."""
+    from annotator.nlp import crf  # spaCy: only in the worker, never the window
     from annotator.nlp.features import CLUSTERS_FACTORY
     from annotator.nlp.features import FACTORY as RULES
     from annotator.nlp.tokens import make_nlp
@@ -327,6 +330,7 @@ def train(
     `progress` counts the articles read, then the CRF's `iterations`; `phase` is told what
     runs. Cancelling saves nothing. TrainError when there is nothing to learn.
     """
+    from annotator.nlp import crf  # spaCy: only in the worker, never the window
     data = data if data is not None else training_data(project, annotator, seed=seed,
                                                        dev_ratio=dev_ratio)
     if not data.labels:
@@ -524,6 +528,7 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
     model (an older model waits for the next training), when none of the articles has spans,
     or when one brings a label the model does not have.
     """
+    from annotator.nlp import crf  # spaCy: only in the worker, never the window
     from annotator.nlp.model_store import LearnedSource
 
     folder = learned_dir(project_root)
