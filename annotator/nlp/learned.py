@@ -212,7 +212,9 @@ def _item_sequences(nlp: Language, items: Sequence[TrainItem], lowercase: float,
                     *, read: Callable[[int], None] | None = None,
                     cancelled: Cancelled | None = None, cache: crf.FeatureCache | None = None,
                     ) -> list[list[tuple[list[Features], list[str]]]] | None:
-    """`_training_sequences`, item by item."""
+    """Each item's sequences, plus for a seeded `lowercase` share of the finished ones the
+    same seen lower-cased (for text without capitals); `read` is told how many items are
+    done; None when cancelled."""
     rng = random.Random(seed)
     out: list[list[tuple[list[Features], list[str]]]] = []
     for i, item in enumerate(items):
@@ -225,18 +227,6 @@ def _item_sequences(nlp: Language, items: Sequence[TrainItem], lowercase: float,
         if read and (i % 10 == 0 or i == len(items) - 1):
             read(i + 1)
     return out
-
-
-def _training_sequences(nlp: Language, items: Sequence[TrainItem], lowercase: float, seed: int,
-                        *, read: Callable[[int], None] | None = None,
-                        cancelled: Cancelled | None = None, cache: crf.FeatureCache | None = None,
-                        ) -> list[tuple[list[Features], list[str]]] | None:
-    """Every item's sequences, plus a seeded `lowercase` share of the finished ones seen
-    lower-cased (for text without capitals); `read` is told how many items are done; None
-    when cancelled."""
-    by_item = _item_sequences(nlp, items, lowercase, seed, read=read, cancelled=cancelled,
-                              cache=cache)
-    return None if by_item is None else [s for seqs in by_item for s in seqs]
 
 
 def _folds(items: Sequence[TrainItem], seed: int) -> list[list[TrainItem]]:
@@ -377,19 +367,16 @@ def train(
 
     if phase:
         phase("Training…")
-    mine_of: dict[int, list[Span]] = {}  # the checked items' spans, by position in `checked`
+    mine: list[list[Span]] = []  # the checked items' spans, in the order of `checked`
     for run, fold in enumerate(folds or [data.dev]):
         model = fit({i.article_id for i in fold}, run)
         if model is None:
             result.cancelled = True
             return result
         tagger.set_model(model, data.labels)
-        first = sum(len(f) for f in folds[:run]) if folds else 0
-        for offset, spans in enumerate(_predict(nlp, [i.text for i in fold])):
-            mine_of[first + offset] = spans
+        mine += _predict(nlp, [i.text for i in fold])
     gold = _gold(checked)
     if gold:
-        mine = [mine_of[k] for k in range(len(checked))]
         _judge(result, gold, mine, current, features)
     else:
         result.notes.append("no finished article held out: the model has no held-out score")
@@ -546,10 +533,11 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
     cache = feature_cache(folder.parent, bool(scores.get("features", True)),
                           scores.get("clusters"))
     lowercase, seed = float(scores.get("lowercase", 0.2)), int(scores.get("seed", 0))
-    sequences = _training_sequences(nlp, items, lowercase, seed, cancelled=cancelled,
-                                    cache=cache)  # as the full training did: cached features
-    if sequences is None:
+    by_item = _item_sequences(nlp, items, lowercase, seed, cancelled=cancelled,
+                              cache=cache)  # as the full training did: cached features
+    if by_item is None:
         return None
+    sequences = [s for seqs in by_item for s in seqs]
     tokens = sum(len(tags) for _, tags in sequences)
     algorithm, passes = crf.plan(sum(len(i.text) for i in items))
     if algorithm == crf.ALGORITHM:
