@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import random
-import shutil
 import time
 import uuid
 from collections.abc import Callable, Collection, Sequence
@@ -26,7 +25,6 @@ from annotator.core.model import ArticleStatus, Span, SpanKey
 from annotator.nlp.evaluate import GoldDoc, score_predictions
 from annotator.nlp.model_store import (
     CANDIDATE,
-    SCORES,
     candidate_dir,
     learned_dir,
     read_scores,
@@ -39,7 +37,6 @@ from annotator.nlp.sources import (
     SuggestionSource,
     combine,
 )
-from annotator.store.atomic import write_json_atomic
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -553,19 +550,4 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
     done = sorted({*scores.get("refreshed_on", []), *fresh})
     info = {**scores, "model_id": uuid.uuid4().hex, "refreshed_on": done,
             "refreshed_at": time.time()}
-    tmp = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:8]}.tmp"
-    old = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:8]}.old"
-    try:
-        nlp.to_disk(tmp)
-        from thinc.api import Config
-
-        config = Config().from_disk(tmp / "config.cfg", interpolate=False)
-        config["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}
-        config.to_disk(tmp / "config.cfg")
-        write_json_atomic(tmp / SCORES, info, indent=True)
-        folder.rename(old)
-        tmp.rename(folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
-    return folder
+    return save_model(nlp, folder, info, keep_previous=False)

@@ -26,23 +26,31 @@ def candidate_dir(root: Path) -> Path:
     return Path(root) / MODELS / CANDIDATE
 
 
-def save_model(nlp: Language, dest: Path, info: dict[str, Any]) -> Path:
-    """Write the pipeline and scores.json to a temp folder, then swap it in for `dest`."""
+def save_model(nlp: Language, dest: Path, info: dict[str, Any], *,
+               keep_previous: bool = True) -> Path:
+    """Write the pipeline and scores.json to a temp folder, then swap it in for `dest`; the
+    model it replaces becomes learned-previous (see `retire`), unless not `keep_previous`
+    (the same model updated in place: the one before it stays the previous one)."""
     from thinc.api import Config
 
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.parent / f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp"
+    old = dest.parent / f".{dest.name}.{uuid.uuid4().hex[:8]}.old"
     try:
         nlp.to_disk(tmp)
         config = Config().from_disk(tmp / "config.cfg", interpolate=False)
         config["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}  # plain spaCy
         config.to_disk(tmp / "config.cfg")
         write_json_atomic(tmp / SCORES, info, indent=True)
-        retire(dest)
+        if keep_previous:
+            retire(dest)
+        elif dest.exists():
+            dest.rename(old)
         tmp.rename(dest)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
     return dest
 
 
