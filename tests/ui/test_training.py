@@ -13,12 +13,23 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def test_train_from_the_window_and_read_its_scores(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
-    monkeypatch.setattr(type(window.training), "options", {"iterations": 20})  # tiny for CI
-    for _ in range(5):  # finish every seed article with the suggestions accepted
+def finish_articles(window, count: int) -> None:  # noqa: ANN001
+    """Accept every suggestion of the article on screen, mark it done, go on: `count` times."""
+    for _ in range(count):
         key(window, "A", CTRL | SHIFT)
         key(window, "D", CTRL)
         key(window, "N")
+
+
+def train_and_wait(window, qtbot) -> None:  # noqa: ANN001
+    """Project › Train model, then wait for its result."""
+    window.training.train()
+    qtbot.waitUntil(lambda: window.training.last_result is not None, timeout=120000)
+
+
+def test_train_from_the_window_and_read_its_scores(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(type(window.training), "options", {"iterations": 20})  # tiny for CI
+    finish_articles(window, 5)  # finish every seed article with the suggestions accepted
     progress: list[tuple[int, int]] = []
     key(window, "T", CTRL | SHIFT)
     task = window.training.task
@@ -42,10 +53,7 @@ def test_train_from_the_window_and_read_its_scores(window, qtbot, monkeypatch) -
 def test_training_can_be_cancelled_and_saves_nothing(window, qtbot) -> None:  # noqa: ANN001
     # a cancel in each phase of the job is checked in tests/nlp/test_features.py; here the
     # window's side: the button, the task ending, nothing saved and nothing reported
-    for _ in range(5):
-        key(window, "A", CTRL | SHIFT)
-        key(window, "D", CTRL)
-        key(window, "N")
+    finish_articles(window, 5)
     task = window.training.train()
     assert task is not None
     assert window.status.task_bar.isVisible() and window.status.task_cancel.isVisible()
@@ -92,12 +100,8 @@ def test_a_spacy_pipeline_by_folder_suggests_with_its_label_map(opener, qtbot, t
 
 def test_finishing_an_article_updates_the_learned_model(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(type(window.training), "options", {"iterations": 20})
-    for _ in range(4):
-        key(window, "A", CTRL | SHIFT)
-        key(window, "D", CTRL)
-        key(window, "N")
-    window.training.train()
-    qtbot.waitUntil(lambda: window.training.last_result is not None, timeout=120000)
+    finish_articles(window, 4)
+    train_and_wait(window, qtbot)
     root = window.store.root
     if window.training.last_result.switched:  # make it the case the button is for
         learned.learned_dir(root).rename(learned.candidate_dir(root))
@@ -130,8 +134,7 @@ def test_status_bar_names_the_suggesting_model_and_its_f(window, qtbot, monkeypa
         key(window, "A", CTRL | SHIFT)
         key(window, "D", CTRL)
         key(window, "N")
-    window.training.train()
-    qtbot.waitUntil(lambda: window.training.last_result is not None, timeout=120000)
+    train_and_wait(window, qtbot)
     root = window.store.root
     if not window.training.last_result.switched:  # a tiny model may lose: use it anyway
         learned.promote_candidate(root)
