@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 
-from annotator.nlp.features import DocByDoc
+from annotator.nlp.features import OUTSIDE, DocByDoc
 from annotator.store.atomic import read_json, write_json_atomic
 
 if TYPE_CHECKING:
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 FACTORY = "annotator_crf_ner"
 MODEL_FILE, META_FILE = "crf.model", "crf.json"
-OUTSIDE = "O"
 Features = list[str]
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -113,15 +112,6 @@ def token_features(doc: Doc) -> list[Features]:
         feats.append(f"rt|sh={mine['rt']}|{mine['sh']}")
         out.append(feats)
     return out
-
-
-def bio_tags(doc: Doc, ents: Iterable[Any]) -> list[str]:
-    """BIO tags of spaCy spans on the doc's tokens ("B-PER", "I-PER", "O")."""
-    tags = [OUTSIDE] * len(doc)
-    for ent in ents:
-        for i in range(ent.start, ent.end):
-            tags[i] = f"{'B' if i == ent.start else 'I'}-{ent.label_}"
-    return tags
 
 
 def tag_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:

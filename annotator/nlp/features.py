@@ -51,13 +51,17 @@ def rule_tags(doc: Doc, suggester: BuiltinSuggester | None = None) -> list[str]:
         doc = proc(doc)
     spans = suggester.spans(doc)
     doc.spans.pop(RULER_KEY, None)
+    found = [doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand")
+             for s in spans]
+    return bio_tags(doc, [f for f in found if f is not None])
+
+
+def bio_tags(doc: Doc, ents: Iterable[Any]) -> list[str]:
+    """BIO tags of spaCy spans on the doc's tokens ("B-PER", "I-PER", "O")."""
     tags = [OUTSIDE] * len(doc)
-    for span in spans:
-        found = doc.char_span(span.start, span.end, alignment_mode="expand")
-        if found is None:
-            continue
-        for i in range(found.start, found.end):
-            tags[i] = f"{'B' if i == found.start else 'I'}-{span.label}"
+    for ent in ents:
+        for i in range(ent.start, ent.end):
+            tags[i] = f"{'B' if i == ent.start else 'I'}-{ent.label_}"
     return tags
 
 

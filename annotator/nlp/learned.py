@@ -185,7 +185,7 @@ def _sequences(nlp: Language, item: TrainItem, cache: crf.FeatureCache | None = 
     The text's features come from `cache` when it has them."""
     from annotator.nlp import crf  # spaCy: only in the worker, never the window
     from annotator.nlp.evaluate import doc_entities
-    from annotator.nlp.features import prepare
+    from annotator.nlp.features import bio_tags, prepare
 
     doc = nlp.make_doc(item.text)
     features = cache.get(item.text) if cache is not None else None
@@ -194,7 +194,7 @@ def _sequences(nlp: Language, item: TrainItem, cache: crf.FeatureCache | None = 
         if cache is not None:
             cache.put(item.text, features)
     ents, _ = doc_entities(doc, item.spans)
-    tags = crf.bio_tags(doc, ents)
+    tags = bio_tags(doc, ents)
     if item.complete:
         return [(features, tags)]
     marked = bytearray(len(doc))
