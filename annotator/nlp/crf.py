@@ -256,11 +256,12 @@ class CrfTagger(DocByDoc):
     def _tags(self, doc: Doc) -> list[str]:
         import pycrfsuite
 
+        features = token_features(doc)  # the slow part, outside the lock
         with self._lock:
             if self._tagger is None:
                 self._tagger = pycrfsuite.Tagger()
                 self._tagger.open_inmemory(self.model)
-            return list(self._tagger.tag(token_features(doc)))
+            return list(self._tagger.tag(features))
 
     def __call__(self, doc: Doc) -> Doc:
         from spacy.tokens import Span as SpacySpan
