@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.core.model import ArticleStatus, Span, SpanKey
+from annotator.core.model import ArticleStatus, Origin, Span, SpanKey
 
 
 @dataclass
@@ -97,6 +97,24 @@ class AnnotationSet:
             added.append(span)
         self.suggested = True
         return added
+
+    def replace_pass(self, candidates: Iterable[Span], origins: frozenset[Origin]) -> bool:
+        """A new suggestion pass's spans: pending and hidden suggestions of `origins` that it no
+        longer makes go (its sources or model changed), then it is merged; True if it changed."""
+        spans = list(candidates)
+        found = {s.key for s in spans}
+
+        def stale(span: Span) -> bool:
+            return span.origin in origins and span.key not in found
+
+        for key in list(self.displaced):
+            kept = [s for s in self.displaced[key] if not stale(s)]
+            if kept:
+                self.displaced[key] = kept
+            else:
+                del self.displaced[key]
+        changed = self.retire([s for s in self.suggestions if stale(s)])
+        return bool(self.merge_suggestions(spans)) or changed
 
     def drop_links(self, valid: set[str]) -> bool:
         """Remove pending suggestions linked to entities that no longer exist.

@@ -13,6 +13,8 @@ from annotator.core.entities import KnowledgeBase
 from annotator.core.labels import LabelScheme
 from annotator.core.model import Article, ArticleInfo, ArticleStatus, Origin, Span
 
+PASS_ORIGINS = frozenset({Origin.SUGGESTED, Origin.MODEL})  # what a suggestion pass sets
+
 TextLoader = Callable[[str], str]
 Listener = Callable[[str], None]
 KbListener = Callable[[], None]
@@ -222,6 +224,13 @@ class Project:
         if added:
             self.notify(article_id)
         return added
+
+    def replace_suggestions(self, article_id: str, spans: list[Span]) -> None:
+        """A suggestion pass's spans for the article (rules, pipelines, the learned model):
+        pending suggestions of an earlier pass that it no longer makes go, so the article shows
+        what the sources now suggest; propagated ones (a live pass of their own) stay."""
+        if self.annotation_set(article_id).replace_pass(spans, PASS_ORIGINS):
+            self.notify(article_id)
 
     def replace_propagated(self, article_id: str, scope: set[str], spans: list[Span]) -> None:
         """A propagation pass over `scope` (kb_ids) found `spans` in the article: its earlier

@@ -503,7 +503,7 @@ class MainWindow(QMainWindow):
             if article_id == self.article_id:
                 self.tokens.put(article_id, tokens)
             if self.project.has_article(article_id):
-                self.project.merge_suggestions(article_id, spans)
+                self.project.replace_suggestions(article_id, spans)
         settle()  # the merged spans live as long as the project: out of the collector's way
 
     def _span_clicked(self, span: object) -> None:

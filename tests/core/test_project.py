@@ -65,3 +65,32 @@ def test_a_setting_given_as_an_extra_key_is_refused() -> None:
 
     with pytest.raises(ValueError, match="suggest_model"):
         ProjectSettings(extra={"suggest_model": True})
+
+
+def test_a_new_suggestion_pass_replaces_what_the_last_one_suggested() -> None:
+    """The learned model switched on (or updated) suggests again: the article shows its
+    suggestions, not those plus the stale ones of the pass before; propagated ones stay."""
+    project = make_project(("Kemarin Marvolen bertemu Putin di Moskow.",))
+    [article_id] = project.article_ids
+    heard: list[str] = []
+    project.subscribe(heard.append)
+    guess, putin = Span(8, 16, "PER", Origin.SUGGESTED), Span(25, 30, "PER", Origin.SUGGESTED)
+    moskow = Span(34, 40, "GPE", Origin.SUGGESTED)
+    linked = Span(25, 30, "PER", Origin.PROPAGATED, kb_id="putin")
+    project.replace_suggestions(article_id, [guess, putin, moskow])
+    aset = project.annotation_set(article_id)
+    assert aset.suggestions == [guess, putin, moskow] and heard == [article_id]
+    aset.insert_span(moskow.with_(origin=Origin.MANUAL))  # accepted by the analyst
+    aset.hide_covered()
+    project.replace_suggestions(article_id, [linked])  # a live propagation would do this
+    later = [putin.with_(origin=Origin.MODEL), moskow.with_(label="LOC", origin=Origin.MODEL)]
+    project.replace_suggestions(article_id, later)  # the model's pass: no guess, LOC
+    assert [s.key for s in aset.suggestions] == [putin.key]
+    assert aset.suggestions[0].kb_id == "putin"  # the propagated one is left alone
+    aset.delete_span(moskow)  # the accepted one goes: the model's hidden span comes back ...
+    aset.restore_displaced()
+    assert moskow.with_(label="LOC") in aset.suggestions
+    assert moskow not in aset.suggestions  # ... not the stale pass's GPE
+    heard.clear()
+    project.replace_suggestions(article_id, later)  # the same again: nothing changes
+    assert heard == []
