@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 EVAL = ROOT.parent / "shared" / "eval" / "ner-id"
+INDEL = ROOT.parent / "shared" / "eval" / "link-id" / "indel-dev" / "gold.jsonl"
 NERGRIT_MAP = {"PERSON": "PER", "ORGANISATION": "ORG", "PLACE": "LOC"}
 NERP_MAP = {"PPL": "PER", "IND": "ORG", "PLC": "LOC"}
 PRED_MAP = {"GPE": "LOC", "FAC": "LOC"}
@@ -143,6 +144,9 @@ class Mapped:
         for spans in self.source.suggest_many(texts, batch_size):
             yield [s.with_(label=self.mapping.get(s.label, s.label)) for s in spans]
 
+    def without_guesses(self) -> Mapped:
+        return Mapped(self.source.without_guesses(), self.mapping)
+
 
 def row(name: str, n: Any, scores: dict, seconds: float | None) -> dict:
     per = scores.get("ents_per_type") or {}
@@ -156,6 +160,16 @@ def line(r: dict) -> str:
     secs = f"{r['seconds']:.0f}" if r["seconds"] is not None and r["set"] != "builtin" else ""
     return (f"{r['set']:<14} {r['n']!s:>5} {r['f']:>6.3f} {r['PER']:>6.3f} {r['ORG']:>6.3f} "
             f"{r['LOC']:>6.3f} {secs:>8}")
+
+
+def mentions_found(source: Any, records: list[dict]) -> str:
+    """IndEL (other news, untyped linked mentions): the share of its mentions the source
+    suggests with exact bounds, and the share of its spans that are such a mention."""
+    found = list(source.suggest_many([r["text"] for r in records], 64))
+    gold = [{(s["start"], s["end"]) for s in r["spans"]} for r in records]
+    hits = sum(len(g & {(s.start, s.end) for s in f}) for g, f in zip(gold, found, strict=True))
+    return (f"mentions found {hits / max(1, sum(map(len, gold))):.3f}, spans that are one "
+            f"{hits / max(1, sum(map(len, found))):.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     base = score(test, predict(builtin, test), PRED_MAP)
     rows.append(row("builtin", "-", base, time.perf_counter() - t0))
     base_ood = score(ood, predict(builtin, ood), PRED_MAP) if ood else None
+    records = ([json.loads(x) for x in INDEL.read_text("utf-8").splitlines() if x.strip()]
+               if INDEL.is_file() else [])
+    indel_lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             source, seconds, result = train_on(pool[:n], args.seed, Path(tmp) / f"m{n}",
@@ -264,6 +281,13 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(row("NERP app", n, score(ood, predict(shown, ood), PRED_MAP), None))
                 rows.append(row("NERP rules 1st", n, score(ood, predict(rules_first, ood),
                                                             PRED_MAP), None))
+            if records and n == sizes[-1]:
+                indel_lines += [f"  builtin: {mentions_found(builtin, records)}",
+                                f"  learned {n}: {mentions_found(source, records)}",
+                                f"  app {n}: {mentions_found(shown, records)}"]
+    if indel_lines:
+        print("\nIndEL news (untyped; types are not scored, so this favours more spans):")
+        print("\n".join(indel_lines))
     print(f"\n{HEADER}")
     for r in rows:
         print(line(r))

@@ -15,7 +15,7 @@ from annotator.core.model import Origin, Span
 from annotator.nlp.cues import GEO_HEADS, INITIALS_CUES
 from annotator.nlp.docview import DocView, GazMatch
 from annotator.nlp.lexicon import Lexicon
-from annotator.nlp.names import RANK_GAZ, Candidate
+from annotator.nlp.names import RANK_GAZ, RANK_GUESS, Candidate
 from annotator.nlp.resources import load_patterns, resources_dir
 from annotator.nlp.rules import Rules
 from annotator.nlp.tokens import make_nlp
@@ -43,11 +43,14 @@ class BuiltinSuggester:
 
     name = "builtin"
 
-    def __init__(self, resources: Path | None = None, labels: Iterable[str] | None = None) -> None:
-        """Load patterns and word lists from `resources` (default: the project's folder)."""
+    def __init__(self, resources: Path | None = None, labels: Iterable[str] | None = None,
+                 guesses: bool = True) -> None:
+        """Load patterns and word lists from `resources` (default: the project's folder);
+        without `guesses`, capitalised names with nothing to say what they are go unsuggested."""
         root = resources if resources is not None else resources_dir()
         self.resources = root
         self.labels: frozenset[str] | None = frozenset(labels) if labels is not None else None
+        self.guesses = guesses
         self.nlp = make_nlp()
         found = load_patterns(root)
         self.problems: list[str] = list(found.problems)
@@ -101,6 +104,8 @@ class BuiltinSuggester:
         out: list[Span] = []
         for c in resolve_overlaps(candidates, len(doc)):
             if self.labels is not None and c.label not in self.labels:
+                continue
+            if c.rank == RANK_GUESS and not self.guesses:
                 continue
             start = doc[c.start].idx
             last = doc[c.end - 1]

@@ -36,6 +36,7 @@ from annotator.nlp.sources import (
     SpacyPipelineSource,
     SuggestionSource,
     combine,
+    without_guesses,
 )
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ class TrainResult:
     current: dict[str, Any] | None = None
     combined: dict[str, Any] | None = None  # with the current sources, in the better `order`
     order: str = "model-first"  # or "others-first": the current sources' spans win overlaps
+    guesses: bool = True  # the rules' guesses fill the model's gaps (see keep_guesses)
     switched: bool = False
     steps: int = 0
     n_train: int = 0
@@ -122,6 +124,13 @@ def switch_margin(gold_spans: int) -> float:
     sources' to replace them: about one standard error of F, 0.5 / sqrt(held-out spans)
     (0.07 on 50 spans, 0.035 on 200), so the window does not switch on noise."""
     return 0.5 / math.sqrt(max(1, gold_spans))
+
+
+def keep_guesses(with_guesses: float | None, without: float | None, gold_spans: int) -> bool:
+    """Do the built-in rules' guesses (names called persons for want of evidence) stay with the
+    model? Yes unless the held-out F without them is clearly higher (by switch_margin): they
+    are what the rules find in kinds of text the model has not seen."""
+    return not should_switch(without, with_guesses, switch_margin(gold_spans))
 
 
 def pick_order(model_first: float | None, others_first: float | None, gold_spans: int,
@@ -402,7 +411,7 @@ def train(
         return result
     dest = Path(out_dir) if result.switched else Path(out_dir).parent / CANDIDATE
     info = {**result.scores, "current": result.current, "combined": result.combined,
-            "order": result.order,
+            "order": result.order, "guesses": result.guesses,
             "current_source": getattr(current, "name", None), "kind": crf.FACTORY,
             "steps": result.steps, "iterations": iterations, "lowercase": lowercase,
             "algorithm": algorithm, "params": params or {}, "folds": len(folds),
@@ -437,6 +446,16 @@ def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Spa
     result.notes.append("held-out F with the model's spans first / the other sources' "
                         f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
                         f"{orders[OTHERS_FIRST].get('ents_f') or 0:.3f}")
+    plain = without_guesses(others)
+    if plain is not others:
+        without = score_predictions(gold, _merged(
+            mine, list(plain.suggest_many([g.text for g in gold])), result.order)).scores
+        with_f, without_f = result.combined.get("ents_f"), without.get("ents_f")
+        result.guesses = keep_guesses(with_f, without_f, sum(len(g.spans) for g in gold))
+        if not result.guesses:
+            result.combined = without
+        result.notes.append(f"held-out F with / without the rules' guesses: {with_f or 0:.3f}"
+                            f" / {without_f or 0:.3f}")
 
 
 def _merged(mine: Sequence[list[Span]], theirs: Sequence[list[Span]], order: str,
@@ -490,6 +509,26 @@ def auto_retrain_due(project: Project, project_root: Path, settings: ProjectSett
 
 
 REFRESH_TOKEN_PASSES = 250_000  # tokens times passes an update in the loop may take (~1 s)
+REFRESH_CHARS = 300_000  # text an update in the loop trains on (about 50,000 tokens, ~2 s)
+
+
+def refresh_sample(items: Sequence[TrainItem], fresh: Collection[str], seed: int,
+                   budget: int = REFRESH_CHARS) -> list[TrainItem]:
+    """What an update in the loop trains on: the `fresh` articles' items, then a seeded sample
+    of the others up to `budget` characters in all (every item while they fit), so its time
+    stays the same however many articles are annotated; the full training uses them all."""
+    new = [i for i in items if i.article_id in fresh]
+    old = [i for i in items if i.article_id not in fresh]
+    used = sum(len(i.text) for i in new)
+    if used + sum(len(i.text) for i in old) <= budget:
+        return [*new, *old]
+    random.Random(seed).shuffle(old)
+    for item in old:
+        if used + len(item.text) > budget:
+            continue
+        new.append(item)
+        used += len(item.text)
+    return new
 
 
 def refresh_passes(passes: int, tokens: int) -> int:
@@ -500,11 +539,12 @@ def refresh_passes(passes: int, tokens: int) -> int:
 
 def refresh(project: Project, project_root: Path, article_ids: Collection[str], *,
             annotator: str | None = None, cancelled: Cancelled | None = None) -> Path | None:
-    """Learning in the loop: the saved model trained again, with its own settings, on every
-    annotated article now that `article_ids` are finished, so the next article's suggestions
+    """Learning in the loop: the saved model trained again, with its own settings, on the
+    annotated articles now that `article_ids` are finished, so the next article's suggestions
     reflect them within seconds: the texts' features come from the cache the training filled,
-    and a large training set gets fewer passes (`refresh_passes`). The full, held-out-checked
-    training still comes after `retrain_after` articles.
+    beyond REFRESH_CHARS only a sample of the older articles is used (`refresh_sample`), and a
+    large training set gets fewer passes (`refresh_passes`). The full, held-out-checked
+    training on every article still comes after `retrain_after` articles.
 
     The model in models/learned is replaced in place (a new model_id, so cached suggestions
     are recomputed); its held-out scores stay those of its last full training, and
@@ -520,16 +560,17 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
     if scores is None or scores.get("kind") != crf.FACTORY or not (folder / "config.cfg").is_file():
         return None
     who = annotator or project.annotator
-    data = training_data(project, who, seed=int(scores.get("seed", 0)))
+    lowercase, seed = float(scores.get("lowercase", 0.2)), int(scores.get("seed", 0))
+    data = training_data(project, who, seed=seed)
     items = [*data.train, *data.dev]
     fresh = {item.article_id for item in items if item.spans} & set(article_ids)
     labels = _labels(items)
     if not fresh or not set(labels) <= set(scores.get("labels") or []):
         return None
+    items = refresh_sample(items, fresh, seed, REFRESH_CHARS)
     nlp = LearnedSource(folder, scores).nlp  # on the shared tokenizer: no second second
     cache = feature_cache(folder.parent, bool(scores.get("features", True)),
                           scores.get("clusters"))
-    lowercase, seed = float(scores.get("lowercase", 0.2)), int(scores.get("seed", 0))
     by_item = _item_sequences(nlp, items, lowercase, seed, cancelled=cancelled,
                               cache=cache)  # as the full training did: cached features
     if by_item is None:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from annotator.nlp import cues
-from annotator.nlp.names import LOWER_CUES_ALL, MAX_CUE_WORDS, RANK_WEAK, Candidate, NameRules
+from annotator.nlp.names import (
+    LOWER_CUES_ALL,
+    MAX_CUE_WORDS,
+    RANK_GUESS,
+    RANK_WEAK,
+    Candidate,
+    NameRules,
+)
 
 __all__ = ["Candidate", "Rules"]
 
@@ -18,7 +25,8 @@ class Rules(NameRules):
         self._generic_runs()
         self._coordinate()
         self._consistency()
-        return self.out
+        return [Candidate(c.start, c.end, c.label, RANK_GUESS)
+                if (c.start, c.end) in self.defaulted else c for c in self.out]
 
     def _consistency(self) -> None:
         """Unsure names follow sure mentions in the same text; unsure sentence starts go."""
@@ -40,10 +48,12 @@ class Rules(NameRules):
             if (c.start, c.end) in self.defaulted:
                 surface = " ".join(v.words[c.start : c.end])
                 words = [v.words[t] for t in range(c.start, c.end) if v.name_like(t)]
-                if surface in sure:
+                if surface in sure:  # a sure mention of the same name vouches for it
                     c = Candidate(c.start, c.end, sure[surface], c.rank)
+                    self.defaulted.discard((c.start, c.end))
                 elif words and all(w in name_words for w in words):
                     c = Candidate(c.start, c.end, "PER", c.rank)
+                    self.defaulted.discard((c.start, c.end))
                 elif c.end - c.start == 1 and v.unreliable(c.start):
                     continue
             kept.append(c)

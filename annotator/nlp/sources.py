@@ -101,10 +101,12 @@ class BuiltinSource(_Lazy):
     origin = Origin.SUGGESTED
     cacheable = True
 
-    def __init__(self, resources: Path | None = None, labels: Collection[str] | None = None):
+    def __init__(self, resources: Path | None = None, labels: Collection[str] | None = None,
+                 guesses: bool = True):
         self.name = BUILTIN
         self.resources = resources
         self.labels = tuple(sorted(labels)) if labels is not None else None
+        self.guesses = guesses
         self._suggester: Any = None
         self._lock = threading.Lock()
 
@@ -114,14 +116,19 @@ class BuiltinSource(_Lazy):
             if self._suggester is None:
                 from annotator.nlp.builtin import BuiltinSuggester
 
-                self._suggester = BuiltinSuggester(self.resources, self.labels)
+                self._suggester = BuiltinSuggester(self.resources, self.labels, self.guesses)
             return self._suggester
 
     def signature(self) -> str:
         from annotator.nlp.resources import resources_dir
 
         root = self.resources if self.resources is not None else resources_dir()
-        return _builtin_signature(str(root) if root else None, self.labels)
+        full = _builtin_signature(str(root) if root else None, self.labels)
+        return full if self.guesses else signature_hash(full, "without guesses")
+
+    def without_guesses(self) -> BuiltinSource:
+        """The same suggester without its guesses (names it has no evidence for the label of)."""
+        return BuiltinSource(self.resources, self.labels, guesses=False)
 
     def suggest_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Span]]:
         return self.suggester.suggest_many(texts, batch_size=batch_size)
@@ -267,6 +274,9 @@ class CombinedSource:
     def signature(self) -> str:
         return signature_hash("combined", [s.signature() for s in self.sources])
 
+    def without_guesses(self) -> CombinedSource:
+        return CombinedSource([without_guesses(s) for s in self.sources])
+
     def suggest_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Span]]:
         it = iter(texts)
         while batch := list(islice(it, max(1, batch_size))):
@@ -275,17 +285,27 @@ class CombinedSource:
                 yield combine([found[i] for found in per_source])
 
 
+def without_guesses(source: SuggestionSource) -> SuggestionSource:
+    """The source without the built-in rules' guesses, if it has any (see BuiltinSource)."""
+    drop = getattr(source, "without_guesses", None)
+    return drop() if drop is not None else source
+
+
 def with_learned_choice(sources: Sequence[SuggestionSource],
                         keep_order: bool = False) -> list[SuggestionSource]:
     """The sources as the learned model's training chose to combine them (its scores.json):
     the model after the others when "order" is "others-first" (unless `keep_order`: the
-    analyst set a priority). The others' spans always fill the model's gaps: a model trained
-    on one kind of text misses names in another kind that the rules find."""
+    analyst set a priority), and the rules' guesses left out when "guesses" is false (the
+    held-out check found them mostly wrong on this project's text). The others' other spans
+    always fill the model's gaps: a model trained on one kind of text misses names in
+    another kind that the rules find."""
     learned = [s for s in sources if s.name == LEARNED]
     if not learned:
         return list(sources)
     scores = getattr(learned[0], "scores", None) or {}
     out = list(sources)
+    if scores.get("guesses") is False:
+        out = [s if s.name == LEARNED else without_guesses(s) for s in out]
     if not keep_order and scores.get("order") == "others-first":
         out = [s for s in out if s.name != LEARNED] + [s for s in out if s.name == LEARNED]
     return out

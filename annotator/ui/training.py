@@ -60,6 +60,9 @@ def describe_scores(scores: dict[str, Any] | None) -> str:
     if isinstance(combined, dict) and combined.get("ents_f") is not None:
         lines.append(f"With the other sources in its gaps (what you see): "
                      f"F {combined['ents_f']:.3f}")
+        if scores.get("guesses") is False:
+            lines.append("  (without the rules' guesses, names they had no clue to label: on "
+                         "your finished articles these were mostly wrong)")
     current = scores.get("current")
     if isinstance(current, dict) and current.get("ents_f") is not None:
         lines.append(f"The other sources alone, same held-out articles: F {current['ents_f']:.3f}")

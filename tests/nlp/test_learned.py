@@ -236,3 +236,97 @@ def test_small_projects_are_checked_on_every_finished_article_in_folds(tmp_path:
         assert learned._folds(items[:9], seed=0) == []  # too few articles: one held-out part
     finally:
         store.close()
+
+
+def test_an_update_in_the_loop_trains_on_the_new_articles_and_a_sample_of_the_rest(
+        proj: tuple[Project, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project, root = proj
+    items = result_items(project)
+    fresh = {items[-1].article_id}
+    size = len(items[0].text)
+    assert learned.refresh_sample(items, fresh, 0, budget=10**9) == [
+        items[-1], *items[:-1]]  # while everything fits: all of it
+    sample = learned.refresh_sample(items, fresh, 0, budget=4 * size)
+    assert sample[0] == items[-1] and 1 < len(sample) < len(items)
+    assert sum(len(i.text) for i in sample) <= 4 * size
+    assert sample == learned.refresh_sample(items, fresh, 0, budget=4 * size)  # seeded
+    assert learned.refresh_sample(items, fresh, 1, budget=4 * size) != sample
+    alone = learned.refresh_sample(items, fresh, 0, budget=1)  # the new ones, whatever it costs
+    assert alone == [items[-1]]
+
+    train(project, learned_dir(root), **TINY)
+    trained_on: list[int] = []
+    real = crf.train_crf
+    monkeypatch.setattr(crf, "train_crf",
+                        lambda seqs, **kw: trained_on.append(len(seqs)) or real(seqs, **kw))
+    monkeypatch.setattr(learned, "REFRESH_CHARS", 3 * size)
+    before = read_scores(learned_dir(root))["model_id"]  # type: ignore[index]
+    assert learned.refresh(project, root, [items[0].article_id]) == learned_dir(root)
+    assert read_scores(learned_dir(root))["model_id"] != before  # type: ignore[index]
+    monkeypatch.setattr(learned, "REFRESH_CHARS", 10**9)
+    learned.refresh(project, root, [items[0].article_id])
+    assert trained_on[0] < trained_on[1]  # a sample, then every article
+
+
+GUESSES = ["Marvolen", "Sindaru", "Kombrat", "Tralisca", "Dorvemi", "Pelunta"]
+
+
+def guessing_texts(n: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """News texts (and their names) with capitalised made-up words that are not names, which
+    the rules guess are people."""
+    texts = []
+    for i in range(n):
+        text, ents = article(i)
+        a, b = GUESSES[i % 6], GUESSES[(i + 3) % 6]
+        texts.append((f"{text} Lagu {a} dan {b} diputar lagi kemarin, juga {a}ku.", ents))
+    return texts
+
+
+def guessing_project(root: Path, n: int = 12) -> tuple[Project, ProjectStore]:
+    """Finished articles whose made-up words the analyst did not mark: on this text the
+    rules' guesses are wrong."""
+    project, store = open_project(root, "ayu", sync=False, window=0.0)
+    texts = guessing_texts(n)
+    store.add_articles(Article.from_text(t, f"G{i}") for i, (t, _) in enumerate(texts))
+    project.add_infos(store.article_infos())
+    for article_id, (text, ents) in zip(project.article_ids, texts, strict=True):
+        aset = project.annotation_set(article_id)
+        for span in spans_of(text, ents):
+            aset.insert_span(span)
+        aset.status = ArticleStatus.DONE
+    return project, store
+
+
+def test_the_rules_guesses_stay_out_when_the_held_out_check_finds_them_wrong(
+        tmp_path: Path) -> None:
+    from annotator.nlp.sources import BuiltinSource, with_learned_choice
+
+    project, store = guessing_project(tmp_path / "p")
+    root = tmp_path / "p"
+    try:
+        text = project.text(project.article_ids[0])
+        rules = BuiltinSource()
+        [guessed] = list(rules.suggest_many([text]))
+        [plain] = list(rules.without_guesses().suggest_many([text]))
+        assert len(set(GUESSES) & {text[s.start:s.end] for s in guessed}) == 2
+        assert not set(GUESSES) & {text[s.start:s.end] for s in plain}
+        assert len(guessed) - len(plain) == 3  # "...ku" too; the analyst's names stay
+        assert rules.without_guesses().signature() != rules.signature()  # cached apart
+
+        result = train(project, learned_dir(root), current=rules, **TINY)
+        assert result.guesses is False and result.switched
+        assert any("without the rules' guesses" in note for note in result.notes)
+        scores = read_scores(learned_dir(root))
+        assert scores is not None and scores["guesses"] is False
+        source = load_learned(root)
+        shown = with_learned_choice([source, BuiltinSource()])
+        assert [s.name for s in shown] == ["learned", "builtin"]
+        assert shown[1].guesses is False  # type: ignore[attr-defined]
+    finally:
+        store.close()
+
+
+def test_the_rules_guesses_stay_when_they_are_right() -> None:
+    assert learned.keep_guesses(0.70, 0.71, 2_000)  # within the noise (0.011): they stay
+    assert not learned.keep_guesses(0.70, 0.74, 2_000)
+    assert learned.keep_guesses(0.74, 0.70, 2_000) and learned.keep_guesses(None, None, 10)

@@ -153,3 +153,47 @@ def test_status_bar_names_the_suggesting_model_and_its_f(window, qtbot, monkeypa
     assert label.text() == "Suggesting: rules" and POOL.keep_idle == KEEP_IDLE
 
 
+
+
+def test_the_rules_wrong_guesses_are_left_out_once_the_model_suggests(opener, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    """The analyst rejects the rules' guesses (made-up words called people) in 12 articles and
+    trains: the held-out check finds the guesses wrong, so the next article has none."""
+    from annotator.core.model import Article
+    from annotator.store.session import open_project
+    from annotator.ui.training import TrainingController
+    from tests.nlp.test_learned import GUESSES, guessing_texts
+    from tests.ui.helpers import click_span, find_span, surfaces
+
+    def guesses(window) -> set[str]:  # noqa: ANN001
+        return {w for w in surfaces(window, pending=True) if w.startswith(tuple(GUESSES))}
+
+    root = opener.tmp_path / "guessing"
+    project, store = open_project(root, "ayu")
+    store.add_articles(Article.from_text(text, f"G{i:02}")
+                       for i, (text, _) in enumerate(guessing_texts(14)))
+    project.add_infos(store.article_infos())
+    store.close()
+    monkeypatch.setattr(TrainingController, "options", {"iterations": 20})
+    window = opener.open(root, seeds=None)
+    for _ in range(12):
+        assert guesses(window)  # the rules call the made-up words people
+        for word in guesses(window):
+            click_span(window, find_span(window, word, pending=True))
+            key(window, "X")  # not a name: rejected
+        assert not guesses(window)
+        finish_articles(window, 1)
+        opener.wait_suggestions(window)
+    rules_pass = window.suggestions.task
+    train_and_wait(window, qtbot)
+    result = window.training.last_result
+    assert result.switched and result.guesses is False, result.notes
+    qtbot.waitUntil(lambda: window.suggestions.task is not rules_pass)  # the model's pass
+    opener.wait_suggestions(window)
+    text = window.project.text(window.article_id)
+    assert any(g in text for g in GUESSES)  # the article on screen has made-up words ...
+    assert not guesses(window)  # ... and no suggestion for them
+    assert any(name in surfaces(window, pending=True) for name in ("Jakarta", "Moskow",
+                                                                     "Kim Jong Un"))
+    box = window.training.show_scores()
+    assert "without the rules' guesses" in box.text()
+    box.close()
