@@ -51,6 +51,7 @@ bench-learn: $(STAMP)  # learning curve of the learned model (skips without ../s
 	nice -n 19 $(BIN)/python bench/learning_curve.py
 	nice -n 19 $(BIN)/python bench/bench_loop.py
 	nice -n 19 $(BIN)/python bench/bench_loop.py --finished 100
+	nice -n 19 $(BIN)/python bench/bench_loop.py --n 600 --finished 500 --rounds 3
 
 clean:
 	rm -rf $(VENV) build *.egg-info

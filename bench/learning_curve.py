@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-features", action="store_true",
                         help="the learned model without the rule features")
     parser.add_argument("--lowercase", type=float, default=None)
+    parser.add_argument("--algorithm", choices=("lbfgs", "pa"), default=None,
+                        help="the CRF's trainer (default: the app's choice by data size)")
     parser.add_argument("--speed", type=int, default=0, metavar="N",
                         help="only time one full training on N sentences (the NERGrit pool, "
                         "topped up with NERP sentences outside its test part)")
@@ -216,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.nerp and nerp_sentences:
         ood = [to_gold(s, NERP_MAP) for s in nerp_sentences if held_out(s, tseed, 0.2)]
         ood = ood[: args.nerp]
-    given = {"iterations": args.iterations, "lowercase": args.lowercase}
+    given = {"iterations": args.iterations, "lowercase": args.lowercase,
+             "algorithm": args.algorithm}
     # what is not given: learned.train's defaults
     kw = {"features": not args.no_features, **{k: v for k, v in given.items() if v is not None}}
     if args.vectors:
