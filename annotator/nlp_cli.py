@@ -217,7 +217,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         cli.close_for_command(store)
     if args.json:
         print(json.dumps({**result.scores, "current": result.current,
-                          "combined": result.combined, "current_source":
+                          "combined": result.combined, "guesses": result.guesses,
+                          "current_source":
                           baseline.name if baseline else None, "switched": result.switched,
                           "path": str(result.path), "iterations": result.steps, "n_train":
                           result.n_train, "n_dev": result.n_dev, "notes": result.notes},
@@ -230,6 +231,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(_prf(f"current ({baseline.name})", result.current))
     if result.combined is not None and baseline is not None:
         print(_prf(f"learned model + {baseline.name} in the gaps", result.combined))
+        if not result.guesses:
+            print("  (without the rules' guesses: on these articles they were mostly wrong)")
     if result.switched:
         print(f"Saved to {result.path}; suggestions now use the learned model")
     else:

@@ -115,6 +115,26 @@ def test_train_then_evaluate_the_learned_model(
     assert scores["source"] == "learned" and scores["docs"] == 2 and scores["gold_spans"] == 3
 
 
+def test_train_says_when_the_rules_guesses_are_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from tests.nlp.test_learned import guessing_project
+
+    root = tmp_path / "p"
+    project, store = guessing_project(root)
+    for aset in project.sets_of():
+        store.save_set(aset)
+    store.close()
+    args = ["train", "--project", str(root), "--annotator", "ayu", "--iterations", "10"]
+    assert main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["switched"] and report["guesses"] is False
+    assert main(args) == 0  # again, the first model (the guesses already out) suggesting:
+    captured = capsys.readouterr()  # they are weighed again, not lost
+    assert "without the rules' guesses" in captured.out
+    assert "held-out F with / without the rules' guesses" in captured.err
+
+
 def test_evaluate_builtin_without_a_project(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     gold = tmp_path / "gold.conll"
     gold.write_text(GOLD, encoding="utf-8")

@@ -36,7 +36,7 @@ from annotator.nlp.sources import (
     SpacyPipelineSource,
     SuggestionSource,
     combine,
-    without_guesses,
+    with_guesses,
 )
 
 if TYPE_CHECKING:
@@ -434,8 +434,10 @@ def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Spa
         return
     theirs = list(current.suggest_many([g.text for g in gold]))
     result.current = score_predictions(gold, theirs).scores
-    others = _without_learned(current)
-    if others is not current:  # the new model replaces the old: combine with the rest
+    # the new model replaces the old: it is combined with the rest, the rules' guesses back in
+    # (an earlier model may have left them out; they are weighed again below)
+    others = with_guesses(_without_learned(current), True)
+    if others.signature() != current.signature():
         theirs = list(others.suggest_many([g.text for g in gold]))
     orders = {order: score_predictions(gold, _merged(mine, theirs, order)).scores
               for order in (MODEL_FIRST, OTHERS_FIRST)}
@@ -446,7 +448,7 @@ def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Spa
     result.notes.append("held-out F with the model's spans first / the other sources' "
                         f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
                         f"{orders[OTHERS_FIRST].get('ents_f') or 0:.3f}")
-    plain = without_guesses(others)
+    plain = with_guesses(others, False)
     if plain.signature() != others.signature():  # the rules are among them
         without = score_predictions(gold, _merged(
             mine, list(plain.suggest_many([g.text for g in gold])), result.order)).scores

@@ -126,9 +126,9 @@ class BuiltinSource(_Lazy):
         full = _builtin_signature(str(root) if root else None, self.labels)
         return full if self.guesses else signature_hash(full, "without guesses")
 
-    def without_guesses(self) -> BuiltinSource:
-        """The same suggester without its guesses (names it has no evidence for the label of)."""
-        return BuiltinSource(self.resources, self.labels, guesses=False)
+    def with_guesses(self, keep: bool) -> BuiltinSource:
+        """The same suggester with or without its guesses (names it has no clue to label)."""
+        return self if keep == self.guesses else BuiltinSource(self.resources, self.labels, keep)
 
     def suggest_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Span]]:
         return self.suggester.suggest_many(texts, batch_size=batch_size)
@@ -274,8 +274,8 @@ class CombinedSource:
     def signature(self) -> str:
         return signature_hash("combined", [s.signature() for s in self.sources])
 
-    def without_guesses(self) -> CombinedSource:
-        return CombinedSource([without_guesses(s) for s in self.sources])
+    def with_guesses(self, keep: bool) -> CombinedSource:
+        return CombinedSource([with_guesses(s, keep) for s in self.sources])
 
     def suggest_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Span]]:
         it = iter(texts)
@@ -285,10 +285,10 @@ class CombinedSource:
                 yield combine([found[i] for found in per_source])
 
 
-def without_guesses(source: SuggestionSource) -> SuggestionSource:
-    """The source without the built-in rules' guesses, if it has any (see BuiltinSource)."""
-    drop = getattr(source, "without_guesses", None)
-    return drop() if drop is not None else source
+def with_guesses(source: SuggestionSource, keep: bool) -> SuggestionSource:
+    """The source with or without the built-in rules' guesses, if it has any (BuiltinSource)."""
+    choose = getattr(source, "with_guesses", None)
+    return choose(keep) if choose is not None else source
 
 
 def with_learned_choice(sources: Sequence[SuggestionSource],
@@ -305,7 +305,7 @@ def with_learned_choice(sources: Sequence[SuggestionSource],
     scores = getattr(learned[0], "scores", None) or {}
     out = list(sources)
     if scores.get("guesses") is False:
-        out = [s if s.name == LEARNED else without_guesses(s) for s in out]
+        out = [s if s.name == LEARNED else with_guesses(s, False) for s in out]
     if not keep_order and scores.get("order") == "others-first":
         out = [s for s in out if s.name != LEARNED] + [s for s in out if s.name == LEARNED]
     return out

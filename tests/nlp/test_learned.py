@@ -307,11 +307,11 @@ def test_the_rules_guesses_stay_out_when_the_held_out_check_finds_them_wrong(
         text = project.text(project.article_ids[0])
         rules = BuiltinSource()
         [guessed] = list(rules.suggest_many([text]))
-        [plain] = list(rules.without_guesses().suggest_many([text]))
+        [plain] = list(rules.with_guesses(False).suggest_many([text]))
         assert len(set(GUESSES) & {text[s.start:s.end] for s in guessed}) == 2
         assert not set(GUESSES) & {text[s.start:s.end] for s in plain}
         assert len(guessed) - len(plain) == 3  # "...ku" too; the analyst's names stay
-        assert rules.without_guesses().signature() != rules.signature()  # cached apart
+        assert rules.with_guesses(False).signature() != rules.signature()  # cached apart
 
         result = train(project, learned_dir(root), current=rules, **TINY)
         assert result.guesses is False and result.switched

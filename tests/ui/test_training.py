@@ -155,7 +155,7 @@ def test_status_bar_names_the_suggesting_model_and_its_f(window, qtbot, monkeypa
 
 
 
-def test_the_rules_wrong_guesses_are_left_out_once_the_model_suggests(opener, qtbot, monkeypatch) -> None:  # noqa: ANN001
+def test_wrong_rule_guesses_leave_once_the_model_suggests(opener, qtbot, monkeypatch) -> None:  # noqa: ANN001
     """The analyst rejects the rules' guesses (made-up words called people) in 12 articles and
     trains: the held-out check finds the guesses wrong, so the next article has none."""
     from annotator.core.model import Article
