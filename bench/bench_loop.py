@@ -118,6 +118,7 @@ def one_round(app, window, timeout: float = 60.0) -> dict:  # noqa: ANN001
     task = window.training.task
     assert task is not None and task.name == "Updating the model", "no in-the-loop update"
     task.succeeded.connect(refreshed)
+    app.processEvents()  # two key presses, not one: the event loop runs between them
     QTest.keyClick(window.view, Qt.Key.Key_N)  # on to the next article, as the analyst does
     ok = run_until(app, lambda: "t" in seen, timeout)
     app.processEvents()
