@@ -47,7 +47,15 @@ TITLES = _words(
     profesor prof prof. dr dr. drs drs. ir ir. h. hj. kh k.h. bapak ibu pak bu mas mbak bung
     tuan nyonya nona saudara sdr sdr. mr mr. mrs mrs. ms ms. sir lord penasihat penasehat
     pelatih rektor dekan ceo cfo chairman president minister governor admiral senator king
-    queen prince princess pope madya muda keluarga marga capt kapt"""
+    queen prince princess pope madya muda keluarga marga capt kapt
+    menag menaker menakertrans mendag mendes mendikbud mendikbudristek mendiknas menhub menkes
+    menkominfo menkop menkumham menlhk menpan menpanrb menpar menparekraf menperin menpora
+    menpupr menristek menristekdikti mensesneg mensos mentan menhut meneg menegpora
+    menkopolhukam menkomaritim menkokesra wamen wagub wabup wawali wawalkot walkot wakapolri
+    wakapolda wakapolres sekda sekdes kadis kabid kabag kasubag kasubdit kasat kasatreskrim
+    kabiro kabareskrim kabaharkam kadiv kadivhumas kapuspen kapuspenkum kajati kajari
+    jampidsus jampidum kakanwil kalapas kades dirjen dirreskrimum dirreskrimsus dirlantas
+    komut ketum waketum plt plh danramil dandim danrem danyon pangkostrad kasdam danlanud"""
 )
 
 # Roles and kin written before a name, only when in lower case ("ayah Kim", "pakar Budi").

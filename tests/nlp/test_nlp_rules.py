@@ -43,6 +43,25 @@ def test_title_cue_makes_a_person_and_is_not_part_of_it(
     assert not any(surface.startswith(titles) for surface, _ in spans)
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Hal itu disampaikan Mendikbud Rahmat Santoso di Jakarta.", "Rahmat Santoso"),
+        ("Wagub Andi Pratama meninjau lokasi banjir.", "Andi Pratama"),
+        ("Kabareskrim Komjen Arif Wibowo memimpin penyelidikan.", "Arif Wibowo"),
+        ("Plt Bupati Dedi Kurnia hadir dalam rapat itu.", "Dedi Kurnia"),
+    ],
+)
+def test_abbreviated_offices_are_titles_too(
+    suggester: BuiltinSuggester, text: str, name: str
+) -> None:
+    """Indonesian news shortens offices ("Mendikbud" for the education minister): a title."""
+    spans = found(suggester, text)
+    assert (name, "PER") in spans
+    assert not any(surface.startswith(("Mendikbud", "Wagub", "Kabareskrim", "Plt", "Komjen"))
+                   for surface, _ in spans)
+
+
 def test_office_words_and_country_are_not_in_the_name(suggester: BuiltinSuggester) -> None:
     text = "Menteri Pertahanan Rusia Sergei Shoigu bertemu Kim di Vladivostok."
     assert found(suggester, text) == [
