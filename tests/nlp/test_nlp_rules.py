@@ -133,6 +133,7 @@ def test_noise_lines_get_no_suggestions(suggester: BuiltinSuggester) -> None:
         "KERJASAMA YANG MENGKHAWATIRKAN",
         'Ia menyanyikan lagu "Hati Yang Luka" di panggung.',
         "Pandemi Covid-19 mereda pada hari Rabu, 13 September.",
+        "Jelang Pilgub nanti, hasil Munas dan Rakernas dibahas lagi.",  # news' portmanteaus
     ],
 )
 def test_capitalised_common_words_are_not_entities(suggester: BuiltinSuggester, text: str) -> None:
