@@ -10,8 +10,10 @@ import spacy
 
 from annotator.cli import main
 from annotator.config import seeds_dir
+from annotator.core.project import Project
+from annotator.store.project_store import ProjectStore
 from annotator.store.session import open_project
-from tests.nlp.test_learned import build
+from tests.nlp.test_learned import build, guessing_project
 
 GOLD = """\
 Presiden\tO
@@ -86,20 +88,27 @@ def test_suggest_rejects_unknown_sources(seeded: Path, capsys: pytest.CaptureFix
     assert main(["suggest", "--project", str(seeded / "nope")]) == 2
 
 
+def saved(made: tuple[Project, ProjectStore]) -> None:
+    """Write a built project's annotation sets to disk and close it (the CLI reads them)."""
+    project, store = made
+    for aset in project.sets_of():
+        store.save_set(aset)
+    store.close()
+
+
+def train_args(root: Path) -> list[str]:
+    return ["train", "--project", str(root), "--annotator", "ayu", "--iterations", "10"]
+
+
 def test_train_then_evaluate_the_learned_model(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     root = tmp_path / "p"
-    project, store = build(root)
-    for aset in project.sets_of():
-        store.save_set(aset)
-    store.close()
+    saved(build(root))
     settings = ["suggest", "--project", str(root), "--annotator", "ayu", "--source", "propagation"]
     assert main(settings) == 0  # no other source: the first model wins against nothing
     capsys.readouterr()
-    code = main(["train", "--project", str(root), "--annotator", "ayu", "--iterations", "10",
-                 "--json"])
-    assert code == 0
+    assert main([*train_args(root), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert {"ents_p", "ents_r", "ents_f", "ents_per_type"} <= set(report)
     assert report["switched"] and report["path"] == str(root / "models" / "learned")
@@ -118,14 +127,9 @@ def test_train_then_evaluate_the_learned_model(
 def test_train_says_when_the_rules_guesses_are_left_out(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    from tests.nlp.test_learned import guessing_project
-
     root = tmp_path / "p"
-    project, store = guessing_project(root)
-    for aset in project.sets_of():
-        store.save_set(aset)
-    store.close()
-    args = ["train", "--project", str(root), "--annotator", "ayu", "--iterations", "10"]
+    saved(guessing_project(root))
+    args = train_args(root)
     assert main([*args, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["switched"] and report["guesses"] is False
