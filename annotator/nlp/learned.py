@@ -432,18 +432,18 @@ def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Spa
     result.scores = score_predictions(gold, mine).scores
     if current is None:
         return
-    theirs = list(current.suggest_many([g.text for g in gold]))
+    texts, gold_spans = [g.text for g in gold], sum(len(g.spans) for g in gold)
+    theirs = list(current.suggest_many(texts))
     result.current = score_predictions(gold, theirs).scores
     # the new model replaces the old: it is combined with the rest, the rules' guesses back in
     # (an earlier model may have left them out; they are weighed again below)
     others = with_guesses(_without_learned(current), True)
     if others.signature() != current.signature():
-        theirs = list(others.suggest_many([g.text for g in gold]))
+        theirs = list(others.suggest_many(texts))
     orders = {order: score_predictions(gold, _merged(mine, theirs, order)).scores
               for order in (MODEL_FIRST, OTHERS_FIRST)}
     result.order = pick_order(orders[MODEL_FIRST].get("ents_f"),
-                              orders[OTHERS_FIRST].get("ents_f"),
-                              sum(len(g.spans) for g in gold), reads_rules)
+                              orders[OTHERS_FIRST].get("ents_f"), gold_spans, reads_rules)
     result.combined = orders[result.order]
     result.notes.append("held-out F with the model's spans first / the other sources' "
                         f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
@@ -451,9 +451,9 @@ def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Spa
     plain = with_guesses(others, False)
     if plain.signature() != others.signature():  # the rules are among them
         without = score_predictions(gold, _merged(
-            mine, list(plain.suggest_many([g.text for g in gold])), result.order)).scores
+            mine, list(plain.suggest_many(texts)), result.order)).scores
         with_f, without_f = result.combined.get("ents_f"), without.get("ents_f")
-        result.guesses = keep_guesses(with_f, without_f, sum(len(g.spans) for g in gold))
+        result.guesses = keep_guesses(with_f, without_f, gold_spans)
         if not result.guesses:
             result.combined = without
         result.notes.append(f"held-out F with / without the rules' guesses: {with_f or 0:.3f}"
