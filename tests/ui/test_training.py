@@ -158,7 +158,10 @@ def test_status_bar_names_the_suggesting_model_and_its_f(window, qtbot, monkeypa
 def test_wrong_rule_guesses_leave_once_the_model_suggests(opener, qtbot, monkeypatch) -> None:  # noqa: ANN001
     """The analyst rejects the rules' guesses (made-up words called people) in 12 articles and
     trains: the held-out check finds the guesses wrong, so the next article has none."""
+    import json
+
     from annotator.core.model import Article
+    from annotator.io.export import export_project
     from annotator.store.session import open_project
     from annotator.ui.training import TrainingController
     from tests.nlp.test_learned import GUESSES, guessing_texts
@@ -197,3 +200,21 @@ def test_wrong_rule_guesses_leave_once_the_model_suggests(opener, qtbot, monkeyp
     box = window.training.show_scores()
     assert "without the rules' guesses" in box.text()
     box.close()
+
+    # after a restart the same suggestions wait (not the stale guesses of the first pass),
+    # and accepting them saves and exports exactly those
+    article_id = window.article_id
+    shown = {s.key for s in window.project.annotation_set(article_id).suggestions}
+    opener.close(window)
+    window = opener.open(root, seeds=None)
+    window.show_article(article_id)
+    assert {s.key for s in window.project.annotation_set(article_id).suggestions} == shown
+    key(window, "A", CTRL | SHIFT)
+    opener.close(window)  # the accepted spans are saved and come back as they were
+    window = opener.open(root, seeds=None, suggest=False)
+    assert {s.key for s in window.project.annotation_set(article_id).spans} == shown
+    out = opener.tmp_path / "guessing.jsonl"
+    export_project(window.project, out, annotator="ayu", status="any")
+    [record] = [r for r in map(json.loads, out.read_text("utf-8").splitlines())
+                if r["text"] == text]
+    assert {(x["start"], x["end"], x["label"]) for x in record["spans"]} == shown
