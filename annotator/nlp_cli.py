@@ -217,7 +217,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         cli.close_for_command(store)
     if args.json:
         print(json.dumps({**result.scores, "current": result.current,
-                          "combined": result.combined, "guesses": result.guesses,
+                          "combined": result.combined, "min_rank": result.min_rank,
                           "current_source":
                           baseline.name if baseline else None, "switched": result.switched,
                           "path": str(result.path), "iterations": result.steps, "n_train":
@@ -231,8 +231,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(_prf(f"current ({baseline.name})", result.current))
     if result.combined is not None and baseline is not None:
         print(_prf(f"learned model + {baseline.name} in the gaps", result.combined))
-        if not result.guesses:
-            print("  (without the rules' guesses: on these articles they were mostly wrong)")
+        if result.min_rank:
+            from annotator.nlp.ranks import RANK_FLOORS
+
+            print(f"  (the rules' spans in its gaps: {RANK_FLOORS[result.min_rank]}; on these "
+                  "articles the others were mostly wrong)")
     if result.switched:
         print(f"Saved to {result.path}; suggestions now use the learned model")
     else:

@@ -144,8 +144,8 @@ class Mapped:
         for spans in self.source.suggest_many(texts, batch_size):
             yield [s.with_(label=self.mapping.get(s.label, s.label)) for s in spans]
 
-    def with_guesses(self, keep: bool) -> Mapped:
-        return Mapped(self.source.with_guesses(keep), self.mapping)
+    def with_min_rank(self, rank: int) -> Mapped:
+        return Mapped(self.source.with_min_rank(rank), self.mapping)
 
 
 def row(name: str, n: Any, scores: dict, seconds: float | None) -> dict:

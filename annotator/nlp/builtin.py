@@ -15,7 +15,8 @@ from annotator.core.model import Origin, Span
 from annotator.nlp.cues import GEO_HEADS, INITIALS_CUES
 from annotator.nlp.docview import DocView, GazMatch
 from annotator.nlp.lexicon import Lexicon
-from annotator.nlp.names import RANK_GAZ, RANK_GUESS, Candidate
+from annotator.nlp.names import Candidate
+from annotator.nlp.ranks import RANK_GAZ, RANK_GUESS
 from annotator.nlp.resources import load_patterns, resources_dir
 from annotator.nlp.rules import Rules
 from annotator.nlp.tokens import make_nlp
@@ -44,13 +45,13 @@ class BuiltinSuggester:
     name = "builtin"
 
     def __init__(self, resources: Path | None = None, labels: Iterable[str] | None = None,
-                 guesses: bool = True) -> None:
+                 min_rank: int = RANK_GUESS) -> None:
         """Load patterns and word lists from `resources` (default: the project's folder);
-        without `guesses`, capitalised names with nothing to say what they are go unsuggested."""
+        spans ranked below `min_rank` (names.RANK_*) go unsuggested."""
         root = resources if resources is not None else resources_dir()
         self.resources = root
         self.labels: frozenset[str] | None = frozenset(labels) if labels is not None else None
-        self.guesses = guesses
+        self.min_rank = min_rank
         self.nlp = make_nlp()
         found = load_patterns(root)
         self.problems: list[str] = list(found.problems)
@@ -105,7 +106,7 @@ class BuiltinSuggester:
         for c in resolve_overlaps(candidates, len(doc)):
             if self.labels is not None and c.label not in self.labels:
                 continue
-            if c.rank == RANK_GUESS and not self.guesses:
+            if c.rank < self.min_rank:
                 continue
             start = doc[c.start].idx
             last = doc[c.end - 1]

@@ -16,7 +16,7 @@ import math
 import random
 import time
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,12 +31,13 @@ from annotator.nlp.model_store import (
     retire,
     save_model,
 )
+from annotator.nlp.ranks import RANK_FLOORS
 from annotator.nlp.sources import (
     LEARNED,
     SpacyPipelineSource,
     SuggestionSource,
     combine,
-    with_guesses,
+    with_min_rank,
 )
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class TrainResult:
     current: dict[str, Any] | None = None
     combined: dict[str, Any] | None = None  # with the current sources, in the better `order`
     order: str = "model-first"  # or "others-first": the current sources' spans win overlaps
-    guesses: bool = True  # the rules' guesses fill the model's gaps (see keep_guesses)
+    min_rank: int = 0  # the rules' spans of this rank and above fill its gaps (pick_min_rank)
     switched: bool = False
     steps: int = 0
     n_train: int = 0
@@ -126,11 +127,16 @@ def switch_margin(gold_spans: int) -> float:
     return 0.5 / math.sqrt(max(1, gold_spans))
 
 
-def keep_guesses(with_guesses: float | None, without: float | None, gold_spans: int) -> bool:
-    """Do the built-in rules' guesses (names called persons for want of evidence) stay with the
-    model? Yes unless the held-out F without them is clearly higher (by switch_margin): they
-    are what the rules find in kinds of text the model has not seen."""
-    return not should_switch(without, with_guesses, switch_margin(gold_spans))
+def pick_min_rank(by_rank: Mapping[int, float | None], gold_spans: int) -> int:
+    """Which of the built-in rules' spans fill the model's gaps: those of the lowest rank
+    (names.RANK_*) whose held-out F is within half a switch_margin of the best rank's. The
+    rules find names in kinds of text the model has not seen, so they stay unless leaving
+    their weaker spans out is clearly better on the project's own articles."""
+    found = {rank: f for rank, f in by_rank.items() if f is not None}
+    if not found:
+        return min(by_rank, default=0)
+    best = max(found.values())
+    return min(rank for rank, f in found.items() if f >= best - switch_margin(gold_spans) / 2)
 
 
 def pick_order(model_first: float | None, others_first: float | None, gold_spans: int,
@@ -411,7 +417,7 @@ def train(
         return result
     dest = Path(out_dir) if result.switched else Path(out_dir).parent / CANDIDATE
     info = {**result.scores, "current": result.current, "combined": result.combined,
-            "order": result.order, "guesses": result.guesses,
+            "order": result.order, "min_rank": result.min_rank,
             "current_source": getattr(current, "name", None), "kind": crf.FACTORY,
             "steps": result.steps, "iterations": iterations, "lowercase": lowercase,
             "algorithm": algorithm, "params": params or {}, "folds": len(folds),
@@ -435,9 +441,9 @@ def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Spa
     texts, gold_spans = [g.text for g in gold], sum(len(g.spans) for g in gold)
     theirs = list(current.suggest_many(texts))
     result.current = score_predictions(gold, theirs).scores
-    # the new model replaces the old: it is combined with the rest, the rules' guesses back in
-    # (an earlier model may have left them out; they are weighed again below)
-    others = with_guesses(_without_learned(current), True)
+    # the new model replaces the old: it is combined with the rest, all the rules' spans back
+    # in (an earlier model may have left some out; they are weighed again below)
+    others = with_min_rank(_without_learned(current), 0)
     if others.signature() != current.signature():
         theirs = list(others.suggest_many(texts))
     orders = {order: score_predictions(gold, _merged(mine, theirs, order)).scores
@@ -448,16 +454,19 @@ def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Spa
     result.notes.append("held-out F with the model's spans first / the other sources' "
                         f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
                         f"{orders[OTHERS_FIRST].get('ents_f') or 0:.3f}")
-    plain = with_guesses(others, False)
-    if plain.signature() != others.signature():  # the rules are among them
-        without = score_predictions(gold, _merged(
-            mine, list(plain.suggest_many(texts)), result.order)).scores
-        with_f, without_f = result.combined.get("ents_f"), without.get("ents_f")
-        result.guesses = keep_guesses(with_f, without_f, gold_spans)
-        if not result.guesses:
-            result.combined = without
-        result.notes.append(f"held-out F with / without the rules' guesses: {with_f or 0:.3f}"
-                            f" / {without_f or 0:.3f}")
+    by_rank = {0: result.combined}
+    for rank in RANK_FLOORS:
+        fewer = with_min_rank(others, rank)
+        if rank and fewer.signature() != others.signature():  # the rules are among them
+            by_rank[rank] = score_predictions(gold, _merged(
+                mine, list(fewer.suggest_many(texts)), result.order)).scores
+    if len(by_rank) > 1:
+        result.min_rank = pick_min_rank(
+            {rank: scores.get("ents_f") for rank, scores in by_rank.items()}, gold_spans)
+        result.combined = by_rank[result.min_rank]
+        result.notes.append("held-out F with the rules' spans from rank 0 / 1 / 2 / 3 in the "
+                            "model's gaps: " + " / ".join(
+                                f"{scores.get('ents_f') or 0:.3f}" for scores in by_rank.values()))
 
 
 def _merged(mine: Sequence[list[Span]], theirs: Sequence[list[Span]], order: str,

@@ -6,11 +6,7 @@ from dataclasses import dataclass
 
 from annotator.nlp import cues
 from annotator.nlp.docview import DocView
-
-RANK_GUESS = 0  # a capitalised sequence with nothing to say what it is: called a person
-RANK_WEAK = 1  # a capitalised sequence labelled by its shape and context
-RANK_RULE = 2  # a title or cue noun vouches for it
-RANK_GAZ = 3  # gazetteer or pattern match
+from annotator.nlp.ranks import RANK_RULE, RANK_WEAK
 
 _PLACE = ("GPE", "LOC")
 MAX_CUE_WORDS = max(len(k) for k in [*cues.CAP_CUES, *cues.LOWER_CUES])

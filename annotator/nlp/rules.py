@@ -6,11 +6,10 @@ from annotator.nlp import cues
 from annotator.nlp.names import (
     LOWER_CUES_ALL,
     MAX_CUE_WORDS,
-    RANK_GUESS,
-    RANK_WEAK,
     Candidate,
     NameRules,
 )
+from annotator.nlp.ranks import RANK_GUESS, RANK_WEAK
 
 __all__ = ["Candidate", "Rules"]
 

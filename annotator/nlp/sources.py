@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from annotator.core.model import Origin, Span
+from annotator.nlp.ranks import rules_min_rank
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -102,11 +103,11 @@ class BuiltinSource(_Lazy):
     cacheable = True
 
     def __init__(self, resources: Path | None = None, labels: Collection[str] | None = None,
-                 guesses: bool = True):
+                 min_rank: int = 0):
         self.name = BUILTIN
         self.resources = resources
         self.labels = tuple(sorted(labels)) if labels is not None else None
-        self.guesses = guesses
+        self.min_rank = min_rank
         self._suggester: Any = None
         self._lock = threading.Lock()
 
@@ -116,7 +117,7 @@ class BuiltinSource(_Lazy):
             if self._suggester is None:
                 from annotator.nlp.builtin import BuiltinSuggester
 
-                self._suggester = BuiltinSuggester(self.resources, self.labels, self.guesses)
+                self._suggester = BuiltinSuggester(self.resources, self.labels, self.min_rank)
             return self._suggester
 
     def signature(self) -> str:
@@ -124,11 +125,11 @@ class BuiltinSource(_Lazy):
 
         root = self.resources if self.resources is not None else resources_dir()
         full = _builtin_signature(str(root) if root else None, self.labels)
-        return full if self.guesses else signature_hash(full, "without guesses")
+        return full if not self.min_rank else signature_hash(full, f"from rank {self.min_rank}")
 
-    def with_guesses(self, keep: bool) -> BuiltinSource:
-        """The same suggester with or without its guesses (names it has no clue to label)."""
-        return self if keep == self.guesses else BuiltinSource(self.resources, self.labels, keep)
+    def with_min_rank(self, rank: int) -> BuiltinSource:
+        """The same suggester keeping only its spans of `rank` and above (names.RANK_*)."""
+        return self if rank == self.min_rank else BuiltinSource(self.resources, self.labels, rank)
 
     def suggest_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Span]]:
         return self.suggester.suggest_many(texts, batch_size=batch_size)
@@ -274,8 +275,8 @@ class CombinedSource:
     def signature(self) -> str:
         return signature_hash("combined", [s.signature() for s in self.sources])
 
-    def with_guesses(self, keep: bool) -> CombinedSource:
-        return CombinedSource([with_guesses(s, keep) for s in self.sources])
+    def with_min_rank(self, rank: int) -> CombinedSource:
+        return CombinedSource([with_min_rank(s, rank) for s in self.sources])
 
     def suggest_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Span]]:
         it = iter(texts)
@@ -285,27 +286,29 @@ class CombinedSource:
                 yield combine([found[i] for found in per_source])
 
 
-def with_guesses(source: SuggestionSource, keep: bool) -> SuggestionSource:
-    """The source with or without the built-in rules' guesses, if it has any (BuiltinSource)."""
-    choose = getattr(source, "with_guesses", None)
-    return choose(keep) if choose is not None else source
+def with_min_rank(source: SuggestionSource, rank: int) -> SuggestionSource:
+    """The source keeping only the built-in rules' spans of `rank` and above (names.RANK_*),
+    if it has rules (BuiltinSource); other sources as they are."""
+    choose = getattr(source, "with_min_rank", None)
+    return choose(rank) if choose is not None else source
 
 
 def with_learned_choice(sources: Sequence[SuggestionSource],
                         keep_order: bool = False) -> list[SuggestionSource]:
     """The sources as the learned model's training chose to combine them (its scores.json):
     the model after the others when "order" is "others-first" (unless `keep_order`: the
-    analyst set a priority), and the rules' guesses left out when "guesses" is false (the
-    held-out check found them mostly wrong on this project's text). The others' other spans
-    always fill the model's gaps: a model trained on one kind of text misses names in
-    another kind that the rules find."""
+    analyst set a priority), and only the rules' spans of "min_rank" and above (the held-out
+    check found the lower ranks mostly wrong on this project's text). The other sources'
+    spans always fill the model's gaps: a model trained on one kind of text misses names in
+    another kind that they find."""
     learned = [s for s in sources if s.name == LEARNED]
     if not learned:
         return list(sources)
     scores = getattr(learned[0], "scores", None) or {}
     out = list(sources)
-    if scores.get("guesses") is False:
-        out = [s if s.name == LEARNED else with_guesses(s, False) for s in out]
+    rank = rules_min_rank(scores)
+    if rank:
+        out = [s if s.name == LEARNED else with_min_rank(s, rank) for s in out]
     if not keep_order and scores.get("order") == "others-first":
         out = [s for s in out if s.name != LEARNED] + [s for s in out if s.name == LEARNED]
     return out

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.commands import ChangeSettings
 from annotator.jobs.train_job import train_job
+from annotator.nlp.ranks import RANK_FLOORS, rules_min_rank
 from annotator.ui.tasks import BackgroundTask, ProcessTask
 
 if TYPE_CHECKING:
@@ -60,8 +61,9 @@ def describe_scores(scores: dict[str, Any] | None) -> str:
     if isinstance(combined, dict) and combined.get("ents_f") is not None:
         lines.append(f"With the other sources in its gaps (what you see): "
                      f"F {combined['ents_f']:.3f}")
-        if scores.get("guesses") is False:
-            lines.append("  (without the rules' guesses, names they had no clue to label: on "
+        rank = rules_min_rank(scores)
+        if rank:
+            lines.append(f"  (the rules' spans in its gaps: {RANK_FLOORS[rank]}; on "
                          "your finished articles these were mostly wrong)")
     current = scores.get("current")
     if isinstance(current, dict) and current.get("ents_f") is not None:

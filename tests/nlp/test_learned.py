@@ -26,6 +26,7 @@ from annotator.nlp.model_store import (
     load_learned,
     read_scores,
 )
+from annotator.nlp.ranks import RANK_WEAK
 from annotator.nlp.tokens import make_nlp
 from annotator.store.project_store import ProjectStore
 from annotator.store.session import open_project
@@ -299,7 +300,7 @@ def guessing_project(root: Path, n: int = 12) -> tuple[Project, ProjectStore]:
 
 def test_the_rules_guesses_stay_out_when_the_held_out_check_finds_them_wrong(
         tmp_path: Path) -> None:
-    from annotator.nlp.sources import BuiltinSource, with_learned_choice
+    from annotator.nlp.sources import BuiltinSource, CombinedSource, with_learned_choice
 
     project, store = guessing_project(tmp_path / "p")
     root = tmp_path / "p"
@@ -307,26 +308,49 @@ def test_the_rules_guesses_stay_out_when_the_held_out_check_finds_them_wrong(
         text = project.text(project.article_ids[0])
         rules = BuiltinSource()
         [guessed] = list(rules.suggest_many([text]))
-        [plain] = list(rules.with_guesses(False).suggest_many([text]))
+        [plain] = list(rules.with_min_rank(RANK_WEAK).suggest_many([text]))
         assert len(set(GUESSES) & {text[s.start:s.end] for s in guessed}) == 2
         assert not set(GUESSES) & {text[s.start:s.end] for s in plain}
         assert len(guessed) - len(plain) == 3  # "...ku" too; the analyst's names stay
-        assert rules.with_guesses(False).signature() != rules.signature()  # cached apart
+        assert rules.with_min_rank(RANK_WEAK).signature() != rules.signature()  # cached apart
 
         result = train(project, learned_dir(root), current=rules, **TINY)
-        assert result.guesses is False and result.switched
-        assert any("without the rules' guesses" in note for note in result.notes)
+        assert result.min_rank >= RANK_WEAK and result.switched
+        assert any("rules' spans from rank 0 / 1 / 2 / 3" in note for note in result.notes)
         scores = read_scores(learned_dir(root))
-        assert scores is not None and scores["guesses"] is False
+        assert scores is not None and scores["min_rank"] == result.min_rank
         source = load_learned(root)
         shown = with_learned_choice([source, BuiltinSource()])
         assert [s.name for s in shown] == ["learned", "builtin"]
-        assert shown[1].guesses is False  # type: ignore[attr-defined]
+        assert shown[1].min_rank == result.min_rank  # type: ignore[attr-defined]
+        [seen] = list(CombinedSource(shown).suggest_many([text]))
+        assert not set(GUESSES) & {text[s.start:s.end] for s in seen}
     finally:
         store.close()
 
 
-def test_the_rules_guesses_stay_when_they_are_right() -> None:
-    assert learned.keep_guesses(0.70, 0.71, 2_000)  # within the noise (0.011): they stay
-    assert not learned.keep_guesses(0.70, 0.74, 2_000)
-    assert learned.keep_guesses(0.74, 0.70, 2_000) and learned.keep_guesses(None, None, 10)
+def test_the_rules_weaker_spans_stay_unless_clearly_worse() -> None:
+    margin = learned.switch_margin(2_000) / 2  # 0.0056
+    assert learned.pick_min_rank({0: 0.70, 1: 0.704, 2: 0.70, 3: 0.69}, 2_000) == 0
+    assert learned.pick_min_rank({0: 0.70, 1: 0.72, 2: 0.72 + margin / 2, 3: 0.73}, 2_000) == 3
+    assert learned.pick_min_rank({0: 0.70, 1: 0.74, 2: 0.745, 3: 0.73}, 2_000) == 1
+    assert learned.pick_min_rank({0: 0.70, 1: 0.80}, 50) == 1  # wide noise, clear gain
+    assert learned.pick_min_rank({0: 0.70, 1: 0.73}, 50) == 0  # within 0.035 on 50 spans
+    assert learned.pick_min_rank({0: None, 1: None}, 10) == 0
+
+
+def test_the_rules_ranks_narrow_down_to_their_lists() -> None:
+    from annotator.nlp.ranks import RANK_GAZ, RANK_RULE, rules_min_rank
+    from annotator.nlp.sources import BuiltinSource
+
+    text = ("Presiden Sandiaga Mulyono bertemu Kombrat Selatan di Jakarta, kata juru bicara "
+            "Universitas Tadulako.")
+    rules = BuiltinSource()
+    found = {rank: {text[s.start:s.end] for s in next(rules.with_min_rank(rank).suggest_many(
+        [text]))} for rank in (0, RANK_WEAK, RANK_RULE, RANK_GAZ)}
+    assert found[RANK_GAZ] == {"Jakarta"}
+    assert found[RANK_GAZ] < found[RANK_RULE] <= found[RANK_WEAK] <= found[0]
+    assert "Sandiaga Mulyono" in found[RANK_RULE]  # a title vouches for him
+    assert rules_min_rank({"guesses": False}) == RANK_WEAK  # models saved before ranks
+    assert rules_min_rank({"min_rank": RANK_GAZ, "guesses": False}) == RANK_GAZ
+    assert rules_min_rank({}) == 0

@@ -189,7 +189,7 @@ def test_wrong_rule_guesses_leave_once_the_model_suggests(opener, qtbot, monkeyp
     rules_pass = window.suggestions.task
     train_and_wait(window, qtbot)
     result = window.training.last_result
-    assert result.switched and result.guesses is False, result.notes
+    assert result.switched and result.min_rank >= 1, result.notes
     qtbot.waitUntil(lambda: window.suggestions.task is not rules_pass)  # the model's pass
     opener.wait_suggestions(window)
     text = window.project.text(window.article_id)
@@ -198,7 +198,7 @@ def test_wrong_rule_guesses_leave_once_the_model_suggests(opener, qtbot, monkeyp
     assert any(name in surfaces(window, pending=True) for name in ("Jakarta", "Moskow",
                                                                      "Kim Jong Un"))
     box = window.training.show_scores()
-    assert "without the rules' guesses" in box.text()
+    assert "the rules' spans in its gaps: " in box.text()
     box.close()
 
     # after a restart the same suggestions wait (not the stale guesses of the first pass),
