@@ -234,8 +234,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         if result.min_rank:
             from annotator.nlp.ranks import RANK_FLOORS
 
-            print(f"  (the rules' spans in its gaps: {RANK_FLOORS[result.min_rank]}; on these "
-                  "articles the others were mostly wrong)")
+            print(f"  (the rules' spans in its gaps: {RANK_FLOORS[result.min_rank]}; their "
+                  "other spans were mostly wrong on these articles)")
     if result.switched:
         print(f"Saved to {result.path}; suggestions now use the learned model")
     else:

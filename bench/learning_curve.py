@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  trained on {n}: {seconds:.0f} s, {result.steps} iterations, "
                   f"{result.n_train} train / {result.n_dev} held out"
                   f"{f' (all, in {result.folds} folds)' if result.folds else ''}; "
-                  f"order {result.order}, "
+                  f"order {result.order}, rules' spans from rank {result.min_rank} in its gaps, "
                   f"{'switched' if result.switched else 'not switched'}; current F "
                   f"{(result.current or {}).get('ents_f')}; {'; '.join(result.notes)}", flush=True)
             rows.append(row("learned", n, score(test, predict(source, test), None), seconds))

@@ -63,8 +63,8 @@ def describe_scores(scores: dict[str, Any] | None) -> str:
                      f"F {combined['ents_f']:.3f}")
         rank = rules_min_rank(scores)
         if rank:
-            lines.append(f"  (the rules' spans in its gaps: {RANK_FLOORS[rank]}; on "
-                         "your finished articles these were mostly wrong)")
+            lines.append(f"  (the rules' spans in its gaps: {RANK_FLOORS[rank]}; their "
+                         "other spans were mostly wrong on your finished articles)")
     current = scores.get("current")
     if isinstance(current, dict) and current.get("ents_f") is not None:
         lines.append(f"The other sources alone, same held-out articles: F {current['ents_f']:.3f}")
