@@ -197,6 +197,20 @@ def cache_signature(*parts: object) -> str:
     return digest.hexdigest()[:16]
 
 
+def seed_c_random(seed: int) -> None:
+    """Seed the C library's rand(), which crfsuite's passive-aggressive and averaged
+    perceptron trainers shuffle the data with: the same data then gives the same model (best
+    effort; where the C library cannot be found, training stays unseeded)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or ctypes.util.find_library("msvcrt"))
+        libc.srand(ctypes.c_uint(seed & 0xFFFFFFFF))
+    except (OSError, AttributeError, TypeError):
+        pass
+
+
 class TrainingCancelled(Exception):
     """The user cancelled while the CRF was being trained."""
 
@@ -204,12 +218,13 @@ class TrainingCancelled(Exception):
 def train_crf(sequences: Iterable[tuple[list[Features], list[str]]], *,
               iterations: int = ITERATIONS, algorithm: str = ALGORITHM,
               params: dict[str, Any] | None = None, progress: Progress | None = None,
-              cancelled: Cancelled | None = None) -> bytes:
+              cancelled: Cancelled | None = None, seed: int = 0) -> bytes:
     """Train on (features, tags) sequences; the model file's bytes.
 
     `iterations` are passes over the data (crfsuite's `algorithm` may stop sooner when it
     converges); `progress` counts them. crfsuite cannot be interrupted: a cancel is noticed
-    after the run (TrainingCancelled), at most a few seconds later."""
+    after the run (TrainingCancelled), at most a few seconds later. The trainers that shuffle
+    the data do so from `seed`."""
     import tempfile
 
     import pycrfsuite
@@ -233,6 +248,7 @@ def train_crf(sequences: Iterable[tuple[list[Features], list[str]]], *,
     trainer.set_params({**defaults, **(params or {}), "max_iterations": iterations})
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / MODEL_FILE
+        seed_c_random(seed)
         trainer.train(str(path))
         if stop():
             raise TrainingCancelled

@@ -385,7 +385,7 @@ def train(
                      if item.article_id not in left_out for s in seqs]
         try:
             return crf.train_crf(sequences, iterations=iterations, algorithm=algorithm,
-                                 params=params, progress=step, cancelled=cancelled)
+                                 params=params, progress=step, cancelled=cancelled, seed=seed)
         except crf.TrainingCancelled:
             return None
 
@@ -610,7 +610,7 @@ def refresh(project: Project, project_root: Path, article_ids: Collection[str], 
         same = algorithm == scores.get("algorithm")  # its params are that algorithm's
         model = crf.train_crf(sequences, iterations=passes, algorithm=algorithm,
                               params=(scores.get("params") or None) if same else None,
-                              cancelled=cancelled)
+                              cancelled=cancelled, seed=seed)
     except crf.TrainingCancelled:
         return None
     nlp.get_pipe(crf.FACTORY).set_model(model, labels)
