@@ -47,7 +47,7 @@ class BuiltinSuggester:
     def __init__(self, resources: Path | None = None, labels: Iterable[str] | None = None,
                  min_rank: int = RANK_GUESS) -> None:
         """Load patterns and word lists from `resources` (default: the project's folder);
-        spans ranked below `min_rank` (names.RANK_*) go unsuggested."""
+        spans ranked below `min_rank` (ranks.RANK_*) go unsuggested."""
         root = resources if resources is not None else resources_dir()
         self.resources = root
         self.labels: frozenset[str] | None = frozenset(labels) if labels is not None else None

@@ -131,7 +131,7 @@ RankedPredictions = Mapping[int, tuple[float | None, Sequence[Sequence[Span]]]]
 
 
 def pick_min_rank(by_rank: RankedPredictions, gold_spans: int) -> int:
-    """Which of the built-in rules' spans fill the model's gaps: the lowest rank (names.RANK_*)
+    """Which of the built-in rules' spans fill the model's gaps: the lowest rank (ranks.RANK_*)
     whose held-out F (with its predictions) is within one standard error of the best rank's.
     The error of a difference comes from the spans the two predictions do not share: about
     sqrt(differing spans) / (predicted + gold spans). The rules find names in kinds of text

@@ -128,7 +128,7 @@ class BuiltinSource(_Lazy):
         return full if not self.min_rank else signature_hash(full, f"from rank {self.min_rank}")
 
     def with_min_rank(self, rank: int) -> BuiltinSource:
-        """The same suggester keeping only its spans of `rank` and above (names.RANK_*)."""
+        """The same suggester keeping only its spans of `rank` and above (ranks.RANK_*)."""
         return self if rank == self.min_rank else BuiltinSource(self.resources, self.labels, rank)
 
     def suggest_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Span]]:
@@ -287,7 +287,7 @@ class CombinedSource:
 
 
 def with_min_rank(source: SuggestionSource, rank: int) -> SuggestionSource:
-    """The source keeping only the built-in rules' spans of `rank` and above (names.RANK_*),
+    """The source keeping only the built-in rules' spans of `rank` and above (ranks.RANK_*),
     if it has rules (BuiltinSource); other sources as they are."""
     choose = getattr(source, "with_min_rank", None)
     return choose(rank) if choose is not None else source
