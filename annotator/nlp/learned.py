@@ -127,28 +127,15 @@ def switch_margin(gold_spans: int) -> float:
     return 0.5 / math.sqrt(max(1, gold_spans))
 
 
-RankedPredictions = Mapping[int, tuple[float | None, Sequence[Sequence[Span]]]]
-
-
-def pick_min_rank(by_rank: RankedPredictions, gold_spans: int) -> int:
-    """Which of the built-in rules' spans fill the model's gaps: the lowest rank (ranks.RANK_*)
-    whose held-out F (with its predictions) is within one standard error of the best rank's.
-    The error of a difference comes from the spans the two predictions do not share: about
-    sqrt(differing spans) / (predicted + gold spans). The rules find names in kinds of text
-    the model has not seen, so their weaker spans stay unless clearly wrong on the project's
-    own articles."""
-    scored = {rank: (f, found) for rank, (f, found) in by_rank.items() if f is not None}
+def pick_min_rank(by_rank: Mapping[int, float | None]) -> int:
+    """Which of the built-in rules' spans fill the model's gaps: those from the rank
+    (ranks.RANK_*) whose combination scores the highest held-out F; of ranks that tie, the
+    lowest (the rules find names in kinds of text the model has not seen)."""
+    scored = {rank: f for rank, f in by_rank.items() if f is not None}
     if not scored:
         return min(by_rank, default=0)
-    best = max(scored, key=lambda rank: (scored[rank][0], -rank))
-    best_f, best_found = scored[best]
-    total = sum(map(len, best_found)) + gold_spans
-
-    def error(found: Sequence[Sequence[Span]]) -> float:
-        differing = sum(len(set(a) ^ set(b)) for a, b in zip(found, best_found, strict=True))
-        return math.sqrt(differing) / max(1, total)
-
-    return min(rank for rank, (f, found) in scored.items() if f >= best_f - error(found))
+    best = max(scored.values())
+    return min(rank for rank, f in scored.items() if f >= best)
 
 
 def pick_order(model_first: float | None, others_first: float | None, gold_spans: int,
@@ -466,22 +453,18 @@ def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Spa
     result.notes.append("held-out F with the model's spans first / the other sources' "
                         f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
                         f"{orders[OTHERS_FIRST].get('ents_f') or 0:.3f}")
-    by_rank: dict[int, tuple[dict[str, Any], list[list[Span]]]] = {
-        0: (result.combined, _merged(mine, theirs, result.order))}
+    by_rank = {0: result.combined}
     for rank in RANK_FLOORS:
         fewer = with_min_rank(others, rank)
         if rank and fewer.signature() != others.signature():  # the rules are among them
-            found = _merged(mine, list(fewer.suggest_many(texts)), result.order)
-            by_rank[rank] = (score_predictions(gold, found).scores, found)
+            by_rank[rank] = score_predictions(gold, _merged(
+                mine, list(fewer.suggest_many(texts)), result.order)).scores
     if len(by_rank) > 1:
-        result.min_rank = pick_min_rank(
-            {rank: (scores.get("ents_f"), found) for rank, (scores, found) in by_rank.items()},
-            gold_spans)
-        result.combined = by_rank[result.min_rank][0]
+        result.min_rank = pick_min_rank({rank: s.get("ents_f") for rank, s in by_rank.items()})
+        result.combined = by_rank[result.min_rank]
         result.notes.append("held-out F with the rules' spans from rank 0 / 1 / 2 / 3 in the "
-                            "model's gaps: " + " / ".join(
-                                f"{scores.get('ents_f') or 0:.3f}"
-                                for scores, _ in by_rank.values()))
+                            "model's gaps: " + " / ".join(f"{s.get('ents_f') or 0:.3f}"
+                                                          for s in by_rank.values()))
 
 
 def _merged(mine: Sequence[list[Span]], theirs: Sequence[list[Span]], order: str,
