@@ -12,17 +12,23 @@ one moves to models/learned-previous/); one that does not goes to models/candida
 
 from __future__ import annotations
 
-import math
 import random
 import time
 import uuid
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import ArticleStatus, Span, SpanKey
 from annotator.nlp.evaluate import GoldDoc, score_predictions
+from annotator.nlp.heldout import (
+    MIN_SWITCH_SPANS,
+    MODEL_FIRST,
+    judge,
+    should_switch,
+    switch_margin,
+)
 from annotator.nlp.model_store import (
     CANDIDATE,
     candidate_dir,
@@ -31,14 +37,7 @@ from annotator.nlp.model_store import (
     retire,
     save_model,
 )
-from annotator.nlp.ranks import RANK_FLOORS
-from annotator.nlp.sources import (
-    LEARNED,
-    SpacyPipelineSource,
-    SuggestionSource,
-    combine,
-    with_min_rank,
-)
+from annotator.nlp.sources import LEARNED, SpacyPipelineSource, SuggestionSource
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -55,9 +54,6 @@ ALL = "all"
 FOLDS = 5
 CROSS_CHECK_CHARS = 150_000  # up to about 700 sentences: every finished article checked (5 folds)
 FEATURES = "features"  # models/features: the feature cache
-MODEL_FIRST, OTHERS_FIRST = "model-first", "others-first"
-MIN_ORDER_SPANS = 200
-MIN_SWITCH_SPANS = 50  # fewer held-out spans than this cannot tell (F's error above 0.07)
 FINISHED = (ArticleStatus.DONE, ArticleStatus.REVIEWED)
 
 
@@ -98,7 +94,7 @@ class TrainResult:
     path: Path | None
     current: dict[str, Any] | None = None
     combined: dict[str, Any] | None = None  # with the current sources, in the better `order`
-    order: str = "model-first"  # or "others-first": the current sources' spans win overlaps
+    order: str = MODEL_FIRST  # or OTHERS_FIRST: the current sources' spans win overlaps
     min_rank: int = 0  # the rules' spans of this rank and above fill its gaps (pick_min_rank)
     switched: bool = False
     steps: int = 0
@@ -111,48 +107,6 @@ class TrainResult:
     @property
     def f(self) -> float | None:
         return self.scores.get("ents_f")
-
-
-def should_switch(new_f: float | None, current_f: float | None, margin: float = 0.0) -> bool:
-    """True when the new model's held-out F1 beats the current source's (by `margin`)."""
-    if new_f is None:
-        return False
-    return current_f is None or new_f > current_f + margin
-
-
-def switch_margin(gold_spans: int) -> float:
-    """How much higher the held-out F of the model (with the others) must be than the current
-    sources' to replace them: about one standard error of F, 0.5 / sqrt(held-out spans)
-    (0.07 on 50 spans, 0.035 on 200), so the window does not switch on noise."""
-    return 0.5 / math.sqrt(max(1, gold_spans))
-
-
-def pick_min_rank(by_rank: Mapping[int, float | None]) -> int:
-    """Which of the built-in rules' spans fill the model's gaps: those from the rank
-    (ranks.RANK_*) whose combination scores the highest held-out F; of ranks that tie, the
-    lowest (the rules find names in kinds of text the model has not seen)."""
-    scored = {rank: f for rank, f in by_rank.items() if f is not None}
-    if not scored:
-        return min(by_rank, default=0)
-    best = max(scored.values())
-    return min(rank for rank, f in scored.items() if f >= best)
-
-
-def pick_order(model_first: float | None, others_first: float | None, gold_spans: int,
-               reads_rules: bool = False) -> str:
-    """Which spans win overlaps: the model's (MODEL_FIRST) or the other sources'.
-
-    Differences below 0.5 / sqrt(gold spans) (about one standard error of F: 0.035 with 200
-    spans, 0.02 with 600) are noise. A model that `reads_rules` (their findings are its
-    features) goes first unless the others are clearly better; one that does not only when
-    it is clearly better on at least MIN_ORDER_SPANS held-out spans."""
-    margin = 0.5 / math.sqrt(max(1, gold_spans))
-    mine, theirs = model_first or 0.0, others_first or 0.0
-    if reads_rules:
-        return OTHERS_FIRST if theirs > mine + margin else MODEL_FIRST
-    if gold_spans < MIN_ORDER_SPANS:
-        return OTHERS_FIRST
-    return MODEL_FIRST if mine > theirs + margin else OTHERS_FIRST
 
 
 def _key(article_id: str, seed: int) -> bytes:
@@ -250,15 +204,6 @@ def _folds(items: Sequence[TrainItem], seed: int) -> list[list[TrainItem]]:
     for item in finished:
         folds[int.from_bytes(_key(item.article_id, seed)[:8], "big") % FOLDS].append(item)
     return [f for f in folds if f]
-
-
-def _without_learned(current: SuggestionSource) -> SuggestionSource:
-    """The current sources without an older learned model (the new one takes its place)."""
-    from annotator.nlp.sources import CombinedSource
-
-    if isinstance(current, CombinedSource) and any(s.name == LEARNED for s in current.sources):
-        return CombinedSource([s for s in current.sources if s.name != LEARNED])
-    return current
 
 
 def _lowered(item: TrainItem) -> TrainItem:
@@ -388,7 +333,12 @@ def train(
         mine += _predict(nlp, [i.text for i in fold])
     gold = _gold(checked)
     if gold:
-        _judge(result, gold, mine, current, features)
+        result.scores = score_predictions(gold, mine).scores
+        if current is not None:
+            check = judge(gold, mine, current, features)
+            result.current, result.combined = check.current, check.combined
+            result.order, result.min_rank = check.order, check.min_rank
+            result.notes += check.notes
     else:
         result.notes.append("no finished article held out: the model has no held-out score")
     shown = result.combined if result.combined is not None else result.scores
@@ -428,53 +378,6 @@ def train(
             "trained_at": time.time(), "model_id": uuid.uuid4().hex}
     result.path = save_model(nlp, dest, info)
     return result
-
-
-def _judge(result: TrainResult, gold: Sequence[GoldDoc], mine: Sequence[list[Span]],
-           current: SuggestionSource | None, reads_rules: bool) -> None:
-    """The model's held-out scores, the current sources', and which of the two wins overlaps
-    in their combination (the order), into `result`."""
-    result.scores = score_predictions(gold, mine).scores
-    if current is None:
-        return
-    texts, gold_spans = [g.text for g in gold], sum(len(g.spans) for g in gold)
-    theirs = list(current.suggest_many(texts))
-    result.current = score_predictions(gold, theirs).scores
-    # the new model replaces the old: it is combined with the rest, all the rules' spans back
-    # in (an earlier model may have left some out; they are weighed again below)
-    others = with_min_rank(_without_learned(current), 0)
-    if others.signature() != current.signature():
-        theirs = list(others.suggest_many(texts))
-    orders = {order: score_predictions(gold, _merged(mine, theirs, order)).scores
-              for order in (MODEL_FIRST, OTHERS_FIRST)}
-    result.order = pick_order(orders[MODEL_FIRST].get("ents_f"),
-                              orders[OTHERS_FIRST].get("ents_f"), gold_spans, reads_rules)
-    result.combined = orders[result.order]
-    result.notes.append("held-out F with the model's spans first / the other sources' "
-                        f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
-                        f"{orders[OTHERS_FIRST].get('ents_f') or 0:.3f}")
-    by_rank = {0: result.combined}
-    for rank in RANK_FLOORS:
-        fewer = with_min_rank(others, rank)
-        if rank and fewer.signature() != others.signature():  # the rules are among them
-            by_rank[rank] = score_predictions(gold, _merged(
-                mine, list(fewer.suggest_many(texts)), result.order)).scores
-    if len(by_rank) > 1:
-        result.min_rank = pick_min_rank({rank: s.get("ents_f") for rank, s in by_rank.items()})
-        result.combined = by_rank[result.min_rank]
-        result.notes.append("held-out F with the rules' spans from rank 0 / 1 / 2 / 3 in the "
-                            "model's gaps: " + " / ".join(f"{s.get('ents_f') or 0:.3f}"
-                                                          for s in by_rank.values()))
-
-
-def _merged(mine: Sequence[list[Span]], theirs: Sequence[list[Span]], order: str,
-            ) -> list[list[Span]]:
-    """Each text's spans of the model and of the other sources combined, the model's
-    winning overlaps when `order` is MODEL_FIRST."""
-    out = []
-    for a, b in zip(mine, theirs, strict=True):
-        out.append(combine([a, b] if order == MODEL_FIRST else [b, a]))
-    return out
 
 
 def promote_candidate(project_root: Path) -> Path:

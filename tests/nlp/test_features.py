@@ -68,7 +68,7 @@ def test_trained_without_features_is_the_crf_alone(tmp_path: Path) -> None:
 
 def test_training_scores_both_orders_and_the_app_follows_the_better(tmp_path: Path) -> None:
     from annotator.core.project import ProjectSettings
-    from annotator.nlp.learned import MODEL_FIRST, OTHERS_FIRST
+    from annotator.nlp.heldout import MODEL_FIRST, OTHERS_FIRST
     from annotator.nlp.sources import BuiltinSource, sources_from_settings
     from annotator.store.atomic import write_json_atomic
 
@@ -79,7 +79,8 @@ def test_training_scores_both_orders_and_the_app_follows_the_better(tmp_path: Pa
     finally:
         store.close()
     assert result.order in (MODEL_FIRST, OTHERS_FIRST) and result.combined is not None
-    from annotator.nlp.learned import MIN_SWITCH_SPANS, switch_margin, training_data
+    from annotator.nlp.heldout import MIN_SWITCH_SPANS, switch_margin
+    from annotator.nlp.learned import training_data
 
     held_out = sum(len(i.spans) for i in training_data(project).dev)
     assert result.switched == ((result.combined["ents_f"] or 0) > (result.current or {}).get(
@@ -135,7 +136,7 @@ def test_refresh_updates_the_learned_model_in_place(tmp_path: Path) -> None:
 
 
 def test_pick_order_needs_a_clear_win_for_the_model() -> None:
-    from annotator.nlp.learned import MODEL_FIRST, OTHERS_FIRST, pick_order
+    from annotator.nlp.heldout import MODEL_FIRST, OTHERS_FIRST, pick_order
 
     assert pick_order(0.90, 0.65, 30) == OTHERS_FIRST  # 30 held-out spans cannot tell
     assert pick_order(0.70, 0.65, 400) == MODEL_FIRST
@@ -148,7 +149,7 @@ def test_pick_order_needs_a_clear_win_for_the_model() -> None:
 
 
 def test_the_new_model_is_combined_without_the_old_one() -> None:
-    from annotator.nlp.learned import _without_learned
+    from annotator.nlp.heldout import without_learned
     from annotator.nlp.sources import BuiltinSource, CombinedSource
 
     class Old:
@@ -156,9 +157,9 @@ def test_the_new_model_is_combined_without_the_old_one() -> None:
 
     builtin = BuiltinSource()
     both = CombinedSource([Old(), builtin])  # type: ignore[list-item]
-    assert [s.name for s in _without_learned(both).sources] == ["builtin"]  # type: ignore
+    assert [s.name for s in without_learned(both).sources] == ["builtin"]  # type: ignore
     alone = CombinedSource([builtin])
-    assert _without_learned(alone) is alone and _without_learned(builtin) is builtin
+    assert without_learned(alone) is alone and without_learned(builtin) is builtin
 
 
 def test_the_others_fill_the_models_gaps_for_every_label(tmp_path: Path) -> None:

@@ -10,12 +10,12 @@ import spacy
 
 from annotator.core.model import Article, ArticleStatus, Origin, Span
 from annotator.core.project import Project, ProjectSettings
-from annotator.nlp import crf, learned
+from annotator.nlp import crf, heldout, learned
+from annotator.nlp.heldout import should_switch
 from annotator.nlp.learned import (
     TrainError,
     promote_candidate,
     retrain_due,
-    should_switch,
     train,
     training_data,
 )
@@ -175,7 +175,7 @@ def test_should_switch() -> None:
 
 
 def test_switching_needs_a_win_beyond_the_held_out_noise() -> None:
-    from annotator.nlp.learned import switch_margin
+    from annotator.nlp.heldout import switch_margin
 
     assert switch_margin(50) > 0.07 > switch_margin(52) and switch_margin(0) == 0.5
     assert not should_switch(0.678, 0.667, switch_margin(60))  # a seed-1 case: noise
@@ -330,11 +330,11 @@ def test_the_rules_guesses_stay_out_when_the_held_out_check_finds_them_wrong(
 
 
 def test_the_rank_with_the_best_held_out_f_fills_the_gaps() -> None:
-    assert learned.pick_min_rank({0: 0.70, 1: 0.73, 2: 0.72, 3: 0.71}) == 1
-    assert learned.pick_min_rank({0: 0.70, 1: 0.73, 2: 0.73, 3: 0.74}) == 3
-    assert learned.pick_min_rank({0: 0.74, 1: 0.74, 3: 0.74}) == 0  # a tie: more rules
-    assert learned.pick_min_rank({0: None, 1: 0.5}) == 1
-    assert learned.pick_min_rank({0: None, 1: None}) == 0
+    assert heldout.pick_min_rank({0: 0.70, 1: 0.73, 2: 0.72, 3: 0.71}) == 1
+    assert heldout.pick_min_rank({0: 0.70, 1: 0.73, 2: 0.73, 3: 0.74}) == 3
+    assert heldout.pick_min_rank({0: 0.74, 1: 0.74, 3: 0.74}) == 0  # a tie: more rules
+    assert heldout.pick_min_rank({0: None, 1: 0.5}) == 1
+    assert heldout.pick_min_rank({0: None, 1: None}) == 0
 
 
 def test_the_rules_ranks_narrow_down_to_their_lists() -> None:
