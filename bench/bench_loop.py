@@ -7,7 +7,7 @@ A project of the first --n generated articles (../shared/bench/gen_corpus.py, se
 the built-in suggestions accepted in --finished articles and a learned model trained on them
 with the word classes of the project's texts (switched on) is opened offscreen with
 suggestions on. Each round accepts every suggestion of the article on screen, presses Ctrl+D
-(the model is updated in a worker: `annotator.nlp.learned.refresh`) and N, and waits until
+(the model is updated in a worker: `annotator.nlp.refresh.refresh`) and N, and waits until
 the next article shows suggestions of the updated model (a new pass after the update).
 Prints each round and the median; goal < 5 s, and no block of the window over 50 ms (the
 UI thread's own work is printed beside the wall-clock gaps: on a loaded machine a gap also

@@ -9,9 +9,9 @@ from annotator.jobs.child import JobContext
 
 
 def refresh_job(ctx: JobContext, root: str, annotator: str, article_ids: list[str]) -> Any:
-    """`learned.refresh` on the saved sets (the window flushes first); the model folder or None."""
-    from annotator.nlp import learned
+    """`refresh.refresh` on the saved sets (the window flushes first); the model folder or None."""
+    from annotator.nlp import refresh
     from annotator.store.session import reading_project
 
     with reading_project(Path(root), annotator) as (project, _store):
-        return learned.refresh(project, Path(root), article_ids, cancelled=lambda: ctx.cancelled)
+        return refresh.refresh(project, Path(root), article_ids, cancelled=lambda: ctx.cancelled)

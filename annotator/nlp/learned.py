@@ -79,10 +79,10 @@ class TrainingData:
 
     @property
     def labels(self) -> list[str]:
-        return _labels(self.train)
+        return labels_of(self.train)
 
 
-def _labels(items: Sequence[TrainItem]) -> list[str]:
+def labels_of(items: Sequence[TrainItem]) -> list[str]:
     return sorted({s.label for item in items for s in item.spans})
 
 
@@ -173,7 +173,7 @@ def _sequences(nlp: Language, item: TrainItem, cache: crf.FeatureCache | None = 
     return [(features[a:b], tags[a:b]) for a, b in crf.sentence_ranges(doc) if any(marked[a:b])]
 
 
-def _item_sequences(nlp: Language, items: Sequence[TrainItem], lowercase: float, seed: int,
+def item_sequences(nlp: Language, items: Sequence[TrainItem], lowercase: float, seed: int,
                     *, read: Callable[[int], None] | None = None,
                     cancelled: Cancelled | None = None, cache: crf.FeatureCache | None = None,
                     ) -> list[list[tuple[list[Features], list[str]]]] | None:
@@ -301,7 +301,7 @@ def train(
     if phase:
         phase("Reading the annotated articles…")
     cache = feature_cache(Path(out_dir).parent, features, clusters.key if clusters else None)
-    by_item = _item_sequences(nlp, items, lowercase, seed, read=report, cancelled=cancelled,
+    by_item = item_sequences(nlp, items, lowercase, seed, read=report, cancelled=cancelled,
                               cache=cache)
     if by_item is None:
         result.cancelled = True
@@ -359,7 +359,7 @@ def train(
         if model is None:
             result.cancelled = True
             return result
-        tagger.set_model(model, _labels(items))
+        tagger.set_model(model, labels_of(items))
     report(total)
     if cancelled and cancelled():
         result.cancelled = True
@@ -371,7 +371,7 @@ def train(
             "steps": result.steps, "iterations": iterations, "lowercase": lowercase,
             "algorithm": algorithm, "params": params or {}, "folds": len(folds),
             "seconds": round(time.monotonic() - started, 1),
-            "n_train": result.n_train, "n_dev": result.n_dev, "labels": _labels(items),
+            "n_train": result.n_train, "n_dev": result.n_dev, "labels": labels_of(items),
             "annotator": annotator or project.annotator, "seed": seed, "features": features,
             "clusters": clusters.key if clusters is not None else None,
             "articles": sorted({i.article_id for i in (*data.train, *data.dev) if i.complete}),
@@ -418,89 +418,3 @@ def auto_retrain_due(project: Project, project_root: Path, settings: ProjectSett
     if not settings.suggest_model:
         return False
     return retrain_due(project, project_root, settings.retrain_after)
-
-
-REFRESH_TOKEN_PASSES = 250_000  # tokens times passes an update in the loop may take (~1 s)
-REFRESH_CHARS = 300_000  # text an update in the loop trains on (about 50,000 tokens, ~2 s)
-
-
-def refresh_sample(items: Sequence[TrainItem], fresh: Collection[str], seed: int,
-                   budget: int = REFRESH_CHARS) -> list[TrainItem]:
-    """What an update in the loop trains on: the `fresh` articles' items, then a seeded sample
-    of the others up to `budget` characters in all (every item while they fit), so its time
-    stays the same however many articles are annotated; the full training uses them all."""
-    new = [i for i in items if i.article_id in fresh]
-    old = [i for i in items if i.article_id not in fresh]
-    used = sum(len(i.text) for i in new)
-    if used + sum(len(i.text) for i in old) <= budget:
-        return [*new, *old]
-    random.Random(seed).shuffle(old)
-    for item in old:
-        if used + len(item.text) > budget:
-            continue
-        new.append(item)
-        used += len(item.text)
-    return new
-
-
-def refresh_passes(passes: int, tokens: int) -> int:
-    """Passes of an update in the loop: the full training's while its data is small (up to
-    25,000 tokens at 10), then fewer, at least 2, so the update stays within seconds."""
-    return max(min(2, passes), min(passes, REFRESH_TOKEN_PASSES // max(1, tokens)))
-
-
-def refresh(project: Project, project_root: Path, article_ids: Collection[str], *,
-            annotator: str | None = None, cancelled: Cancelled | None = None) -> Path | None:
-    """Learning in the loop: the saved model trained again, with its own settings, on the
-    annotated articles now that `article_ids` are finished, so the next article's suggestions
-    reflect them within seconds: the texts' features come from the cache the training filled,
-    beyond REFRESH_CHARS only a sample of the older articles is used (`refresh_sample`), and a
-    large training set gets fewer passes (`refresh_passes`). The full, held-out-checked
-    training on every article still comes after `retrain_after` articles.
-
-    The model in models/learned is replaced in place (a new model_id, so cached suggestions
-    are recomputed); its held-out scores stay those of its last full training, and
-    `refreshed_on` lists the articles it was updated on. None when there is no learned CRF
-    model (an older model waits for the next training), when none of the articles has spans,
-    or when one brings a label the model does not have.
-    """
-    from annotator.nlp import crf  # spaCy: only in the worker, never the window
-    from annotator.nlp.model_store import LearnedSource
-
-    folder = learned_dir(project_root)
-    scores = read_scores(folder)
-    if scores is None or scores.get("kind") != crf.FACTORY or not (folder / "config.cfg").is_file():
-        return None
-    who = annotator or project.annotator
-    lowercase, seed = float(scores.get("lowercase", 0.2)), int(scores.get("seed", 0))
-    data = training_data(project, who, seed=seed)
-    items = [*data.train, *data.dev]
-    fresh = {item.article_id for item in items if item.spans} & set(article_ids)
-    labels = _labels(items)
-    if not fresh or not set(labels) <= set(scores.get("labels") or []):
-        return None
-    items = refresh_sample(items, fresh, seed, REFRESH_CHARS)
-    nlp = LearnedSource(folder, scores).nlp  # on the shared tokenizer: no second second
-    cache = feature_cache(folder.parent, bool(scores.get("features", True)),
-                          scores.get("clusters"))
-    by_item = _item_sequences(nlp, items, lowercase, seed, cancelled=cancelled,
-                              cache=cache)  # as the full training did: cached features
-    if by_item is None:
-        return None
-    sequences = [s for seqs in by_item for s in seqs]
-    tokens = sum(len(tags) for _, tags in sequences)
-    algorithm, passes = crf.plan(sum(len(i.text) for i in items))
-    if algorithm == crf.ALGORITHM:
-        passes = refresh_passes(passes, tokens)
-    try:
-        same = algorithm == scores.get("algorithm")  # its params are that algorithm's
-        model = crf.train_crf(sequences, iterations=passes, algorithm=algorithm,
-                              params=(scores.get("params") or None) if same else None,
-                              cancelled=cancelled, seed=seed)
-    except crf.TrainingCancelled:
-        return None
-    nlp.get_pipe(crf.FACTORY).set_model(model, labels)
-    done = sorted({*scores.get("refreshed_on", []), *fresh})
-    info = {**scores, "model_id": uuid.uuid4().hex, "refreshed_on": done,
-            "refreshed_at": time.time()}
-    return save_model(nlp, folder, info, keep_previous=False)

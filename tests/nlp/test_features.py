@@ -104,7 +104,7 @@ def test_training_scores_both_orders_and_the_app_follows_the_better(tmp_path: Pa
 
 
 def test_refresh_updates_the_learned_model_in_place(tmp_path: Path) -> None:
-    from annotator.nlp.learned import refresh
+    from annotator.nlp.refresh import refresh
 
     root = tmp_path / "p"
     project, store = build(root)

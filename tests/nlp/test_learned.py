@@ -11,6 +11,7 @@ import spacy
 from annotator.core.model import Article, ArticleStatus, Origin, Span
 from annotator.core.project import Project, ProjectSettings
 from annotator.nlp import crf, heldout, learned
+from annotator.nlp import refresh as loop
 from annotator.nlp.heldout import should_switch
 from annotator.nlp.learned import (
     TrainError,
@@ -207,7 +208,7 @@ def test_retrain_after_newly_finished_articles(tmp_path: Path) -> None:
 
 
 def test_updates_in_the_loop_take_fewer_passes_on_large_data() -> None:
-    from annotator.nlp.learned import REFRESH_TOKEN_PASSES, refresh_passes
+    from annotator.nlp.refresh import REFRESH_TOKEN_PASSES, refresh_passes
 
     assert refresh_passes(10, 1_000) == 10 and refresh_passes(10, REFRESH_TOKEN_PASSES // 10) == 10
     assert refresh_passes(10, REFRESH_TOKEN_PASSES // 4) == 4
@@ -221,7 +222,7 @@ def test_training_fills_the_feature_cache_the_update_reads(proj: tuple[Project, 
     files = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     assert len(files) >= len(result_items(project))  # each text (and some lower-cased ones)
     first = result_items(project)[0].article_id
-    assert learned.refresh(project, root, [first]) == learned_dir(root)
+    assert loop.refresh(project, root, [first]) == learned_dir(root)
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == files  # only read
 
 
@@ -245,14 +246,14 @@ def test_an_update_in_the_loop_trains_on_the_new_articles_and_a_sample_of_the_re
     items = result_items(project)
     fresh = {items[-1].article_id}
     size = len(items[0].text)
-    assert learned.refresh_sample(items, fresh, 0, budget=10**9) == [
+    assert loop.refresh_sample(items, fresh, 0, budget=10**9) == [
         items[-1], *items[:-1]]  # while everything fits: all of it
-    sample = learned.refresh_sample(items, fresh, 0, budget=4 * size)
+    sample = loop.refresh_sample(items, fresh, 0, budget=4 * size)
     assert sample[0] == items[-1] and 1 < len(sample) < len(items)
     assert sum(len(i.text) for i in sample) <= 4 * size
-    assert sample == learned.refresh_sample(items, fresh, 0, budget=4 * size)  # seeded
-    assert learned.refresh_sample(items, fresh, 1, budget=4 * size) != sample
-    alone = learned.refresh_sample(items, fresh, 0, budget=1)  # the new ones, whatever it costs
+    assert sample == loop.refresh_sample(items, fresh, 0, budget=4 * size)  # seeded
+    assert loop.refresh_sample(items, fresh, 1, budget=4 * size) != sample
+    alone = loop.refresh_sample(items, fresh, 0, budget=1)  # the new ones, whatever it costs
     assert alone == [items[-1]]
 
     train(project, learned_dir(root), **TINY)
@@ -260,12 +261,12 @@ def test_an_update_in_the_loop_trains_on_the_new_articles_and_a_sample_of_the_re
     real = crf.train_crf
     monkeypatch.setattr(crf, "train_crf",
                         lambda seqs, **kw: trained_on.append(len(seqs)) or real(seqs, **kw))
-    monkeypatch.setattr(learned, "REFRESH_CHARS", 3 * size)
+    monkeypatch.setattr(loop, "REFRESH_CHARS", 3 * size)
     before = read_scores(learned_dir(root))["model_id"]  # type: ignore[index]
-    assert learned.refresh(project, root, [items[0].article_id]) == learned_dir(root)
+    assert loop.refresh(project, root, [items[0].article_id]) == learned_dir(root)
     assert read_scores(learned_dir(root))["model_id"] != before  # type: ignore[index]
-    monkeypatch.setattr(learned, "REFRESH_CHARS", 10**9)
-    learned.refresh(project, root, [items[0].article_id])
+    monkeypatch.setattr(loop, "REFRESH_CHARS", 10**9)
+    loop.refresh(project, root, [items[0].article_id])
     assert trained_on[0] < trained_on[1]  # a sample, then every article
 
 

@@ -96,8 +96,9 @@ def test_the_component_writes_classes_and_saves_them(tmp_path: Path) -> None:
 def test_a_model_trained_with_word_classes_saves_loads_and_refreshes(tmp_path: Path) -> None:
     import spacy
 
-    from annotator.nlp.learned import refresh, train
+    from annotator.nlp.learned import train
     from annotator.nlp.model_store import LearnedSource, learned_dir, read_scores
+    from annotator.nlp.refresh import refresh
     from tests.nlp.test_learned import TINY, build
 
     root = tmp_path / "p"
