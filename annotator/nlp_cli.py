@@ -232,10 +232,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     if result.combined is not None and baseline is not None:
         print(_prf(f"learned model + {baseline.name} in the gaps", result.combined))
         if result.min_rank:
-            from annotator.nlp.ranks import RANK_FLOORS
+            from annotator.nlp.ranks import gaps_note
 
-            print(f"  (the rules' spans in its gaps: {RANK_FLOORS[result.min_rank]}; their "
-                  "other spans were mostly wrong on these articles)")
+            print(gaps_note(result.min_rank, "these articles"))
     if result.switched:
         print(f"Saved to {result.path}; suggestions now use the learned model")
     else:

@@ -22,3 +22,10 @@ def rules_min_rank(scores: dict[str, Any]) -> int:
     if isinstance(rank, int) and not isinstance(rank, bool):
         return rank
     return 1 if scores.get("guesses") is False else 0
+
+
+def gaps_note(rank: int, articles: str) -> str:
+    """The line saying which of the rules' spans fill the model's gaps (rank > 0), checked on
+    `articles` ("your finished articles")."""
+    return (f"  (the rules' spans in its gaps: {RANK_FLOORS[rank]}; their other spans were "
+            f"mostly wrong on {articles})")

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.commands import ChangeSettings
 from annotator.jobs.train_job import train_job
-from annotator.nlp.ranks import RANK_FLOORS, rules_min_rank
+from annotator.nlp.ranks import gaps_note, rules_min_rank
 from annotator.ui.tasks import BackgroundTask, ProcessTask
 
 if TYPE_CHECKING:
@@ -63,8 +63,7 @@ def describe_scores(scores: dict[str, Any] | None) -> str:
                      f"F {combined['ents_f']:.3f}")
         rank = rules_min_rank(scores)
         if rank:
-            lines.append(f"  (the rules' spans in its gaps: {RANK_FLOORS[rank]}; their "
-                         "other spans were mostly wrong on your finished articles)")
+            lines.append(gaps_note(rank, "your finished articles"))
     current = scores.get("current")
     if isinstance(current, dict) and current.get("ents_f") is not None:
         lines.append(f"The other sources alone, same held-out articles: F {current['ents_f']:.3f}")
