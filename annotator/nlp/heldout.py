@@ -11,7 +11,7 @@ from typing import Any
 
 from annotator.core.model import Span
 from annotator.nlp.evaluate import GoldDoc, score_predictions
-from annotator.nlp.ranks import RANK_FLOORS
+from annotator.nlp.ranks import RANK_FLOORS, RANK_GUESS
 from annotator.nlp.sources import (
     LEARNED,
     CombinedSource,
@@ -74,7 +74,6 @@ def without_learned(current: SuggestionSource) -> SuggestionSource:
     return current
 
 
-
 @dataclass
 class Check:
     """What the held-out check found: the current sources' scores, the combination's (in the
@@ -97,7 +96,7 @@ def judge(gold: Sequence[GoldDoc], mine: Sequence[list[Span]], current: Suggesti
     current_scores = score_predictions(gold, theirs).scores
     # the new model replaces the old: it is combined with the rest, all the rules' spans back
     # in (an earlier model may have left some out; they are weighed again below)
-    others = with_min_rank(without_learned(current), 0)
+    others = with_min_rank(without_learned(current), RANK_GUESS)
     if others.signature() != current.signature():
         theirs = list(others.suggest_many(texts))
     orders = {order: score_predictions(gold, merged(mine, theirs, order)).scores
@@ -108,7 +107,7 @@ def judge(gold: Sequence[GoldDoc], mine: Sequence[list[Span]], current: Suggesti
     check.notes.append("held-out F with the model's spans first / the other sources' "
                        f"first: {orders[MODEL_FIRST].get('ents_f') or 0:.3f} / "
                        f"{orders[OTHERS_FIRST].get('ents_f') or 0:.3f}")
-    by_rank = {0: check.combined}
+    by_rank = {RANK_GUESS: check.combined}
     for rank in RANK_FLOORS:
         fewer = with_min_rank(others, rank)
         if rank and fewer.signature() != others.signature():  # the rules are among them
@@ -117,9 +116,10 @@ def judge(gold: Sequence[GoldDoc], mine: Sequence[list[Span]], current: Suggesti
     if len(by_rank) > 1:
         check.min_rank = pick_min_rank({rank: s.get("ents_f") for rank, s in by_rank.items()})
         check.combined = by_rank[check.min_rank]
-        check.notes.append("held-out F with the rules' spans from rank 0 / 1 / 2 / 3 in the "
-                           "model's gaps: " + " / ".join(f"{s.get('ents_f') or 0:.3f}"
-                                                         for s in by_rank.values()))
+        check.notes.append(
+            f"held-out F with the rules' spans from rank {' / '.join(map(str, by_rank))} in "
+            "the model's gaps: " + " / ".join(f"{s.get('ents_f') or 0:.3f}"
+                                              for s in by_rank.values()))
     return check
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from annotator.core.model import Origin, Span
-from annotator.nlp.ranks import rules_min_rank
+from annotator.nlp.ranks import RANK_GUESS, rules_min_rank
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -103,7 +103,7 @@ class BuiltinSource(_Lazy):
     cacheable = True
 
     def __init__(self, resources: Path | None = None, labels: Collection[str] | None = None,
-                 min_rank: int = 0):
+                 min_rank: int = RANK_GUESS):
         self.name = BUILTIN
         self.resources = resources
         self.labels = tuple(sorted(labels)) if labels is not None else None
